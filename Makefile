@@ -1,0 +1,125 @@
+# hubdesk: terminal onboarding console for messaging hubs.
+#   make demo    install missing packages, build, run the console on the sandbox hub
+#   make check   install missing packages, build, run every test (plain and sanitized)
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+SAN     ?= 0
+CC      ?= cc
+
+PKG_CORE := libcurl jansson libsodium libqrencode
+PKG_TUI  := ncursesw
+PKG_TEST := libmicrohttpd cmocka zbar
+
+# Debian packages behind the pkg-config names above, plus what the tests drive.
+DEB_PKGS := build-essential pkg-config gettext libncurses-dev libcurl4-openssl-dev \
+	libjansson-dev libsodium-dev libqrencode-dev libmicrohttpd-dev libcmocka-dev \
+	libzbar-dev tmux
+
+CFLAGS_WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
+CFLAGS_OPT  := -O2 -g
+ifeq ($(SAN),1)
+CFLAGS_OPT  := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS_SAN := -fsanitize=address,undefined
+endif
+VERSION := 0.1.0
+CPPFLAGS_ALL := -D_GNU_SOURCE -DHD_VERSION='"$(VERSION)"' -DHD_LOCALEDIR='"$(PREFIX)/share/locale"' \
+	-DHD_DATADIR='"$(PREFIX)/share/hubdesk"' -Icore
+pc = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pl = $(shell pkg-config --libs $(1) 2>/dev/null)
+CFLAGS_ALL := $(CFLAGS_WARN) $(CFLAGS_OPT) $(CFLAGS) $(call pc,$(PKG_CORE) $(PKG_TUI))
+LIBS_CORE := $(call pl,$(PKG_CORE)) -lm
+LIBS_TUI  := $(call pl,$(PKG_TUI))
+LIBS_TEST := $(call pl,$(PKG_TEST))
+
+CORE_SRC    := $(wildcard core/*.c)
+TUI_SRC     := $(wildcard tui/*.c)
+SANDBOX_SRC := $(wildcard tests/sandbox/*.c)
+TESTLIB_SRC := $(wildcard tests/lib/*.c)
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+TOOL_SRC    := $(wildcard tests/tools/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+CORE_LIB    := $(BUILD)/libhdcore.a
+TESTLIB     := $(BUILD)/libhdtest.a
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+TOOL_BINS   := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRC))
+
+.PHONY: all deps demo check test asan install uninstall clean check-layout bench fuzz
+
+all: check-layout $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox $(UNIT_BINS) $(TOOL_BINS)
+
+# core/ must never see curses: the TUI is the only curses user.
+check-layout:
+	@if grep -lE '#[[:space:]]*include[[:space:]]*[<"][^">]*curses' core/*.c core/*.h 2>/dev/null; then \
+		echo "error: the files above under core/ include curses; only tui/ may" >&2; exit 1; fi
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(CORE_LIB): $(call obj,$(CORE_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(TESTLIB): $(call obj,$(TESTLIB_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/hubdesk: $(call obj,$(TUI_SRC)) $(CORE_LIB)
+	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(LIBS_TUI) $(LIBS_CORE)
+
+$(BUILD)/hubdesk-sandbox: $(call obj,$(SANDBOX_SRC)) $(CORE_LIB)
+	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(LIBS_TEST) $(LIBS_CORE) -lpthread
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TESTLIB) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(LIBS_TEST) $(LIBS_CORE) -lpthread
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/tools/%.o $(TESTLIB) $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(LIBS_TEST) $(LIBS_CORE) -lpthread
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# Installs the Debian packages that are missing; as non-root, prints the command instead.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "hubdesk needs these Debian packages:$$missing" >&2; \
+		echo "run as root:  apt-get install -y$$missing" >&2; exit 1; fi; \
+	echo "installing:$$missing"; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing || \
+	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; }
+
+demo: deps
+	@$(MAKE) --no-print-directory $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox
+	$(BUILD)/hubdesk demo
+
+# The whole suite, in the normal build and again under ASan + UBSan.
+check: deps
+	@$(MAKE) --no-print-directory test BUILD=build SAN=0
+	@$(MAKE) --no-print-directory test BUILD=build/asan SAN=1
+	@echo "make check: all suites passed (plain and sanitized)"
+
+test: all
+	tests/run.sh $(BUILD)
+
+asan:
+	@$(MAKE) --no-print-directory all BUILD=build/asan SAN=1
+
+install: $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 assets/hubdesk.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/hubdesk $(DESTDIR)$(PREFIX)/bin/hubdesk-sandbox \
+		$(DESTDIR)$(PREFIX)/share/man/man1/hubdesk.1
+
+clean:
+	rm -rf build

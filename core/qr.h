@@ -1,0 +1,64 @@
+/* qr.h: QR module matrices and their renderings as plain terminal cell rows. */
+#ifndef HD_QR_H
+#define HD_QR_H
+
+#include <stdbool.h>
+
+/* A square matrix of modules, without quiet zone. modules[y * size + x] is 1 if dark. */
+typedef struct qr_matrix {
+    int size;
+    int version;
+    unsigned char *modules;
+} qr_matrix;
+
+typedef enum qr_style {
+    QR_STYLE_AUTO = 0,
+    QR_STYLE_HALF,    /* 1x2 modules per cell: U+2580 upper half, U+2584 lower half, U+2588 full */
+    QR_STYLE_SEXTANT, /* 2x3 modules per cell: U+1FB00 block (+ space, U+258C, U+2590, U+2588) */
+    QR_STYLE_LARGE,   /* one module = 2 cells wide x 1 row: full blocks, for projectors */
+    QR_STYLE_ASCII,   /* non-UTF-8 terminals: one module = 2 cells; '#' = dark, ' ' = light */
+} qr_style;
+
+/*
+ * A rendering. Every cell is drawn with the dark colour as foreground and the light colour
+ * as background (glyph ink = dark module). In QR_STYLE_ASCII, a '#' cell means "dark": draw
+ * it as a reverse-video space (background = dark colour) when colours are available.
+ * lines[r] is a NUL-terminated UTF-8 string of exactly `cols` terminal cells.
+ */
+typedef struct qr_render {
+    qr_style style;
+    int quiet;  /* quiet zone in modules on each side, included in the lines */
+    int cols;   /* width in terminal cells */
+    int rows;   /* height in terminal rows */
+    char **lines;
+} qr_render;
+
+/*
+ * Encodes text (8-bit mode, error correction L, smallest version). NULL if the text is
+ * empty, too long, or on OOM.
+ */
+qr_matrix *qr_matrix_encode(const char *text);
+void qr_matrix_free(qr_matrix *m);
+
+/* Size in cells a style would take for a matrix with the given quiet zone. */
+void qr_render_size(const qr_matrix *m, qr_style style, int quiet, int *cols, int *rows);
+
+/* Renders in one style (not AUTO) with `quiet` modules of quiet zone. NULL on OOM. */
+qr_render *qr_render_make(const qr_matrix *m, qr_style style, int quiet);
+void qr_render_free(qr_render *r);
+
+/*
+ * Picks the best style that fits cols x rows with at least a 2-module quiet zone:
+ * LARGE if it fits, else HALF, else SEXTANT (only when utf8 is true; otherwise ASCII).
+ * Picks the largest quiet zone up to 4 that still fits. Returns false if nothing fits;
+ * then *need_cols / *need_rows (if not NULL) say the smallest area that would.
+ * `allow_sextant` false skips sextants (terminals known to draw them with gaps).
+ */
+bool qr_autofit(const qr_matrix *m, int cols, int rows, bool utf8, bool allow_sextant,
+                qr_style *style, int *quiet, int *need_cols, int *need_rows);
+
+/* "half", "sextant", "large", "ascii", "auto" and back. Unknown name -> -1. */
+const char *qr_style_name(qr_style s);
+int qr_style_from_name(const char *name);
+
+#endif

@@ -1,0 +1,114 @@
+/* text.c: sanitizing and masking of strings bound for the terminal. */
+#include "text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_seq_len(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    size_t n;
+    unsigned cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    /* C1 controls (U+0080..U+009F) and bidi overrides/isolates can reorder what is shown. */
+    if (cp >= 0x80 && cp <= 0x9F)
+        return 0;
+    if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
+        return 0;
+    return n;
+}
+
+char *text_sanitize(const char *in, char *out, size_t outsz)
+{
+    size_t o = 0;
+    if (!out || outsz == 0)
+        return out;
+    const unsigned char *s = (const unsigned char *)(in ? in : "");
+    while (*s && o + 1 < outsz) {
+        size_t n = utf8_seq_len(s);
+        if (n == 1 && (*s < 0x20 || *s == 0x7F)) {
+            out[o++] = (*s == '\n' || *s == '\t' || *s == '\r') ? ' ' : '?';
+            s++;
+        } else if (n == 0) {
+            out[o++] = '?';
+            s++;
+        } else {
+            if (o + n >= outsz)
+                break;
+            memcpy(out + o, s, n);
+            o += n;
+            s += n;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+char *text_sanitize_dup(const char *in)
+{
+    size_t len = in ? strlen(in) : 0;
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    return text_sanitize(in, out, len + 1);
+}
+
+char *text_mask_secret(const char *secret, char *out, size_t outsz)
+{
+    size_t len = secret ? strlen(secret) : 0;
+    const char *tail = len > 4 ? secret + len - 4 : "";
+    char clean[8];
+    text_sanitize(tail, clean, sizeof clean);
+    /* Short secrets show nothing at all: 4 of 6 characters would be most of it. */
+    if (len < 12)
+        clean[0] = '\0';
+    {
+        size_t o = 0;
+        const char *dots = "\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2"; /* 4 bullets */
+        size_t dl = strlen(dots), cl = strlen(clean);
+        if (outsz == 0)
+            return out;
+        if (dl + cl + 1 > outsz)
+            dl = cl = 0;
+        memcpy(out + o, dots, dl);
+        o += dl;
+        memcpy(out + o, clean, cl);
+        o += cl;
+        out[o] = '\0';
+    }
+    return out;
+}
+
+int text_is_clean(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_seq_len(p);
+        if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7F)))
+            return 0;
+        p += n;
+    }
+    return 1;
+}

@@ -1,0 +1,24 @@
+/* text.h: make server and user strings safe to draw, and mask secrets. */
+#ifndef HD_TEXT_H
+#define HD_TEXT_H
+
+#include <stddef.h>
+
+/*
+ * Copies `in` into `out` (always NUL-terminated, truncated at a character boundary) with
+ * every C0/C1 control character, DEL, escape sequence introducer and invalid UTF-8 byte
+ * replaced by '?', so that nothing from a server or a user can move the cursor or change
+ * the terminal. Newlines and tabs become spaces. Returns `out`.
+ */
+char *text_sanitize(const char *in, char *out, size_t outsz);
+
+/* Same, into a malloc'd string the caller frees. NULL in gives "" out; NULL on OOM. */
+char *text_sanitize_dup(const char *in);
+
+/* Writes "••••abcd" style masking of a secret: only its last 4 characters survive. */
+char *text_mask_secret(const char *secret, char *out, size_t outsz);
+
+/* 1 if the string is valid UTF-8 with no control characters, else 0. */
+int text_is_clean(const char *s);
+
+#endif
