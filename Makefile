@@ -64,8 +64,8 @@ $(CORE_LIB): $(call obj,$(CORE_SRC))
 	ar rcs $@ $^
 
 $(TESTLIB): $(call obj,$(TESTLIB_SRC))
-	@rm -f $@
-	ar rcs $@ $^
+	@rm -f $@ && mkdir -p $(dir $@)
+	$(if $^,ar rcs $@ $^,printf '!<arch>\n' > $@)
 
 $(BUILD)/hubdesk: $(call obj,$(TUI_SRC)) $(CORE_LIB)
 	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(LIBS_TUI) $(LIBS_CORE)

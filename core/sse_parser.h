@@ -12,6 +12,11 @@ typedef struct sse_event {
     const char *id;    /* last event id in force when dispatched ("" if none) */
 } sse_event;
 
+/*
+ * Runs inside sse_parser_feed(). It may reset or free the parser: feed then returns
+ * SSE_PARSE_OK at once, without parsing the rest of its buffer (and, once freed, without
+ * touching the parser). It must not call sse_parser_feed() on the same parser.
+ */
 typedef void (*sse_event_fn)(const sse_event *ev, void *arg);
 
 typedef struct sse_parser sse_parser;
@@ -43,7 +48,11 @@ int sse_parser_feed(sse_parser *p, const char *buf, size_t len);
  */
 void sse_parser_reset(sse_parser *p);
 
-/* Last event id seen ("" if none), to send as Last-Event-ID on reconnect. */
+/*
+ * Last event id seen ("" if none), to send as Last-Event-ID on reconnect. An id: field takes
+ * effect at the blank line that ends its event, so the id of an event cut off by a dropped
+ * connection is not reported (WHATWG "last event ID buffer").
+ */
 const char *sse_parser_last_id(const sse_parser *p);
 
 /* Reconnection time from the last valid retry: field in ms, or -1 if none was given. */

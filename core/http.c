@@ -1,0 +1,650 @@
+/* http.c: curl multi inside the event loop, with retries, redirects and token scoping. */
+#include "http.h"
+#include "i18n.h"
+#include "text.h"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define HTTP_MAX_REDIRECTS 5
+#define HTTP_BACKOFF_CAP_MS 8000
+
+struct http_client {
+    loop *l;
+    CURLM *multi;
+    uint64_t curl_timer;
+    int callback_depth;        /* > 0 while inside a libcurl callback */
+    http_request *requests;    /* every live request, for http_client_free */
+};
+
+struct http_request {
+    http_client *c;
+    http_request *next;
+    CURL *easy;
+    struct curl_slist *headers;
+    char *method, *url, *body, *token, *token_header, *origin, *last_event_id;
+    long timeout_ms, backoff_base_ms, max_wait_ms;
+    int max_retries, stream, attempts, redirects;
+    size_t max_body;
+    http_done_fn on_done;
+    http_data_fn on_data;
+    http_retry_fn on_retry;
+    void *arg;
+    uint64_t retry_timer, reap_timer;
+    char *resp;                /* error bodies, or whole bodies when not streaming */
+    size_t resp_len, resp_cap;
+    long retry_after_s;
+    int too_large, stopped_by_reader, cancelled;
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+static void request_free(http_request *r);
+static int request_launch(http_request *r);
+
+/* ---- URL policy ---------------------------------------------------------------------- */
+
+static int url_parts(const char *url, char **scheme, char **host, char **port)
+{
+    CURLU *u = curl_url();
+    int ok = u && url && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+             curl_url_get(u, CURLUPART_SCHEME, scheme, 0) == CURLUE_OK &&
+             curl_url_get(u, CURLUPART_HOST, host, 0) == CURLUE_OK &&
+             curl_url_get(u, CURLUPART_PORT, port, CURLU_DEFAULT_PORT) == CURLUE_OK;
+    curl_url_cleanup(u);
+    return ok ? 0 : -1;
+}
+
+static int host_is_loopback(const char *host)
+{
+    return strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+           strcmp(host, "::1") == 0 || strncmp(host, "127.", 4) == 0;
+}
+
+hd_status http_url_check(const char *url)
+{
+    char *scheme = NULL, *host = NULL, *port = NULL;
+    hd_status st = HD_OK;
+    if (url_parts(url, &scheme, &host, &port) < 0)
+        st = HD_ERR_BAD_URL;
+    else if (strcasecmp(scheme, "https") == 0)
+        st = HD_OK;
+    else if (strcasecmp(scheme, "http") == 0)
+        st = host_is_loopback(host) ? HD_OK : HD_ERR_INSECURE_URL;
+    else
+        st = HD_ERR_BAD_URL;
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    return st;
+}
+
+int http_url_origin(const char *url, char *out, size_t outsz)
+{
+    char *scheme = NULL, *host = NULL, *port = NULL;
+    int rc = -1;
+    if (url_parts(url, &scheme, &host, &port) == 0) {
+        for (char *p = scheme; *p; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        for (char *p = host; *p; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        rc = snprintf(out, outsz, "%s://%s:%s", scheme, host, port) < (int)outsz ? 0 : -1;
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    return rc;
+}
+
+int http_same_origin(const char *a, const char *b)
+{
+    char oa[512], ob[512];
+    return http_url_origin(a, oa, sizeof oa) == 0 && http_url_origin(b, ob, sizeof ob) == 0 &&
+           strcmp(oa, ob) == 0;
+}
+
+/* ---- curl <-> loop glue --------------------------------------------------------------- */
+
+static void check_completed(http_client *c);
+
+static void on_curl_fd(loop *l, int fd, int events, void *arg)
+{
+    http_client *c = arg;
+    int flags = 0, running = 0;
+    if (events & LOOP_READ)
+        flags |= CURL_CSELECT_IN;
+    if (events & LOOP_WRITE)
+        flags |= CURL_CSELECT_OUT;
+    if (events & LOOP_ERROR)
+        flags |= CURL_CSELECT_ERR;
+    c->callback_depth++;
+    curl_multi_socket_action(c->multi, fd, flags, &running);
+    c->callback_depth--;
+    check_completed(c);
+}
+
+static int curl_socket_cb(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
+{
+    http_client *c = userp;
+    if (what == CURL_POLL_REMOVE) {
+        loop_fd_unwatch(c->l, s);
+        return 0;
+    }
+    int ev = (what & CURL_POLL_IN ? LOOP_READ : 0) | (what & CURL_POLL_OUT ? LOOP_WRITE : 0);
+    return loop_fd_watch(c->l, s, ev, on_curl_fd, c);
+}
+
+static void on_curl_timer(loop *l, void *arg)
+{
+    http_client *c = arg;
+    int running = 0;
+    c->curl_timer = 0;
+    c->callback_depth++;
+    curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    c->callback_depth--;
+    check_completed(c);
+}
+
+static int curl_timer_cb(CURLM *m, long timeout_ms, void *userp)
+{
+    http_client *c = userp;
+    loop_timer_cancel(c->l, c->curl_timer);
+    c->curl_timer = 0;
+    if (timeout_ms >= 0) {
+        c->curl_timer = loop_timer_add(c->l, (uint64_t)timeout_ms, on_curl_timer, c);
+        if (!c->curl_timer)
+            return -1;
+    }
+    return 0;
+}
+
+http_client *http_client_new(loop *l)
+{
+    static int global_done;
+    if (!global_done) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || sodium_init() < 0)
+            return NULL;
+        global_done = 1;
+    }
+    http_client *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->l = l;
+    c->multi = curl_multi_init();
+    if (!c->multi) {
+        free(c);
+        return NULL;
+    }
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, curl_socket_cb);
+    curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb);
+    curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+    return c;
+}
+
+void http_client_free(http_client *c)
+{
+    if (!c)
+        return;
+    while (c->requests)
+        request_free(c->requests);
+    loop_timer_cancel(c->l, c->curl_timer);
+    curl_multi_cleanup(c->multi);
+    free(c);
+}
+
+/* ---- one request ---------------------------------------------------------------------- */
+
+static size_t on_header(char *buf, size_t size, size_t n, void *arg)
+{
+    http_request *r = arg;
+    size_t len = size * n;
+    if (len > 12 && strncasecmp(buf, "Retry-After:", 12) == 0) {
+        char val[64];
+        size_t vl = len - 12 < sizeof val - 1 ? len - 12 : sizeof val - 1;
+        memcpy(val, buf + 12, vl);
+        val[vl] = '\0';
+        char *v = val + strspn(val, " \t");
+        v[strcspn(v, "\r\n")] = '\0';
+        char *end;
+        long s = strtol(v, &end, 10);
+        if (end != v && *end == '\0' && s >= 0) {
+            r->retry_after_s = s;
+        } else {
+            time_t when = curl_getdate(v, NULL);
+            if (when > 0)
+                r->retry_after_s = when > time(NULL) ? (long)(when - time(NULL)) : 0;
+        }
+    }
+    return len;
+}
+
+static int buffer_append(http_request *r, const char *buf, size_t len)
+{
+    if (r->resp_len + len > r->max_body) {
+        r->too_large = 1;
+        return -1;
+    }
+    if (r->resp_len + len + 1 > r->resp_cap) {
+        size_t cap = r->resp_cap ? r->resp_cap : 4096;
+        while (cap < r->resp_len + len + 1)
+            cap *= 2;
+        char *n = realloc(r->resp, cap);
+        if (!n)
+            return -1;
+        r->resp = n;
+        r->resp_cap = cap;
+    }
+    memcpy(r->resp + r->resp_len, buf, len);
+    r->resp_len += len;
+    r->resp[r->resp_len] = '\0';
+    return 0;
+}
+
+static size_t on_body(char *buf, size_t size, size_t n, void *arg)
+{
+    http_request *r = arg;
+    size_t len = size * n;
+    long code = 0;
+    if (r->cancelled)
+        return 0;
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
+    if (r->stream && r->on_data && code >= 200 && code < 300) {
+        if (r->on_data(buf, len, r->arg) != 0 || r->cancelled) {
+            r->stopped_by_reader = 1;
+            return 0;
+        }
+        return len;
+    }
+    return buffer_append(r, buf, len) == 0 ? len : 0;
+}
+
+static struct curl_slist *build_headers(http_request *r)
+{
+    struct curl_slist *h = NULL;
+    char line[1024];
+    h = curl_slist_append(h, r->stream ? "Accept: text/event-stream" : "Accept: application/json");
+    if (r->body)
+        h = curl_slist_append(h, "Content-Type: application/json");
+    if (r->last_event_id && *r->last_event_id && text_is_clean(r->last_event_id)) {
+        snprintf(line, sizeof line, "Last-Event-ID: %s", r->last_event_id);
+        h = curl_slist_append(h, line);
+    }
+    /* The token goes only to the origin it belongs to: never after a cross-host redirect. */
+    if (r->token && http_same_origin(r->url, r->origin)) {
+        if (r->token_header)
+            snprintf(line, sizeof line, "%s: %s", r->token_header, r->token);
+        else
+            snprintf(line, sizeof line, "Authorization: Bearer %s", r->token);
+        h = curl_slist_append(h, line);
+        sodium_memzero(line, sizeof line);
+    }
+    return h;
+}
+
+static void wipe_headers(struct curl_slist *h)
+{
+    for (struct curl_slist *p = h; p; p = p->next)
+        sodium_memzero(p->data, strlen(p->data));
+    curl_slist_free_all(h);
+}
+
+static void configure_method(http_request *r)
+{
+    CURL *e = r->easy;
+    if (strcmp(r->method, "GET") == 0 && !r->body) {
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        return;
+    }
+    if (strcmp(r->method, "POST") != 0)
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+    if (r->body || strcmp(r->method, "POST") == 0) {
+        const char *b = r->body ? r->body : "";
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(b));
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, b);
+    }
+}
+
+static int request_launch(http_request *r)
+{
+    http_client *c = r->c;
+    r->retry_timer = 0;
+    r->resp_len = 0;
+    r->retry_after_s = -1;
+    r->too_large = r->stopped_by_reader = 0;
+    r->errbuf[0] = '\0';
+    r->attempts++;
+    CURL *e = r->easy = curl_easy_init();
+    if (!e)
+        return -1;
+    wipe_headers(r->headers);
+    r->headers = build_headers(r);
+    curl_easy_setopt(e, CURLOPT_URL, r->url);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, r->timeout_ms < 10000 ? r->timeout_ms : 10000L);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "hubdesk/" HD_VERSION);
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)r->max_body);
+    if (r->stream)
+        curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    else
+        curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms);
+    configure_method(r);
+    if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
+        curl_easy_cleanup(e);
+        r->easy = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static char *secret_dup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = sodium_malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+http_request *http_start(http_client *c, const http_opts *o, http_done_fn on_done,
+                         http_data_fn on_data, void *arg, hd_status *why)
+{
+    hd_status st = http_url_check(o->url);
+    if (st != HD_OK) {
+        if (why)
+            *why = st;
+        return NULL;
+    }
+    http_request *r = calloc(1, sizeof *r);
+    char origin[512];
+    if (!r || http_url_origin(o->origin ? o->origin : o->url, origin, sizeof origin) < 0)
+        goto fail;
+    r->c = c;
+    r->method = strdup(o->method ? o->method : "GET");
+    r->url = strdup(o->url);
+    r->origin = strdup(origin);
+    r->body = dup_or_null(o->json_body);
+    r->token = o->token ? secret_dup(o->token) : NULL;
+    r->token_header = dup_or_null(o->token_header);
+    r->last_event_id = dup_or_null(o->last_event_id);
+    if (!r->method || !r->url || !r->origin || (o->json_body && !r->body) ||
+        (o->token && !r->token))
+        goto fail;
+    r->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
+    r->max_retries = o->max_retries >= 0 ? o->max_retries : 3;
+    r->max_body = o->max_body ? o->max_body : 1024 * 1024;
+    r->backoff_base_ms = o->backoff_base_ms > 0 ? o->backoff_base_ms : 500;
+    r->max_wait_ms = o->max_wait_ms > 0 ? o->max_wait_ms : 120000;
+    r->stream = o->stream;
+    r->on_done = on_done;
+    r->on_data = on_data;
+    r->on_retry = o->on_retry;
+    r->arg = arg;
+    r->next = c->requests;
+    c->requests = r;
+    if (request_launch(r) < 0) {
+        request_free(r);
+        r = NULL;
+        goto fail_status;
+    }
+    return r;
+fail:
+    if (r) {
+        free(r->method);
+        free(r->url);
+        free(r->origin);
+        free(r->body);
+        sodium_free(r->token);
+        free(r->token_header);
+        free(r->last_event_id);
+        free(r);
+    }
+fail_status:
+    if (why)
+        *why = HD_ERR_INTERNAL;
+    return NULL;
+}
+
+static void request_unlink(http_request *r)
+{
+    for (http_request **pp = &r->c->requests; *pp; pp = &(*pp)->next) {
+        if (*pp == r) {
+            *pp = r->next;
+            return;
+        }
+    }
+}
+
+static void request_free(http_request *r)
+{
+    request_unlink(r);
+    loop_timer_cancel(r->c->l, r->retry_timer);
+    loop_timer_cancel(r->c->l, r->reap_timer);
+    if (r->easy) {
+        curl_multi_remove_handle(r->c->multi, r->easy);
+        curl_easy_cleanup(r->easy);
+    }
+    wipe_headers(r->headers);
+    free(r->method);
+    free(r->url);
+    free(r->origin);
+    free(r->body);
+    sodium_free(r->token);
+    free(r->token_header);
+    free(r->last_event_id);
+    free(r->resp);
+    free(r);
+}
+
+static void on_reap_timer(loop *l, void *arg)
+{
+    http_request *r = arg;
+    r->reap_timer = 0;
+    request_free(r);
+}
+
+void http_cancel(http_request *r)
+{
+    if (!r || r->cancelled)
+        return;
+    r->cancelled = 1;
+    loop_timer_cancel(r->c->l, r->retry_timer);
+    r->retry_timer = 0;
+    /* Inside a callback the handle must stay until curl lets go of it: free it next turn. */
+    if (r->c->callback_depth == 0)
+        request_free(r);
+    else
+        r->reap_timer = loop_timer_add(r->c->l, 0, on_reap_timer, r);
+}
+
+static long backoff_ms(const http_request *r)
+{
+    long base = r->backoff_base_ms;
+    for (int i = 1; i < r->attempts && base < HTTP_BACKOFF_CAP_MS; i++)
+        base *= 2;
+    if (base > HTTP_BACKOFF_CAP_MS)
+        base = HTTP_BACKOFF_CAP_MS;
+    /* Jitter in [base/2, base] so that many clients do not retry in step. */
+    return base / 2 + (long)randombytes_uniform((uint32_t)(base / 2 + 1));
+}
+
+static void on_retry_timer(loop *l, void *arg)
+{
+    http_request *r = arg;
+    r->retry_timer = 0;
+    if (request_launch(r) < 0) {
+        http_response resp = {.status = HD_ERR_INTERNAL, .body = "", .retry_after_s = -1};
+        snprintf(resp.error, sizeof resp.error, "%s", _("could not start the request"));
+        http_done_fn done = r->on_done;
+        void *a = r->arg;
+        request_free(r);
+        if (done)
+            done(&resp, a);
+    }
+}
+
+static void fill_transport_error(http_response *resp, const http_request *r, CURLcode rc)
+{
+    char clean[CURL_ERROR_SIZE];
+    text_sanitize(r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc), clean, sizeof clean);
+    if (r->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+        resp->status = HD_ERR_TOO_LARGE;
+        snprintf(resp->error, sizeof resp->error, _("the answer is larger than %zu bytes"),
+                 r->max_body);
+    } else if (rc == CURLE_OPERATION_TIMEDOUT) {
+        resp->status = HD_ERR_TIMEOUT;
+        snprintf(resp->error, sizeof resp->error, _("no answer in time: %s"), clean);
+    } else {
+        resp->status = HD_ERR_NETWORK;
+        snprintf(resp->error, sizeof resp->error, _("network error: %s"), clean);
+    }
+}
+
+static int is_retryable(const http_response *resp)
+{
+    if (resp->status == HD_ERR_NETWORK || resp->status == HD_ERR_TIMEOUT)
+        return 1;
+    return resp->status == HD_OK && (resp->code >= 500 || resp->code == 429);
+}
+
+/* Follows a redirect ourselves: the token's origin stays fixed, so it is dropped off-origin. */
+static int follow_redirect(http_request *r, long code, http_response *resp)
+{
+    char *loc = NULL;
+    if (r->easy)
+        curl_easy_getinfo(r->easy, CURLINFO_REDIRECT_URL, &loc);
+    if (!loc)
+        return 0;
+    if (++r->redirects > HTTP_MAX_REDIRECTS || http_url_check(loc) != HD_OK) {
+        resp->status = r->redirects > HTTP_MAX_REDIRECTS ? HD_ERR_PROTOCOL : HD_ERR_INSECURE_URL;
+        snprintf(resp->error, sizeof resp->error, "%s",
+                 r->redirects > HTTP_MAX_REDIRECTS ? _("too many redirects")
+                                                   : _("the hub redirected to an insecure URL"));
+        return -1;
+    }
+    char *next = strdup(loc);
+    if (!next)
+        return -1;
+    free(r->url);
+    r->url = next;
+    if (code == 303 || ((code == 301 || code == 302) && strcmp(r->method, "POST") == 0)) {
+        free(r->method);
+        r->method = strdup("GET");
+        free(r->body);
+        r->body = NULL;
+        if (!r->method)
+            return -1;
+    }
+    return 1;
+}
+
+static void detach_easy(http_request *r)
+{
+    if (r->easy) {
+        curl_multi_remove_handle(r->c->multi, r->easy);
+        curl_easy_cleanup(r->easy);
+        r->easy = NULL;
+    }
+}
+
+/* Schedules another try if the outcome deserves one. Returns 1 if it did. */
+static int maybe_retry(http_request *r, const http_response *resp)
+{
+    if (!is_retryable(resp) || r->attempts > r->max_retries)
+        return 0;
+    long delay = resp->code == 429 && r->retry_after_s >= 0 ? r->retry_after_s * 1000
+                                                            : backoff_ms(r);
+    if (delay > r->max_wait_ms)
+        return 0; /* a wait that long is the user's call, not ours */
+    r->retry_timer = loop_timer_add(r->c->l, (uint64_t)delay, on_retry_timer, r);
+    if (!r->retry_timer)
+        return 0;
+    if (r->on_retry)
+        r->on_retry(delay, resp, r->arg);
+    return 1;
+}
+
+static void request_finish(http_request *r, CURLcode rc)
+{
+    long code = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &code);
+    http_response resp = {.status = HD_OK, .code = code, .retry_after_s = r->retry_after_s,
+                          .attempts = r->attempts};
+    int redirect = 0;
+    if (rc == CURLE_OK && code >= 300 && code < 400 && code != 304)
+        redirect = follow_redirect(r, code, &resp);
+    detach_easy(r);
+    if (redirect > 0 && request_launch(r) == 0)
+        return;
+    if (redirect > 0) {
+        resp.status = HD_ERR_INTERNAL;
+        snprintf(resp.error, sizeof resp.error, "%s", _("could not follow the redirect"));
+    } else if (redirect == 0 && rc != CURLE_OK && !r->stopped_by_reader) {
+        fill_transport_error(&resp, r, rc);
+        resp.code = 0;
+    }
+    resp.body = r->resp ? r->resp : "";
+    resp.body_len = r->resp_len;
+    if (redirect == 0 && maybe_retry(r, &resp))
+        return;
+    if (r->on_done && !r->cancelled)
+        r->on_done(&resp, r->arg);
+    request_free(r);
+}
+
+static void check_completed(http_client *c)
+{
+    CURLMsg *msg;
+    int left;
+    c->callback_depth++;
+    while ((msg = curl_multi_info_read(c->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        http_request *r = NULL;
+        CURLcode rc = msg->data.result;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&r);
+        if (r->cancelled)
+            detach_easy(r); /* the reap timer frees it */
+        else
+            request_finish(r, rc);
+    }
+    c->callback_depth--;
+}
+
+hd_status http_status_for_code(long code)
+{
+    if (code >= 200 && code < 300)
+        return HD_OK;
+    switch (code) {
+    case 401:
+        return HD_ERR_AUTH;
+    case 403:
+        return HD_ERR_FORBIDDEN;
+    case 404:
+        return HD_ERR_NOT_FOUND;
+    case 429:
+        return HD_ERR_RATE_LIMITED;
+    default:
+        return code >= 500 ? HD_ERR_SERVER : HD_ERR_REJECTED;
+    }
+}

@@ -1,0 +1,334 @@
+/* keebai.c: the Keebai driver: WhatsApp QR pairing over an SSE stream. */
+#include "i18n.h"
+#include "provider.h"
+#include "sse_client.h"
+#include "text.h"
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct kb_session {
+    provider_ctx ctx;
+    char *base_url;
+    char *token;
+    pair_event_fn fn;
+    void *arg;
+    http_request *start_req;
+    sse_client *stream;
+    int finished;
+    hd_status fail_status;
+    uint64_t fail_timer;
+    int *alive; /* cleared by pair_stop so callers up the stack notice */
+} kb_session;
+
+static void kb_stop(void *session);
+
+/* Delivers an event; returns 0 if the callback freed the session. */
+static int emit(kb_session *s, pair_event ev)
+{
+    int alive = 1;
+    int *outer = s->alive;
+    s->alive = &alive;
+    if (ev.type == PAIR_EV_CONNECTED || ev.type == PAIR_EV_EXPIRED || ev.type == PAIR_EV_FAILED)
+        s->finished = 1;
+    s->fn(&ev, s->arg);
+    if (!alive) {
+        if (outer)
+            *outer = 0;
+        return 0;
+    }
+    s->alive = outer;
+    return 1;
+}
+
+static void finish_stream(kb_session *s)
+{
+    sse_client_free(s->stream);
+    s->stream = NULL;
+}
+
+static void emit_failed(kb_session *s, hd_status st, const char *msg)
+{
+    finish_stream(s);
+    emit(s, (pair_event){.type = PAIR_EV_FAILED, .status = st, .message = msg});
+}
+
+static const char *json_str(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static hd_status status_for_error_code(const char *code)
+{
+    if (!code)
+        return HD_ERR_REJECTED;
+    if (strcmp(code, "UNAUTHORIZED") == 0)
+        return HD_ERR_AUTH;
+    if (strcmp(code, "FORBIDDEN") == 0 || strcmp(code, "INSUFFICIENT_SCOPE") == 0)
+        return HD_ERR_FORBIDDEN;
+    if (strcmp(code, "THROTTLED") == 0)
+        return HD_ERR_RATE_LIMITED;
+    if (strcmp(code, "SERVER_ERROR") == 0)
+        return HD_ERR_SERVER;
+    return HD_ERR_REJECTED;
+}
+
+/* A qr event carries {"qr":...,"expires_in":...,"attempt":...} or, liberally, the raw string. */
+static void on_qr_event(kb_session *s, const char *data, size_t len)
+{
+    json_t *root = json_loadb(data, len, 0, NULL);
+    const char *qr = NULL;
+    char *raw = NULL;
+    pair_event ev = {.type = PAIR_EV_QR};
+    if (json_is_object(root)) {
+        qr = json_str(root, "qr");
+        if (!qr)
+            qr = json_str(root, "code");
+        json_t *exp = json_object_get(root, "expires_in"), *att = json_object_get(root, "attempt");
+        if (json_is_number(exp) && json_number_value(exp) > 0 && json_number_value(exp) < 86400)
+            ev.expires_in_ms = (long)(json_number_value(exp) * 1000);
+        if (json_is_integer(att) && json_integer_value(att) > 0 && json_integer_value(att) < 1000)
+            ev.attempt = (int)json_integer_value(att);
+    } else if (json_is_string(root)) {
+        qr = json_string_value(root);
+    } else if ((raw = strndup(data, len))) {
+        raw[strcspn(raw, "\r\n")] = '\0';
+        qr = raw;
+    }
+    if (qr && *qr && strlen(qr) <= 2048) {
+        ev.qr = qr;
+        emit(s, ev);
+    }
+    free(raw);
+    json_decref(root);
+}
+
+static void on_connected_event(kb_session *s, json_t *root)
+{
+    const char *id = json_str(root, "channel_id");
+    json_t *ch = json_object_get(root, "channel");
+    if (!id)
+        id = json_str(ch, "id");
+    const char *phone = json_str(root, "phone_number");
+    if (!phone)
+        phone = json_str(ch, "phone_number");
+    char cid[128], cphone[64], cname[128];
+    text_sanitize(id ? id : "?", cid, sizeof cid);
+    text_sanitize(phone ? phone : "", cphone, sizeof cphone);
+    text_sanitize(json_str(root, "name") ? json_str(root, "name") : "", cname, sizeof cname);
+    finish_stream(s);
+    emit(s, (pair_event){.type = PAIR_EV_CONNECTED, .channel_id = cid, .phone = cphone,
+                         .name = cname});
+}
+
+static void on_stream_event(const sse_event *ev, void *arg)
+{
+    kb_session *s = arg;
+    if (s->finished)
+        return;
+    if (strcmp(ev->type, "qr") == 0) {
+        on_qr_event(s, ev->data, ev->data_len);
+        return;
+    }
+    json_t *root = json_loadb(ev->data, ev->data_len, 0, NULL);
+    char msg[300];
+    if (strcmp(ev->type, "scanned") == 0) {
+        emit(s, (pair_event){.type = PAIR_EV_SCANNED});
+    } else if (strcmp(ev->type, "connected") == 0) {
+        on_connected_event(s, root);
+    } else if (strcmp(ev->type, "expired") == 0) {
+        const char *reason = json_str(root, "reason");
+        text_sanitize(reason ? reason : "", msg, sizeof msg);
+        finish_stream(s);
+        emit(s, (pair_event){.type = PAIR_EV_EXPIRED, .status = HD_ERR_EXPIRED, .message = msg});
+    } else if (strcmp(ev->type, "error") == 0) {
+        const char *code = json_str(root, "code"), *m = json_str(root, "message");
+        char raw[300];
+        snprintf(raw, sizeof raw, "%s: %s", code ? code : "ERROR", m ? m : "");
+        text_sanitize(raw, msg, sizeof msg);
+        emit_failed(s, status_for_error_code(code), msg);
+    }
+    /* Unknown events are ignored: the QR-mode protocol is not published and may grow. */
+    json_decref(root);
+}
+
+static void on_stream_status(const sse_client_status *st, void *arg)
+{
+    kb_session *s = arg;
+    char msg[400];
+    if (s->finished)
+        return;
+    if (st->state == SSE_STATE_RECONNECTING) {
+        snprintf(msg, sizeof msg, _("stream dropped (%s); reconnecting"), st->message);
+        emit(s, (pair_event){.type = PAIR_EV_WAITING, .status = st->status, .message = msg,
+                             .wait_ms = st->delay_ms});
+    } else if (st->state == SSE_STATE_FAILED) {
+        if (st->answer)
+            provider_error_text(st->answer, msg, sizeof msg);
+        else
+            snprintf(msg, sizeof msg, "%s", st->message);
+        /* The failed client stays inert until kb_stop frees it. */
+        emit(s, (pair_event){.type = PAIR_EV_FAILED, .status = st->status, .message = msg});
+    }
+}
+
+/* Resolves a possibly relative stream_url against the base URL. */
+static char *resolve_url(const char *base, const char *ref)
+{
+    CURLU *u = curl_url();
+    char *out = NULL, *res = NULL;
+    if (u && curl_url_set(u, CURLUPART_URL, base, 0) == CURLUE_OK &&
+        curl_url_set(u, CURLUPART_URL, ref, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_URL, &out, 0) == CURLUE_OK)
+        res = strdup(out);
+    curl_free(out);
+    curl_url_cleanup(u);
+    return res;
+}
+
+static void open_stream(kb_session *s, const char *stream_url)
+{
+    char *url = resolve_url(s->base_url, stream_url);
+    hd_status why = HD_ERR_BAD_URL;
+    if (url) {
+        sse_client_opts o = {
+            .url = url,
+            .token = s->token,
+            .origin = s->base_url, /* a stream on another host never sees the token */
+            .idle_timeout_ms = s->ctx.idle_timeout_ms,
+            .default_retry_ms = s->ctx.stream_retry_ms,
+        };
+        s->stream = sse_client_new(s->ctx.http, s->ctx.l, &o, on_stream_event, on_stream_status,
+                                   s, &why);
+    }
+    free(url);
+    if (!s->stream) {
+        char msg[200];
+        snprintf(msg, sizeof msg, _("cannot open the QR stream: %s"), hd_status_message(why));
+        emit_failed(s, why, msg);
+    }
+}
+
+static void on_start_done(const http_response *r, void *arg)
+{
+    kb_session *s = arg;
+    char msg[400];
+    s->start_req = NULL;
+    if (r->status != HD_OK || r->code < 200 || r->code >= 300) {
+        provider_error_text(r, msg, sizeof msg);
+        emit_failed(s, r->status != HD_OK ? r->status : http_status_for_code(r->code), msg);
+        return;
+    }
+    json_t *root = json_loadb(r->body, r->body_len, 0, NULL);
+    const char *url = json_str(root, "stream_url");
+    if (!url || !*url) {
+        emit_failed(s, HD_ERR_PROTOCOL, _("the hub did not return a stream_url for QR mode"));
+    } else {
+        open_stream(s, url);
+    }
+    json_decref(root);
+}
+
+static void on_start_retry(long delay_ms, const http_response *why, void *arg)
+{
+    kb_session *s = arg;
+    char detail[300], msg[400];
+    if (why->status == HD_OK)
+        provider_error_text(why, detail, sizeof detail);
+    else
+        snprintf(detail, sizeof detail, "%s", why->error);
+    if (why->code == 429)
+        snprintf(msg, sizeof msg, _("the hub asks us to slow down (%s); waiting %ld s"), detail,
+                 (delay_ms + 999) / 1000);
+    else
+        snprintf(msg, sizeof msg, _("%s; trying again in %ld s"), detail, (delay_ms + 999) / 1000);
+    emit(s, (pair_event){.type = PAIR_EV_WAITING, .status = why->status == HD_OK ? http_status_for_code(why->code) : why->status,
+                         .message = msg, .wait_ms = delay_ms});
+}
+
+static void on_deferred_failure(loop *l, void *arg)
+{
+    kb_session *s = arg;
+    char msg[200];
+    s->fail_timer = 0;
+    snprintf(msg, sizeof msg, _("cannot start the session: %s"), hd_status_message(s->fail_status));
+    s->finished = 0;
+    emit_failed(s, s->fail_status, msg);
+}
+
+static void *kb_start(const provider_ctx *ctx, const pair_request *req, pair_event_fn fn,
+                      void *arg)
+{
+    kb_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->ctx = *ctx;
+    s->fn = fn;
+    s->arg = arg;
+    s->base_url = strdup(ctx->base_url);
+    if (ctx->token) {
+        s->token = sodium_malloc(strlen(ctx->token) + 1);
+        if (s->token)
+            strcpy(s->token, ctx->token);
+    }
+    json_t *body = json_pack("{s:s}", "mode", "qr");
+    if (req && req->name && *req->name)
+        json_object_set_new(body, "name", json_string(req->name));
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    char url[1024];
+    snprintf(url, sizeof url, "%s/v1/channels/whatsapp/connect", s->base_url ? s->base_url : "");
+    if (!s->base_url || !text || (ctx->token && !s->token)) {
+        free(text);
+        kb_stop(s);
+        return NULL;
+    }
+    http_opts o = {
+        .method = "POST",
+        .url = url,
+        .json_body = text,
+        .token = s->token,
+        .backoff_base_ms = ctx->backoff_base_ms,
+        .on_retry = on_start_retry,
+    };
+    hd_status why = HD_OK;
+    s->start_req = http_start(ctx->http, &o, on_start_done, NULL, s, &why);
+    free(text);
+    if (!s->start_req) {
+        /* Report on the next turn: the caller does not hold the session yet. */
+        s->finished = 1;
+        s->fail_status = why;
+        s->fail_timer = loop_timer_add(ctx->l, 0, on_deferred_failure, s);
+    }
+    return s;
+}
+
+static void kb_stop(void *session)
+{
+    kb_session *s = session;
+    if (!s)
+        return;
+    if (s->alive)
+        *s->alive = 0;
+    http_cancel(s->start_req);
+    sse_client_free(s->stream);
+    loop_timer_cancel(s->ctx.l, s->fail_timer);
+    free(s->base_url);
+    sodium_free(s->token);
+    free(s);
+}
+
+const provider_ops provider_keebai = {
+    .id = "keebai",
+    .label = "Keebai",
+    .project_word = N_("pipeline"),
+    .default_base_url = "https://api.keebai.com",
+    .caps = PROVIDER_CAP_QR_STREAM | PROVIDER_CAP_BROWSER | PROVIDER_CAP_WEBHOOK,
+    .pair_start = kb_start,
+    .pair_stop = kb_stop,
+};

@@ -1,0 +1,217 @@
+/* app.c: runs the console: curses in the loop, input to actions, one draw per turn. */
+#include "app.h"
+#include "env.h"
+#include "i18n.h"
+#include "ui.h"
+
+#include <curses.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+static const screen_ops *const screen_for_step[FLOW_STEP_COUNT] = {
+    [FLOW_STEP_PROFILE] = &screen_profile,
+    [FLOW_STEP_NAME] = &screen_name,
+    [FLOW_STEP_PAIR] = &screen_pair,
+    [FLOW_STEP_RESULT] = &screen_result,
+};
+
+static int curses_active;
+
+/* Every exit path ends here, so the terminal is never left in curses mode. */
+static void curses_stop(void)
+{
+    if (curses_active) {
+        curses_active = 0;
+        endwin();
+    }
+}
+
+/* Screens follow the flow's step; leave/enter run when it changes. */
+static void sync_screen(app *a)
+{
+    const screen_ops *want = screen_for_step[a->f.step];
+    if (want == a->screen)
+        return;
+    if (a->screen && a->screen->leave)
+        a->screen->leave(a);
+    a->screen = want;
+    if (want->enter)
+        want->enter(a);
+    a->dirty = 1;
+}
+
+static void on_flow_change(flow *f, const pair_event *ev, void *arg)
+{
+    app *a = arg;
+    a->dirty = 1;
+}
+
+static void draw(loop *l, void *arg)
+{
+    app *a = arg;
+    sync_screen(a);
+    if (!a->dirty || !curses_active)
+        return;
+    a->dirty = 0;
+    erase();
+    a->screen->draw(a);
+    if (a->show_help)
+        ui_help_overlay();
+    wnoutrefresh(stdscr);
+    doupdate();
+}
+
+static void handle_key(app *a, int is_keycode, wint_t ch)
+{
+    if (a->show_help) {
+        a->show_help = 0; /* any key closes the help */
+        a->dirty = 1;
+        return;
+    }
+    tui_action act = keys_action(is_keycode, ch);
+    int r = a->screen->key ? a->screen->key(a, act, is_keycode, ch) : SCREEN_IGNORED;
+    if (r & SCREEN_QUIT)
+        loop_stop(a->l, 0);
+    if (r & (SCREEN_HANDLED | SCREEN_REDRAW)) {
+        a->dirty = 1;
+        return;
+    }
+    if (act == ACT_QUIT) {
+        loop_stop(a->l, 0);
+    } else if (act == ACT_HELP) {
+        a->show_help = 1;
+        a->dirty = 1;
+    } else if (act == ACT_REDRAW) {
+        clearok(curscr, TRUE);
+        a->dirty = 1;
+    } else if (act == ACT_BACK) {
+        flow_back(&a->f);
+    }
+}
+
+/* Drains every pending key, so a paste or key repeat costs one redraw. */
+static void on_stdin(loop *l, int fd, int events, void *arg)
+{
+    app *a = arg;
+    wint_t ch;
+    int rc;
+    while ((rc = wget_wch(stdscr, &ch)) != ERR) {
+        sync_screen(a);
+        if (rc == KEY_CODE_YES && ch == KEY_RESIZE)
+            continue; /* SIGWINCH comes through the loop */
+        handle_key(a, rc == KEY_CODE_YES, ch);
+    }
+    if (events & LOOP_ERROR) /* the terminal went away */
+        loop_stop(l, 1);
+}
+
+static void on_resize(app *a)
+{
+    struct winsize ws;
+    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+        resizeterm(ws.ws_row, ws.ws_col);
+    clearok(curscr, TRUE);
+    a->dirty = 1;
+}
+
+static void on_signal(loop *l, int signo, void *arg)
+{
+    app *a = arg;
+    if (signo == SIGWINCH)
+        on_resize(a);
+    else
+        loop_stop(l, signo == SIGINT ? 0 : 1);
+}
+
+static void on_tick(loop *l, void *arg)
+{
+    app *a = arg;
+    a->tick_timer = loop_timer_add(l, 1000 - loop_now_ms() % 1000, on_tick, a);
+    if (a->screen && a->screen->tick && a->screen->tick(a))
+        a->dirty = 1;
+}
+
+/* Terminals known to draw sextants with gaps (xterm with its usual fonts, measured). */
+static int sextants_render_well(void)
+{
+    const char *tp = getenv("TERM_PROGRAM"), *term = getenv("TERM");
+    if (tp && (strcmp(tp, "WezTerm") == 0 || strcmp(tp, "ghostty") == 0))
+        return 1;
+    if (term && (strstr(term, "kitty") || strcmp(term, "foot") == 0))
+        return 1;
+    return getenv("XTERM_VERSION") == NULL;
+}
+
+int app_init(app *a, const app_options *o)
+{
+    memset(a, 0, sizeof *a);
+    a->l = loop_new();
+    a->http = a->l ? http_client_new(a->l) : NULL;
+    if (!a->http) {
+        loop_free(a->l);
+        return -1;
+    }
+    flow_init(&a->f, a->l, a->http, on_flow_change, a);
+    a->style = o ? o->style : QR_STYLE_AUTO;
+    a->subtitle = o ? o->subtitle : NULL;
+    a->utf8 = env_locale_is_utf8();
+    a->allow_sextant = sextants_render_well();
+    return 0;
+}
+
+void app_release(app *a)
+{
+    flow_release(&a->f);
+    http_client_free(a->http);
+    loop_free(a->l);
+}
+
+static int curses_start(app *a)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "hubdesk: %s\n",
+                _("the console needs a terminal; use 'hubdesk connect' in scripts"));
+        return -1;
+    }
+    if (!newterm(NULL, stdout, stdin)) {
+        fprintf(stderr, "hubdesk: %s\n", _("cannot set up this terminal (check TERM)"));
+        return -1;
+    }
+    curses_active = 1;
+    atexit(curses_stop);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    a->colour = ui_theme_init(env_colour_wanted());
+    return 0;
+}
+
+int app_run(app *a)
+{
+    /* Signals first: ncurses then leaves SIGWINCH to us, and it arrives via the loop. */
+    loop_signals_watch(a->l, on_signal, a);
+    if (curses_start(a) < 0)
+        return 1;
+    if (a->f.profile_fixed && a->f.profile >= 0)
+        a->f.step = FLOW_STEP_NAME;
+    loop_fd_watch(a->l, STDIN_FILENO, LOOP_READ, on_stdin, a);
+    loop_set_idle(a->l, draw, a);
+    a->tick_timer = loop_timer_add(a->l, 1000, on_tick, a);
+    a->dirty = 1;
+    draw(a->l, a);
+    int rc = loop_run(a->l);
+    if (a->screen && a->screen->leave)
+        a->screen->leave(a);
+    a->screen = NULL;
+    loop_timer_cancel(a->l, a->tick_timer);
+    loop_fd_unwatch(a->l, STDIN_FILENO);
+    curses_stop();
+    return rc;
+}

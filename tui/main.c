@@ -1,0 +1,125 @@
+/* main.c: hubdesk's entry point: picks the console, the demo or a line-mode command. */
+#include "app.h"
+#include "cli.h"
+#include "env.h"
+#include "i18n.h"
+#include "spawn.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SANDBOX_TOKEN "hubdesk-sandbox-token"
+
+static int usage_error(const char *msg, const char *arg)
+{
+    fprintf(stderr, "hubdesk: ");
+    fprintf(stderr, msg, arg ? arg : "");
+    fprintf(stderr, "\n%s\n", _("Try 'hubdesk --help'."));
+    return 2;
+}
+
+/* `hubdesk demo`: the console on a sandbox hub started for the occasion. */
+static int run_demo(app_options *o)
+{
+    sandbox_child child;
+    char err[256], url[256];
+    if (sandbox_child_start(NULL, &child, err, sizeof err) < 0) {
+        fprintf(stderr, "hubdesk: %s\n", err);
+        return 1;
+    }
+    app a;
+    int rc = 1;
+    o->subtitle = _("sandbox");
+    if (app_init(&a, o) == 0) {
+        snprintf(url, sizeof url, "%s/keebai", child.url);
+        flow_profile_add(&a.f, _("Sandbox"), &provider_keebai, url, SANDBOX_TOKEN);
+        rc = app_run(&a);
+        app_release(&a);
+    }
+    sandbox_child_stop(&child);
+    return rc;
+}
+
+/* The console with the profile the command line describes (none: the empty list). */
+static int run_console_with(const char *provider, const char *base, app_options *o)
+{
+    const provider_ops *ops = NULL;
+    if (provider && !(ops = provider_find(provider)))
+        return usage_error(_("unknown provider '%s' (known: keebai)"), provider);
+    if (!provider && base)
+        return usage_error("%s", _("--base-url needs --provider"));
+    const char *url = ops ? (base ? base : ops->default_base_url) : NULL;
+    hd_status st = url ? http_url_check(url) : HD_OK;
+    if (st != HD_OK)
+        return usage_error("%s", hd_status_message(st));
+    char *token = ops ? env_take_secret("HUBDESK_TOKEN") : NULL;
+    if (ops && !token)
+        return usage_error("%s", _("no token: set HUBDESK_TOKEN to the hub's API token"));
+    app a;
+    int rc = 1;
+    if (app_init(&a, o) == 0) {
+        if (ops) {
+            int idx = flow_profile_add(&a.f, ops->label, ops, url, token);
+            a.f.profile_fixed = 1;
+            a.f.profile = idx;
+        }
+        rc = app_run(&a);
+        app_release(&a);
+    }
+    sodium_free(token);
+    return rc;
+}
+
+/* Plain `hubdesk [--provider P --base-url URL] [--qr-style S]`: the console. */
+static int run_console(int argc, char **argv, int demo)
+{
+    static const struct option opts[] = {
+        {"provider", required_argument, NULL, 'p'}, {"base-url", required_argument, NULL, 'b'},
+        {"qr-style", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
+    };
+    const char *provider = NULL, *base = NULL;
+    app_options o = {.style = QR_STYLE_AUTO};
+    int ch;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":hV", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'p': provider = optarg; break;
+        case 'b': base = optarg; break;
+        case 's':
+            if (qr_style_from_name(optarg) < 0)
+                return usage_error(_("unknown QR style '%s' (auto, half, sextant, large, ascii)"), optarg);
+            o.style = (qr_style)qr_style_from_name(optarg);
+            break;
+        case 'h': cli_print_usage(stdout); return 0;
+        case 'V': printf("hubdesk %s\n", HD_VERSION); return 0;
+        case ':': return usage_error(_("option '%s' needs a value"), argv[optind - 1]);
+        default: return usage_error(_("unknown option '%s'"), argv[optind - 1]);
+        }
+    }
+    if (optind < argc && !(demo && optind == argc - 1 && strcmp(argv[optind], "demo") == 0))
+        return usage_error(_("unknown command '%s'"), argv[optind]);
+    if (demo)
+        return run_demo(&o);
+    return run_console_with(provider, base, &o);
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    bindtextdomain(HD_TEXTDOMAIN, HD_LOCALEDIR);
+    textdomain(HD_TEXTDOMAIN);
+    if (env_harden_process() < 0)
+        fprintf(stderr, "hubdesk: %s\n", _("warning: could not turn core dumps off"));
+    if (argc > 1 && strcmp(argv[1], "connect") == 0)
+        return cli_connect_main(argc - 1, argv + 1);
+    int demo = 0;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "demo") == 0)
+            demo = 1;
+    return run_console(argc, argv, demo);
+}

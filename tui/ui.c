@@ -1,0 +1,199 @@
+/* ui.c: colour roles, text drawing that respects display width, bars, QR and help. */
+#include "ui.h"
+#include "i18n.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <wctype.h>
+
+static int role_attr[ROLE_COUNT];
+
+int ui_theme_init(int want_colour)
+{
+    int colour = want_colour && has_colors() && start_color() == OK;
+    if (colour) {
+        use_default_colors();
+        int black = COLORS >= 256 ? 16 : COLOR_BLACK, white = COLORS >= 256 ? 231 : COLOR_WHITE;
+        init_pair(ROLE_TEXT, -1, -1);
+        init_pair(ROLE_TITLE, COLOR_WHITE, COLOR_BLUE);
+        init_pair(ROLE_BAR, COLOR_BLACK, COLOR_CYAN);
+        init_pair(ROLE_DIM, -1, -1);
+        init_pair(ROLE_OK, COLOR_GREEN, -1);
+        init_pair(ROLE_ERROR, COLOR_RED, -1);
+        init_pair(ROLE_WARN, COLOR_YELLOW, -1);
+        init_pair(ROLE_SELECTED, COLOR_BLACK, COLOR_CYAN);
+        init_pair(ROLE_QR, black, white);
+        init_pair(ROLE_QR_INK, white, black);
+        for (int r = 1; r < ROLE_COUNT; r++)
+            role_attr[r] = COLOR_PAIR(r);
+        role_attr[ROLE_TITLE] |= A_BOLD;
+        role_attr[ROLE_DIM] |= A_DIM;
+        role_attr[ROLE_OK] |= A_BOLD;
+        role_attr[ROLE_ERROR] |= A_BOLD;
+    } else {
+        /* Monochrome: attributes only. The QR keeps the terminal's own colours. */
+        role_attr[ROLE_TEXT] = A_NORMAL;
+        role_attr[ROLE_TITLE] = A_REVERSE | A_BOLD;
+        role_attr[ROLE_BAR] = A_REVERSE;
+        role_attr[ROLE_DIM] = A_DIM;
+        role_attr[ROLE_OK] = A_BOLD;
+        role_attr[ROLE_ERROR] = A_BOLD;
+        role_attr[ROLE_WARN] = A_BOLD;
+        role_attr[ROLE_SELECTED] = A_REVERSE;
+        role_attr[ROLE_QR] = A_NORMAL;
+        role_attr[ROLE_QR_INK] = A_REVERSE;
+    }
+    return colour;
+}
+
+int ui_attr(ui_role role)
+{
+    return (unsigned)role < ROLE_COUNT ? role_attr[role] : (int)A_NORMAL;
+}
+
+/* Decodes the next character; invalid bytes become '?', so nothing is silently lost. */
+static size_t next_wchar(const char *s, mbstate_t *st, wchar_t *wc)
+{
+    size_t n = mbrtowc(wc, s, MB_CUR_MAX, st);
+    if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+        memset(st, 0, sizeof *st);
+        *wc = L'?';
+        return 1;
+    }
+    return n;
+}
+
+static int char_width(wchar_t wc)
+{
+    int w = wcwidth(wc);
+    return w < 0 ? 1 : w;
+}
+
+int ui_width(const char *utf8)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    int w = 0;
+    wchar_t wc;
+    for (const char *p = utf8; *p;) {
+        p += next_wchar(p, &st, &wc);
+        w += char_width(iswprint((wint_t)wc) ? wc : L'?');
+    }
+    return w;
+}
+
+int ui_put(int y, int x, int maxw, ui_role role, const char *utf8)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    int used = 0;
+    wchar_t wc;
+    attrset(ui_attr(role));
+    move(y, x);
+    for (const char *p = utf8; *p && used < maxw;) {
+        p += next_wchar(p, &st, &wc);
+        if (!iswprint((wint_t)wc))
+            wc = L'?'; /* last line of defence: strings are sanitized before they get here */
+        int w = char_width(wc);
+        if (used + w > maxw)
+            break;
+        addnwstr(&wc, 1);
+        used += w;
+    }
+    attrset(A_NORMAL);
+    return used;
+}
+
+int ui_wrap(int y, int x, int w, int maxrows, ui_role role, const char *utf8)
+{
+    char *text = strdup(utf8), line[1024];
+    int rows = 0;
+    if (!text || w <= 0)
+        goto out;
+    line[0] = '\0';
+    for (char *save = NULL, *word = strtok_r(text, " ", &save); word && rows < maxrows;
+         word = strtok_r(NULL, " ", &save)) {
+        size_t ll = strlen(line);
+        if (ll && ui_width(line) + 1 + ui_width(word) > w) {
+            ui_put(y + rows++, x, w, role, line);
+            line[0] = '\0';
+            ll = 0;
+        }
+        if (rows >= maxrows)
+            break;
+        snprintf(line + ll, sizeof line - ll, "%s%s", ll ? " " : "", word);
+    }
+    if (line[0] && rows < maxrows)
+        ui_put(y + rows++, x, w, role, line);
+out:
+    free(text);
+    return rows;
+}
+
+void ui_title_bar(app *a, const char *step_title)
+{
+    char left[256], right[256] = "";
+    attrset(ui_attr(ROLE_TITLE));
+    mvhline(0, 0, ' ', COLS);
+    snprintf(left, sizeof left, " hubdesk \xE2\x80\xBA %s", step_title);
+    if (a->f.profile >= 0)
+        snprintf(right, sizeof right, "%s%s%s ", a->f.profiles[a->f.profile].label,
+                 a->subtitle ? " \xC2\xB7 " : "", a->subtitle ? a->subtitle : "");
+    int rw = ui_width(right);
+    ui_put(0, 0, COLS - rw - 1, ROLE_TITLE, left);
+    if (rw < COLS / 2)
+        ui_put(0, COLS - rw, rw, ROLE_TITLE, right);
+}
+
+void ui_hint_bar(const char *hints)
+{
+    attrset(ui_attr(ROLE_BAR));
+    mvhline(LINES - 1, 0, ' ', COLS);
+    ui_put(LINES - 1, 1, COLS - 2, ROLE_BAR, hints);
+}
+
+void ui_qr(int y, int x, const qr_render *r)
+{
+    for (int row = 0; row < r->rows; row++) {
+        if (r->style != QR_STYLE_ASCII) {
+            ui_put(y + row, x, r->cols, ROLE_QR, r->lines[row]);
+            continue;
+        }
+        move(y + row, x);
+        for (int col = 0; col < r->cols && r->lines[row][col]; col++)
+            addch(' ' | (r->lines[row][col] == '#' ? ui_attr(ROLE_QR_INK) : ui_attr(ROLE_QR)));
+    }
+    attrset(A_NORMAL);
+}
+
+void ui_help_overlay(void)
+{
+    int h = ACT_COUNT + 5, w = 64;
+    if (w > COLS - 2)
+        w = COLS - 2;
+    if (h > LINES - 2)
+        h = LINES - 2;
+    int y = (LINES - h) / 2, x = (COLS - w) / 2;
+    attrset(ui_attr(ROLE_TEXT));
+    for (int r = 0; r < h; r++)
+        mvhline(y + r, x, ' ', w);
+    attrset(A_NORMAL);
+    mvaddch(y, x, ACS_ULCORNER);
+    mvhline(y, x + 1, ACS_HLINE, w - 2);
+    mvaddch(y, x + w - 1, ACS_URCORNER);
+    mvaddch(y + h - 1, x, ACS_LLCORNER);
+    mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
+    mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+    mvvline(y + 1, x, ACS_VLINE, h - 2);
+    mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
+    ui_put(y, x + 2, w - 4, ROLE_TITLE, _(" Keys "));
+    int row = y + 1;
+    for (int act = ACT_NONE + 1; act < ACT_COUNT && row < y + h - 2; act++, row++) {
+        ui_put(row, x + 2, 8, ROLE_OK, keys_label((tui_action)act));
+        ui_put(row, x + 11, w - 13, ROLE_TEXT, keys_help((tui_action)act));
+    }
+    ui_put(y + h - 2, x + 2, w - 4, ROLE_DIM,
+           _("Secrets are never shown in full. Press any key to close."));
+}

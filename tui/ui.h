@@ -1,0 +1,42 @@
+/* ui.h: colour roles and the widgets every screen shares (bars, text, QR view). */
+#ifndef HD_TUI_UI_H
+#define HD_TUI_UI_H
+
+#include "app.h"
+#include "qr.h"
+
+typedef enum ui_role {
+    ROLE_TEXT = 1,
+    ROLE_TITLE,
+    ROLE_BAR,
+    ROLE_DIM,
+    ROLE_OK,
+    ROLE_ERROR,
+    ROLE_WARN,
+    ROLE_SELECTED,
+    ROLE_QR,     /* dark ink on a light background */
+    ROLE_QR_INK, /* a solid dark cell (ASCII style) */
+    ROLE_COUNT
+} ui_role;
+
+/* Sets up colour pairs (or monochrome attributes). Returns 1 if colours are in use. */
+int ui_theme_init(int want_colour);
+int ui_attr(ui_role role);
+
+/* Draws UTF-8 text at (y, x), cut to `maxw` columns. Returns the columns used. */
+int ui_put(int y, int x, int maxw, ui_role role, const char *utf8);
+/* Word-wraps text into `w` columns from row y, at most `maxrows` rows. Returns rows used. */
+int ui_wrap(int y, int x, int w, int maxrows, ui_role role, const char *utf8);
+/* Display width of a UTF-8 string. */
+int ui_width(const char *utf8);
+
+/* Title bar on row 0: "hubdesk > <step>" and the profile on the right. */
+void ui_title_bar(app *a, const char *step_title);
+/* Key hints on the last row, e.g. "Enter choose  Esc back  ? help  q quit". */
+void ui_hint_bar(const char *hints);
+/* Draws a render with explicit colours at (y, x). */
+void ui_qr(int y, int x, const qr_render *r);
+/* The help overlay over the current screen. */
+void ui_help_overlay(void);
+
+#endif
