@@ -46,7 +46,7 @@ TESTLIB     := $(BUILD)/libhdtest.a
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BINS   := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRC))
 
-.PHONY: all deps demo check test asan install uninstall clean check-layout bench fuzz
+.PHONY: all deps demo check test asan install uninstall clean check-layout bench fuzz pot
 
 all: check-layout $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox $(UNIT_BINS) $(TOOL_BINS)
 
@@ -123,3 +123,9 @@ uninstall:
 
 clean:
 	rm -rf build
+
+# Translation template: every _() and N_() string of core/ and tui/.
+pot:
+	xgettext --language=C --keyword=_ --keyword=N_ --from-code=UTF-8 --add-comments \
+		--package-name=hubdesk --package-version=$(VERSION) -o assets/po/hubdesk.pot \
+		core/*.c core/*.h tui/*.c tui/*.h

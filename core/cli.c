@@ -9,7 +9,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
-#include <sodium.h>
+#include "secret.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,7 +271,7 @@ int cli_connect_main(int argc, char **argv)
     c.l = loop_new();
     http_client *http = c.l ? http_client_new(c.l) : NULL;
     if (!http) {
-        sodium_free(token);
+        secret_free(token);
         loop_free(c.l);
         fprintf(stderr, "hubdesk: %s\n", hd_status_message(HD_ERR_INTERNAL));
         return 1;
@@ -279,7 +279,7 @@ int cli_connect_main(int argc, char **argv)
     flow_init(&c.f, c.l, http, on_flow_change, &c);
     int idx = flow_profile_add(&c.f, ops->label, ops,
                                c.t.base_url ? c.t.base_url : ops->default_base_url, token);
-    sodium_free(token);
+    secret_free(token);
     loop_signals_watch(c.l, on_signal, &c);
     c.f.profile_fixed = 1;
     if (idx >= 0 && flow_choose_profile(&c.f, idx) == HD_OK) {

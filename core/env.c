@@ -1,5 +1,6 @@
 /* env.c: process hardening, secrets from the environment, locale and colour facts. */
 #include "env.h"
+#include "secret.h"
 
 #include <langinfo.h>
 #include <sodium.h>
@@ -19,8 +20,8 @@ char *env_take_secret(const char *name)
             continue;
         char *val = *e + nl + 1;
         size_t vl = strlen(val);
-        if (vl && !copy && (copy = sodium_malloc(vl + 1)))
-            memcpy(copy, val, vl + 1);
+        if (vl && !copy)
+            copy = secret_dup(val);
         /* Wipe in place: the original environment block is what /proc/PID/environ shows. */
         sodium_memzero(val, vl);
     }

@@ -4,7 +4,7 @@
 
 /*
  * Reads a secret from the environment variable `name` into guarded memory (free with
- * sodium_free), then wipes the variable's bytes in place and unsets it, so neither
+ * secret_free), then wipes the variable's bytes in place and unsets it, so neither
  * /proc/PID/environ nor any child process sees it. NULL if unset or empty.
  */
 char *env_take_secret(const char *name);

@@ -1,9 +1,9 @@
 /* flow.c: the onboarding state machine; screens and line mode only send intents to it. */
 #include "flow.h"
 #include "i18n.h"
+#include "secret.h"
 #include "text.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +76,7 @@ void flow_release(flow *f)
     for (size_t i = 0; i < f->nprofiles; i++) {
         free(f->profiles[i].label);
         free(f->profiles[i].base_url);
-        sodium_free(f->profiles[i].token);
+        secret_free(f->profiles[i].token);
     }
     free(f->profiles);
     f->profiles = NULL;
@@ -95,12 +95,11 @@ int flow_profile_add(flow *f, const char *label, const provider_ops *ops, const 
     p->label = text_sanitize_dup(label);
     p->base_url = strdup(base_url);
     p->ops = ops;
-    if (token && (p->token = sodium_malloc(strlen(token) + 1)))
-        strcpy(p->token, token);
+    p->token = secret_dup(token);
     if (!p->label || !p->base_url || (token && !p->token)) {
         free(p->label);
         free(p->base_url);
-        sodium_free(p->token);
+        secret_free(p->token);
         return -1;
     }
     return (int)f->nprofiles++;

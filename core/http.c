@@ -1,8 +1,10 @@
 /* http.c: curl multi inside the event loop, with retries, redirects and token scoping. */
 #include "http.h"
 #include "i18n.h"
+#include "secret.h"
 #include "text.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -59,10 +61,14 @@ static int url_parts(const char *url, char **scheme, char **host, char **port)
     return ok ? 0 : -1;
 }
 
+/* Loopback by literal address or the name localhost; never by a prefix of a name. */
 static int host_is_loopback(const char *host)
 {
-    return strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
-           strcmp(host, "::1") == 0 || strncmp(host, "127.", 4) == 0;
+    struct in_addr a4;
+    if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
+        strcmp(host, "::1") == 0)
+        return 1;
+    return inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
 }
 
 hd_status http_url_check(const char *url)
@@ -357,15 +363,6 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-static char *secret_dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = sodium_malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 http_request *http_start(http_client *c, const http_opts *o, http_done_fn on_done,
                          http_data_fn on_data, void *arg, hd_status *why)
 {
@@ -384,14 +381,14 @@ http_request *http_start(http_client *c, const http_opts *o, http_done_fn on_don
     r->url = strdup(o->url);
     r->origin = strdup(origin);
     r->body = dup_or_null(o->json_body);
-    r->token = o->token ? secret_dup(o->token) : NULL;
+    r->token = secret_dup(o->token);
     r->token_header = dup_or_null(o->token_header);
     r->last_event_id = dup_or_null(o->last_event_id);
     if (!r->method || !r->url || !r->origin || (o->json_body && !r->body) ||
         (o->token && !r->token))
         goto fail;
     r->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
-    r->max_retries = o->max_retries >= 0 ? o->max_retries : 3;
+    r->max_retries = o->max_retries > 0 ? o->max_retries : o->max_retries < 0 ? 0 : 3;
     r->max_body = o->max_body ? o->max_body : 1024 * 1024;
     r->backoff_base_ms = o->backoff_base_ms > 0 ? o->backoff_base_ms : 500;
     r->max_wait_ms = o->max_wait_ms > 0 ? o->max_wait_ms : 120000;
@@ -414,7 +411,7 @@ fail:
         free(r->url);
         free(r->origin);
         free(r->body);
-        sodium_free(r->token);
+        secret_free(r->token);
         free(r->token_header);
         free(r->last_event_id);
         free(r);
@@ -449,7 +446,7 @@ static void request_free(http_request *r)
     free(r->url);
     free(r->origin);
     free(r->body);
-    sodium_free(r->token);
+    secret_free(r->token);
     free(r->token_header);
     free(r->last_event_id);
     free(r->resp);

@@ -36,7 +36,7 @@ typedef struct http_opts {
     const char *origin;        /* origin the token belongs to; NULL = the origin of `url` */
     const char *last_event_id; /* adds Last-Event-ID (streams) */
     long timeout_ms;           /* whole request; 0 = 30 s; streams: connection only */
-    int max_retries;           /* network errors, 5xx and 429; < 0 = 3 */
+    int max_retries;           /* network errors, 5xx and 429; 0 = 3, < 0 = none */
     size_t max_body;           /* 0 = 1 MiB */
     int stream;                /* deliver 2xx bodies through on_data as they arrive */
     long backoff_base_ms;      /* first retry delay; 0 = 500 ms (tests set it short) */

@@ -1,12 +1,12 @@
 /* keebai.c: the Keebai driver: WhatsApp QR pairing over an SSE stream. */
 #include "i18n.h"
 #include "provider.h"
+#include "secret.h"
 #include "sse_client.h"
 #include "text.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,11 +271,7 @@ static void *kb_start(const provider_ctx *ctx, const pair_request *req, pair_eve
     s->fn = fn;
     s->arg = arg;
     s->base_url = strdup(ctx->base_url);
-    if (ctx->token) {
-        s->token = sodium_malloc(strlen(ctx->token) + 1);
-        if (s->token)
-            strcpy(s->token, ctx->token);
-    }
+    s->token = secret_dup(ctx->token);
     json_t *body = json_pack("{s:s}", "mode", "qr");
     if (req && req->name && *req->name)
         json_object_set_new(body, "name", json_string(req->name));
@@ -319,7 +315,7 @@ static void kb_stop(void *session)
     sse_client_free(s->stream);
     loop_timer_cancel(s->ctx.l, s->fail_timer);
     free(s->base_url);
-    sodium_free(s->token);
+    secret_free(s->token);
     free(s);
 }
 

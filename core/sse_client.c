@@ -1,9 +1,9 @@
 /* sse_client.c: keeps one event stream alive across drops, resuming with Last-Event-ID. */
 #include "sse_client.h"
 #include "i18n.h"
+#include "secret.h"
 #include "text.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,7 +165,7 @@ static void connect_now(sse_client *s)
         .origin = s->origin,
         .last_event_id = last && *last ? last : NULL,
         .timeout_ms = 10000,
-        .max_retries = 0,
+        .max_retries = -1, /* reconnecting is this module's job */
         .stream = 1,
     };
     s->connections++;
@@ -177,15 +177,6 @@ static void connect_now(sse_client *s)
     arm_idle_timer(s);
     if (s->connections == 1)
         report(s, (sse_client_status){.state = SSE_STATE_CONNECTING});
-}
-
-static char *secret_dup(const char *v)
-{
-    size_t n = strlen(v) + 1;
-    char *p = sodium_malloc(n);
-    if (p)
-        memcpy(p, v, n);
-    return p;
 }
 
 sse_client *sse_client_new(http_client *http, loop *l, const sse_client_opts *o,
@@ -205,7 +196,7 @@ sse_client *sse_client_new(http_client *http, loop *l, const sse_client_opts *o,
     s->l = l;
     s->url = strdup(o->url);
     s->origin = o->origin ? strdup(o->origin) : NULL;
-    s->token = o->token ? secret_dup(o->token) : NULL;
+    s->token = secret_dup(o->token);
     s->token_header = o->token_header ? strdup(o->token_header) : NULL;
     s->parser = sse_parser_new(o->max_line, on_parsed_event, s);
     if (!s->url || !s->parser || (o->origin && !s->origin) || (o->token && !s->token) ||
@@ -240,7 +231,7 @@ void sse_client_free(sse_client *s)
     sse_parser_free(s->parser);
     free(s->url);
     free(s->origin);
-    sodium_free(s->token);
+    secret_free(s->token);
     free(s->token_header);
     free(s);
 }

@@ -157,6 +157,7 @@ int app_init(app *a, const app_options *o)
     flow_init(&a->f, a->l, a->http, on_flow_change, a);
     a->style = o ? o->style : QR_STYLE_AUTO;
     a->subtitle = o ? o->subtitle : NULL;
+    a->demo_hint = o ? o->demo_hint : NULL;
     a->utf8 = env_locale_is_utf8();
     a->allow_sextant = sextants_render_well();
     return 0;

@@ -35,6 +35,7 @@ extern const screen_ops screen_profile, screen_name, screen_pair, screen_result;
 typedef struct app_options {
     qr_style style;       /* QR style to start with */
     const char *subtitle; /* "sandbox" for the demo */
+    const char *demo_hint; /* demo: how to simulate the phone's scan */
 } app_options;
 
 struct app {
@@ -54,6 +55,7 @@ struct app {
     int name_len;
     char name_error[160];
     const char *subtitle;
+    const char *demo_hint;
     uint64_t tick_timer;
 };
 

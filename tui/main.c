@@ -7,7 +7,7 @@
 
 #include <getopt.h>
 #include <locale.h>
-#include <sodium.h>
+#include "secret.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,7 @@ static int usage_error(const char *msg, const char *arg)
 static int run_demo(app_options *o)
 {
     sandbox_child child;
-    char err[256], url[256];
+    char err[256], url[256], hint[512];
     if (sandbox_child_start(NULL, &child, err, sizeof err) < 0) {
         fprintf(stderr, "hubdesk: %s\n", err);
         return 1;
@@ -34,6 +34,10 @@ static int run_demo(app_options *o)
     app a;
     int rc = 1;
     o->subtitle = _("sandbox");
+    snprintf(hint, sizeof hint,
+             _("Demo, no phone needed: curl -X POST %s/_sandbox/sessions/latest/scan"),
+             child.url);
+    o->demo_hint = hint;
     if (app_init(&a, o) == 0) {
         snprintf(url, sizeof url, "%s/keebai", child.url);
         flow_profile_add(&a.f, _("Sandbox"), &provider_keebai, url, SANDBOX_TOKEN);
@@ -70,7 +74,7 @@ static int run_console_with(const char *provider, const char *base, app_options 
         rc = app_run(&a);
         app_release(&a);
     }
-    sodium_free(token);
+    secret_free(token);
     return rc;
 }
 

@@ -160,8 +160,10 @@ static void draw_info(app *a, int y, int x, int w, int h)
     if (view.r && view.r->style == QR_STYLE_SEXTANT && y < bottom)
         y += ui_wrap(y, x, w, bottom - y, ROLE_DIM,
                      _("Compact QR: if it shows gaps, enlarge the window or press s."));
-    if (a->f.wait_until_ms && y < bottom)
-        ui_wrap(y + 1 < bottom ? y + 1 : y, x, w, bottom - y, ROLE_WARN, a->f.status);
+    if (a->f.wait_until_ms && y + 1 < bottom)
+        y += 1 + ui_wrap(y + 1, x, w, bottom - y - 1, ROLE_WARN, a->f.status);
+    if (a->demo_hint && y + 1 < bottom)
+        ui_wrap(y + 1, x, w, bottom - y - 1, ROLE_DIM, a->demo_hint);
 }
 
 static void draw_waiting(app *a, const char *headline)

@@ -1,0 +1,10 @@
+/* secret.h: copies of secrets in guarded memory (libsodium), wiped when freed. */
+#ifndef HD_SECRET_H
+#define HD_SECRET_H
+
+/* Copies s into sodium_malloc memory. NULL if s is NULL or on OOM. */
+char *secret_dup(const char *s);
+/* Wipes and frees; NULL is fine. */
+void secret_free(char *s);
+
+#endif

@@ -1,0 +1,300 @@
+/* main.c: hubdesk-sandbox entry: options, token, loopback listen socket, signals, clean exit. */
+#include "keebai.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <stddef.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+    "usage: hubdesk-sandbox [options]\n"
+    "  --listen HOST:PORT     address to serve on (default 127.0.0.1:0; port 0 = any free port)\n"
+    "  --allow-remote         allow a non-loopback HOST\n"
+    "  --token-file FILE      accepted bearer token: FILE's first line (default: the fixed\n"
+    "                         token " SB_DEFAULT_TOKEN ")\n"
+    "  --qr-first-ms MS       lifetime of the first QR (default 60000)\n"
+    "  --qr-next-ms MS        lifetime of each later QR (default 20000)\n"
+    "  --qr-attempts N        QRs per session before it expires (default 6)\n"
+    "  --scan-delay-ms MS     time from scanned to connected (default 1500)\n"
+    "  --keepalive-ms MS      interval of SSE comment pings (default 15000)\n"
+    "  --retry-ms MS          reconnect delay announced by streams (default 2000)\n"
+    "  --help                 this text\n";
+
+static int usage(void)
+{
+    fputs(usage_text, stderr);
+    return 2;
+}
+
+static bool set_long(const char *arg, long min, long max, long *out)
+{
+    if (sb_parse_long(arg, min, max, out))
+        return true;
+    fprintf(stderr, "hubdesk-sandbox: bad number '%s' (expected %ld..%ld)\n", arg, min, max);
+    return false;
+}
+
+#define DAY_MS 86400000L
+enum { O_LISTEN = 256, O_REMOTE, O_TOKEN, O_NUM };
+
+/* The numeric options, in the order of their O_NUM + i option values. */
+static const struct {
+    size_t off;
+    long min, max;
+} num_opts[] = {
+    {offsetof(sb_config, qr_first_ms), 1, DAY_MS},
+    {offsetof(sb_config, qr_next_ms), 1, DAY_MS},
+    {offsetof(sb_config, qr_attempts), 1, 1000},
+    {offsetof(sb_config, scan_delay_ms), 0, DAY_MS},
+    {offsetof(sb_config, keepalive_ms), 10, DAY_MS},
+    {offsetof(sb_config, retry_ms), 0, DAY_MS},
+};
+
+static const struct option long_opts[] = {
+    {"listen", required_argument, 0, O_LISTEN},
+    {"allow-remote", no_argument, 0, O_REMOTE},
+    {"token-file", required_argument, 0, O_TOKEN},
+    {"qr-first-ms", required_argument, 0, O_NUM + 0},
+    {"qr-next-ms", required_argument, 0, O_NUM + 1},
+    {"qr-attempts", required_argument, 0, O_NUM + 2},
+    {"scan-delay-ms", required_argument, 0, O_NUM + 3},
+    {"keepalive-ms", required_argument, 0, O_NUM + 4},
+    {"retry-ms", required_argument, 0, O_NUM + 5},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0},
+};
+
+/* Applies one getopt_long result; false for --help and anything unknown or out of range. */
+static bool apply_option(int o, const char *arg, sb_config *c)
+{
+    size_t i = (size_t)(o - O_NUM);
+    switch (o) {
+    case O_LISTEN:
+        c->listen = arg;
+        return true;
+    case O_REMOTE:
+        c->allow_remote = true;
+        return true;
+    case O_TOKEN:
+        c->token_file = arg;
+        return true;
+    }
+    if (o < O_NUM || i >= sizeof num_opts / sizeof *num_opts)
+        return false;
+    return set_long(arg, num_opts[i].min, num_opts[i].max, (long *)((char *)c + num_opts[i].off));
+}
+
+/* Returns 0 on success, else the exit code (2: usage). */
+static int parse_options(int argc, char **argv, sb_config *c)
+{
+    *c = (sb_config){.listen = "127.0.0.1:0",
+                     .qr_first_ms = 60000,
+                     .qr_next_ms = 20000,
+                     .qr_attempts = 6,
+                     .scan_delay_ms = 1500,
+                     .keepalive_ms = 15000,
+                     .retry_ms = 2000};
+    int o;
+    bool ok = true;
+    while (ok && (o = getopt_long(argc, argv, "+", long_opts, NULL)) != -1)
+        ok = apply_option(o, optarg, c);
+    return ok && optind == argc ? 0 : usage();
+}
+
+/* The token is the file's first line, trimmed. Errors name the file, never its content. */
+static bool load_token(sb_server *srv)
+{
+    const char *path = srv->cfg.token_file;
+    if (!path) {
+        srv->token = strdup(SB_DEFAULT_TOKEN);
+        srv->token_len = srv->token ? strlen(srv->token) : 0;
+        return srv->token != NULL;
+    }
+    FILE *f = fopen(path, "r");
+    char line[4096];
+    bool got = f && fgets(line, sizeof line, f);
+    if (f)
+        fclose(f);
+    if (!got) {
+        fprintf(stderr, "hubdesk-sandbox: cannot read the token file %s\n", path);
+        return false;
+    }
+    char *p = line, *end = line + strcspn(line, "\r\n");
+    while (p < end && isspace((unsigned char)*p))
+        p++;
+    while (end > p && isspace((unsigned char)end[-1]))
+        end--;
+    srv->token = p < end ? strndup(p, (size_t)(end - p)) : NULL;
+    srv->token_len = (size_t)(end - p);
+    sodium_memzero(line, sizeof line);
+    if (!srv->token)
+        fprintf(stderr, "hubdesk-sandbox: the token file %s has an empty first line\n", path);
+    return srv->token != NULL;
+}
+
+/* Splits "host:port" or "[v6]:port" into host and port strings. */
+static bool split_listen(const char *spec, char *host, size_t hn, char *port, size_t pn)
+{
+    const char *colon = strrchr(spec, ':');
+    if (!colon || !colon[1] || strlen(colon + 1) >= pn)
+        return false;
+    const char *h = spec;
+    size_t len = (size_t)(colon - spec);
+    if (len >= 2 && h[0] == '[' && h[len - 1] == ']') {
+        h++;
+        len -= 2;
+    }
+    if (!len || len >= hn)
+        return false;
+    memcpy(host, h, len);
+    host[len] = '\0';
+    snprintf(port, pn, "%s", colon + 1);
+    long p;
+    return sb_parse_long(port, 0, 65535, &p);
+}
+
+static bool is_wildcard(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return ((const struct sockaddr_in *)sa)->sin_addr.s_addr == htonl(INADDR_ANY);
+    return sa->sa_family == AF_INET6 &&
+           IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+}
+
+/* Binds the first usable address; records the origin ("http://127.0.0.1:PORT"). */
+static int bind_one(sb_server *srv, const struct addrinfo *ai, int *family)
+{
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    int one = 1;
+    if (fd < 0)
+        return -1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    char host[64], port[8]; /* numeric: an IPv6 address with scope fits */
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 64) ||
+        getsockname(fd, (struct sockaddr *)&ss, &sl) ||
+        getnameinfo((struct sockaddr *)&ss, sl, host, sizeof host, port, sizeof port,
+                    NI_NUMERICHOST | NI_NUMERICSERV)) {
+        close(fd);
+        return -1;
+    }
+    bool v6 = ss.ss_family == AF_INET6;
+    snprintf(srv->origin, sizeof srv->origin, "http://%s%s%s:%s", v6 ? "[" : "", host,
+             v6 ? "]" : "", port);
+    srv->wildcard = is_wildcard((struct sockaddr *)&ss);
+    *family = ss.ss_family;
+    return fd;
+}
+
+/* Returns the listening socket, or -1 after saying why (exit code in *code). */
+static int open_listener(sb_server *srv, int *family, int *code)
+{
+    char host[256], port[16];
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *res;
+    *code = 2;
+    if (!split_listen(srv->cfg.listen, host, sizeof host, port, sizeof port)) {
+        fprintf(stderr, "hubdesk-sandbox: --listen wants HOST:PORT, got '%s'\n", srv->cfg.listen);
+        return -1;
+    }
+    if (getaddrinfo(host, port, &hints, &res)) {
+        fprintf(stderr, "hubdesk-sandbox: cannot resolve '%s'\n", host);
+        return -1;
+    }
+    int fd = -1;
+    for (const struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
+        if (!srv->cfg.allow_remote && !sb_is_loopback(ai->ai_addr))
+            continue; /* a name may resolve to loopback and non-loopback addresses */
+        fd = bind_one(srv, ai, family);
+        if (fd < 0)
+            *code = 1;
+    }
+    bool any = res != NULL;
+    freeaddrinfo(res);
+    if (fd < 0 && *code == 2 && any)
+        fprintf(stderr,
+                "hubdesk-sandbox: refusing non-loopback address '%s' "
+                "(use --allow-remote)\n",
+                host);
+    else if (fd < 0)
+        fprintf(stderr, "hubdesk-sandbox: cannot listen on %s\n", srv->cfg.listen);
+    return fd;
+}
+
+static bool server_init(sb_server *srv)
+{
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* waits must not jump with wall time */
+    bool ok = !pthread_mutex_init(&srv->lock, NULL) && !pthread_cond_init(&srv->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    srv->log = json_array();
+    srv->counters = json_object();
+    return ok && srv->log && srv->counters;
+}
+
+static void server_free(sb_server *srv)
+{
+    sb_sessions_free(srv);
+    json_decref(srv->log);
+    json_decref(srv->counters);
+    if (srv->token)
+        sodium_memzero(srv->token, srv->token_len);
+    free(srv->token);
+    pthread_cond_destroy(&srv->cond);
+    pthread_mutex_destroy(&srv->lock);
+}
+
+/* Serves until SIGINT/SIGTERM; wakes every blocked stream before stopping the daemon. */
+static int serve(sb_server *srv, int fd, int family, const sigset_t *stop_sigs)
+{
+    struct MHD_Daemon *d = sb_http_start(srv, fd, family);
+    if (!d) {
+        fprintf(stderr, "hubdesk-sandbox: cannot start the HTTP server\n");
+        close(fd);
+        return 1;
+    }
+    printf("hubdesk-sandbox listening on %s\n", srv->origin);
+    fflush(stdout);
+    int sig;
+    sigwait(stop_sigs, &sig);
+    pthread_mutex_lock(&srv->lock);
+    srv->stopping = true;
+    pthread_cond_broadcast(&srv->cond);
+    pthread_mutex_unlock(&srv->lock);
+    MHD_stop_daemon(d); /* joins every connection thread; closes the listening socket */
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static sb_server srv;
+    int code = parse_options(argc, argv, &srv.cfg);
+    if (code)
+        return code;
+    json_object_seed(0); /* seed jansson's hash once, before threads race to do it */
+    if (sodium_init() < 0 || !server_init(&srv))
+        return 1;
+    int family = AF_INET, fd = -1;
+    if (!load_token(&srv))
+        code = 2;
+    else if ((fd = open_listener(&srv, &family, &code)) >= 0) {
+        /* Blocked here, before MHD starts, so every thread inherits the mask and only
+         * sigwait() sees the stop signals; SIGPIPE from a vanished client is ignored. */
+        sigset_t stop_sigs;
+        sigemptyset(&stop_sigs);
+        sigaddset(&stop_sigs, SIGINT);
+        sigaddset(&stop_sigs, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &stop_sigs, NULL);
+        signal(SIGPIPE, SIG_IGN);
+        code = serve(&srv, fd, family, &stop_sigs);
+    }
+    server_free(&srv);
+    return code;
+}

@@ -1,0 +1,104 @@
+/* sb.h: what the hubdesk-sandbox files share: server state, the request, reply helpers. */
+#ifndef HD_SB_H
+#define HD_SB_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* The documented fixed token, so the demo and the tests need no setup. */
+#define SB_DEFAULT_TOKEN "hubdesk-sandbox-token"
+#define SB_MAX_BODY (64 * 1024)
+
+typedef struct sb_config {
+    const char *listen;     /* host:port as given */
+    const char *token_file; /* NULL: SB_DEFAULT_TOKEN */
+    bool allow_remote;
+    long qr_first_ms, qr_next_ms, qr_attempts;
+    long scan_delay_ms, keepalive_ms, retry_ms;
+} sb_config;
+
+typedef struct sb_session sb_session;
+
+/*
+ * One lock guards everything mutable below; `cond` (CLOCK_MONOTONIC) is broadcast on every
+ * change, so blocked stream threads wake up and look again. One lock is plenty for a test hub
+ * and leaves no lock-ordering to get wrong.
+ */
+typedef struct sb_server {
+    sb_config cfg;
+    char *token;
+    size_t token_len;
+    char origin[128]; /* http://127.0.0.1:PORT, what the first stdout line shows */
+    bool wildcard;    /* bound to 0.0.0.0 or ::, so stream URLs follow the Host header */
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool stopping;
+    sb_session **sessions; /* oldest first; the last one is "latest" */
+    size_t nsessions;
+    json_t *log;      /* array of {method,host,path,authorization} for /_sandbox requests */
+    json_t *counters; /* fixture name/key -> calls so far */
+} sb_server;
+
+/* One HTTP request; lives from MHD's first call to its completion notice. */
+typedef struct sb_req {
+    sb_server *srv;
+    struct MHD_Connection *conn;
+    const char *method;
+    const char *path;
+    char *body; /* NUL-terminated copy of the upload, NULL when there was none */
+    size_t body_len;
+    bool too_big;
+} sb_req;
+
+/* util.c */
+int64_t sb_now_ms(void);
+bool sb_wait_until(sb_server *srv, int64_t deadline_ms);
+bool sb_sleep_ms(sb_server *srv, long ms);
+bool sb_parse_long(const char *s, long min, long max, long *out);
+json_t *sb_json_lossy(const char *s, size_t n);
+bool sb_is_loopback(const struct sockaddr *sa);
+size_t sb_split_path(const char *path, char segs[][128], size_t max);
+
+/* http.c */
+struct MHD_Daemon *sb_http_start(sb_server *srv, int listen_fd, int family);
+const char *sb_header(sb_req *req, const char *name);
+const char *sb_arg(sb_req *req, const char *name);
+bool sb_is_get(const sb_req *req);
+bool sb_is_post(const sb_req *req);
+void sb_request_origin(sb_req *req, char *out, size_t n);
+enum MHD_Result sb_queue(sb_req *req, unsigned status, struct MHD_Response *resp);
+enum MHD_Result sb_reply_json(sb_req *req, unsigned status, json_t *body);
+enum MHD_Result sb_reply_json_hdr(sb_req *req, unsigned status, json_t *body, const char *hname,
+                                  const char *hvalue);
+json_t *sb_envelope(const char *code, const char *msg, json_t *details);
+enum MHD_Result sb_reply_error(sb_req *req, unsigned status, const char *code, const char *msg,
+                               json_t *details);
+enum MHD_Result sb_reply_status(sb_req *req, unsigned status);
+enum MHD_Result sb_reply_method(sb_req *req, const char *allow);
+const char *sb_error_code(unsigned status);
+
+/* keebai_qr.c */
+enum MHD_Result sb_keebai_route(sb_req *req, const char *rest);
+
+/* sse.c */
+enum MHD_Result sb_keebai_stream(sb_req *req, const char *session_id);
+enum MHD_Result sb_fixture_sse(sb_req *req);
+
+/* control.c */
+void sb_control_record(sb_req *req);
+enum MHD_Result sb_control_route(sb_req *req, const char *rest);
+
+/* fixtures.c */
+enum MHD_Result sb_fixture_route(sb_req *req, char segs[][128], size_t n);
+
+/* pairing.c */
+char *sb_pairing_string(void);
+void sb_random_id(const char *prefix, char *out, size_t n);
+void sb_random_phone(char *out, size_t n);
+
+#endif

@@ -1,0 +1,381 @@
+/* test_http.c: the HTTP layer against the sandbox hub over real loopback HTTP. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/sandbox_proc.h"
+#include "http.h"
+#include "provider.h"
+
+static sandbox_proc sb;
+
+typedef struct result {
+    int done;
+    http_response r;
+    char body[4096];
+    int retries;
+    long last_delay;
+    long retry_code;
+} result;
+
+static void on_done(const http_response *r, void *arg)
+{
+    result *res = arg;
+    res->done = 1;
+    res->r = *r;
+    snprintf(res->body, sizeof res->body, "%s", r->body);
+    res->r.body = res->body;
+}
+
+static void on_retry(long delay_ms, const http_response *why, void *arg)
+{
+    result *res = arg;
+    res->retries++;
+    res->last_delay = delay_ms;
+    res->retry_code = why->code;
+}
+
+/* Runs one request to completion on a fresh loop. */
+static hd_status run(http_opts *o, result *res)
+{
+    loop *l = loop_new();
+    http_client *c = http_client_new(l);
+    hd_status why = HD_OK;
+    memset(res, 0, sizeof *res);
+    o->on_retry = on_retry;
+    http_request *req = http_start(c, o, on_done, NULL, res, &why);
+    uint64_t deadline = loop_now_ms() + 20000;
+    while (req && !res->done && loop_now_ms() < deadline)
+        loop_run_once(l, 100);
+    http_client_free(c);
+    loop_free(l);
+    return req ? HD_OK : why;
+}
+
+static char *url(const char *host, const char *path)
+{
+    static char buf[4][1024];
+    static int i;
+    i = (i + 1) % 4;
+    snprintf(buf[i], sizeof buf[i], "http://%s:%d%s", host, sb.port, path);
+    return buf[i];
+}
+
+static json_t *control_get(const char *path);
+
+static int setup(void **state)
+{
+    return sandbox_start(NULL, &sb) == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    sandbox_stop(&sb);
+    return 0;
+}
+
+static void test_token_is_sent_to_its_origin(void **state)
+{
+    result res;
+    http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/echo"), .token = "tok-abcdef123456"};
+    assert_int_equal(run(&o, &res), HD_OK);
+    assert_true(res.done);
+    assert_int_equal(res.r.status, HD_OK);
+    assert_int_equal(res.r.code, 200);
+    json_t *j = json_loads(res.body, 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "authorization")),
+                        "Bearer tok-abcdef123456");
+    json_decref(j);
+}
+
+static void test_custom_token_header_and_json_body(void **state)
+{
+    result res;
+    http_opts o = {.method = "POST", .url = url("127.0.0.1", "/_sandbox/test/echo"),
+                   .token = "key-1", .token_header = "x-api-key", .json_body = "{\"a\":1}"};
+    assert_int_equal(run(&o, &res), HD_OK);
+    json_t *j = json_loads(res.body, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(j, "x_api_key")), "key-1");
+    assert_true(json_is_null(json_object_get(j, "authorization")));
+    assert_string_equal(json_string_value(json_object_get(j, "method")), "POST");
+    assert_string_equal(json_string_value(json_object_get(j, "body")), "{\"a\":1}");
+    json_decref(j);
+}
+
+static void test_401_is_reported_with_the_envelope(void **state)
+{
+    result res;
+    char text[256];
+    http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/status/401"), .token = "t"};
+    run(&o, &res);
+    assert_int_equal(res.r.status, HD_OK);
+    assert_int_equal(res.r.code, 401);
+    assert_int_equal(res.retries, 0); /* a refusal is not retried */
+    assert_int_equal(http_status_for_code(res.r.code), HD_ERR_AUTH);
+    provider_error_text(&res.r, text, sizeof text);
+    assert_non_null(strstr(text, "UNAUTHORIZED"));
+}
+
+static void test_429_waits_as_told_by_retry_after(void **state)
+{
+    result res;
+    http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/ratelimit/k429?times=1&after=1")};
+    uint64_t start = loop_now_ms();
+    run(&o, &res);
+    assert_int_equal(res.r.code, 200);
+    assert_int_equal(res.retries, 1);
+    assert_int_equal(res.retry_code, 429);
+    assert_int_equal(res.last_delay, 1000); /* exactly what Retry-After said */
+    assert_int_equal(res.r.attempts, 2);
+    assert_true(loop_now_ms() - start >= 1000); /* it did wait, it did not hammer */
+}
+
+static void test_429_longer_than_allowed_is_returned(void **state)
+{
+    result res;
+    http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/ratelimit/klong?times=5&after=600"),
+                   .max_wait_ms = 5000};
+    run(&o, &res);
+    assert_int_equal(res.r.code, 429);
+    assert_int_equal(res.r.retry_after_s, 600);
+    assert_int_equal(res.retries, 0);
+}
+
+static void test_500_then_success_with_backoff(void **state)
+{
+    result res;
+    http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/flaky/k500?times=2"),
+                   .backoff_base_ms = 20};
+    run(&o, &res);
+    assert_int_equal(res.r.code, 200);
+    assert_int_equal(res.r.attempts, 3);
+    assert_int_equal(res.retries, 2);
+    assert_true(res.last_delay >= 20 && res.last_delay <= 40); /* second delay: 40 with jitter */
+    json_t *j = json_loads(res.body, 0, NULL);
+    assert_int_equal(json_integer_value(json_object_get(j, "calls")), 3);
+    json_decref(j);
+}
+
+static void test_500_gives_up_after_max_retries(void **state)
+{
+    result res;
+    http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/status/503"), .backoff_base_ms = 10,
+                   .max_retries = 2};
+    run(&o, &res);
+    assert_int_equal(res.r.code, 503);
+    assert_int_equal(res.r.attempts, 3);
+    assert_int_equal(http_status_for_code(res.r.code), HD_ERR_SERVER);
+}
+
+static void test_oversized_body_is_refused(void **state)
+{
+    result res;
+    http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/big?bytes=300000"), .max_body = 100000};
+    run(&o, &res);
+    assert_int_equal(res.r.status, HD_ERR_TOO_LARGE);
+    assert_int_equal(res.retries, 0);
+    assert_non_null(strstr(res.r.error, "100000"));
+    http_opts ok = {.url = url("127.0.0.1", "/_sandbox/test/big?bytes=90000"), .max_body = 100000};
+    run(&ok, &res);
+    assert_int_equal(res.r.status, HD_OK);
+    assert_int_equal(res.r.body_len, 90000);
+}
+
+static size_t collect(char *p, size_t s, size_t n, void *arg)
+{
+    char **buf = arg;
+    size_t old = *buf ? strlen(*buf) : 0;
+    *buf = realloc(*buf, old + s * n + 1);
+    memcpy(*buf + old, p, s * n);
+    (*buf)[old + s * n] = '\0';
+    return s * n;
+}
+
+/* Blocking control call: tests may block, the console may not. */
+static json_t *control(const char *method, const char *path)
+{
+    CURL *e = curl_easy_init();
+    char *body = NULL;
+    curl_easy_setopt(e, CURLOPT_URL, url("127.0.0.1", path));
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
+    curl_easy_perform(e);
+    curl_easy_cleanup(e);
+    json_t *j = body ? json_loads(body, 0, NULL) : NULL;
+    free(body);
+    return j;
+}
+
+static json_t *control_get(const char *path)
+{
+    return control("GET", path);
+}
+
+/* Finds the last log entry for a path; the log is a list or {"requests":[...]} */
+static json_t *log_entry_for(json_t *log, const char *path)
+{
+    json_t *list = json_is_array(log) ? log : json_object_get(log, "requests");
+    json_t *found = NULL;
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v) {
+        const char *p = json_string_value(json_object_get(v, "path"));
+        if (p && strncmp(p, path, strlen(path)) == 0)
+            found = v;
+    }
+    return found;
+}
+
+static void test_redirect_to_another_host_drops_the_token(void **state)
+{
+    result res;
+    char path[512];
+    json_decref(control("POST", "/_sandbox/test/log/clear"));
+    /* 127.0.0.1 and localhost are the same server but different origins. */
+    snprintf(path, sizeof path, "/_sandbox/test/redirect?to=http://localhost:%d/_sandbox/test/echo",
+             sb.port);
+    http_opts o = {.url = url("127.0.0.1", path), .token = "tok-must-not-travel"};
+    run(&o, &res);
+    assert_int_equal(res.r.code, 200);
+    json_t *j = json_loads(res.body, 0, NULL);
+    assert_true(json_is_null(json_object_get(j, "authorization")));
+    json_decref(j);
+    json_t *log = control_get("/_sandbox/test/log");
+    json_t *first = log_entry_for(log, "/_sandbox/test/redirect");
+    json_t *echo = log_entry_for(log, "/_sandbox/test/echo");
+    assert_non_null(first);
+    assert_non_null(echo);
+    assert_string_equal(json_string_value(json_object_get(first, "authorization")),
+                        "Bearer tok-must-not-travel");
+    assert_non_null(strstr(json_string_value(json_object_get(echo, "host")), "localhost"));
+    assert_true(json_is_null(json_object_get(echo, "authorization")));
+    json_decref(log);
+}
+
+static void test_same_origin_redirect_keeps_the_token(void **state)
+{
+    result res;
+    char path[512];
+    snprintf(path, sizeof path, "/_sandbox/test/redirect?to=http://127.0.0.1:%d/_sandbox/test/echo&code=307",
+             sb.port);
+    http_opts o = {.method = "POST", .json_body = "{}", .url = url("127.0.0.1", path), .token = "tok-same"};
+    run(&o, &res);
+    json_t *j = json_loads(res.body, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(j, "authorization")), "Bearer tok-same");
+    assert_string_equal(json_string_value(json_object_get(j, "method")), "POST"); /* 307 keeps it */
+    json_decref(j);
+}
+
+static void test_redirect_to_plain_http_elsewhere_is_refused(void **state)
+{
+    result res;
+    http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/redirect?to=http://example.com/x"),
+                   .token = "tok"};
+    run(&o, &res);
+    assert_int_equal(res.r.status, HD_ERR_INSECURE_URL);
+}
+
+static void test_url_policy(void **state)
+{
+    assert_int_equal(http_url_check("https://api.keebai.com/v1"), HD_OK);
+    assert_int_equal(http_url_check("http://127.0.0.1:8080/x"), HD_OK);
+    assert_int_equal(http_url_check("http://127.8.9.10/x"), HD_OK);
+    assert_int_equal(http_url_check("http://localhost/x"), HD_OK);
+    assert_int_equal(http_url_check("http://[::1]:99/x"), HD_OK);
+    assert_int_equal(http_url_check("http://api.keebai.com/v1"), HD_ERR_INSECURE_URL);
+    assert_int_equal(http_url_check("http://127.0.0.1.evil.example/"), HD_ERR_INSECURE_URL);
+    assert_int_equal(http_url_check("http://localhost.evil.example/"), HD_ERR_INSECURE_URL);
+    assert_int_equal(http_url_check("ftp://127.0.0.1/x"), HD_ERR_BAD_URL);
+    assert_int_equal(http_url_check("file:///etc/passwd"), HD_ERR_BAD_URL);
+    assert_int_equal(http_url_check("not a url"), HD_ERR_BAD_URL);
+    assert_int_equal(http_url_check(""), HD_ERR_BAD_URL);
+    assert_int_equal(http_url_check(NULL), HD_ERR_BAD_URL);
+    assert_true(http_same_origin("https://A.example/x", "https://a.example:443/y"));
+    assert_false(http_same_origin("https://a.example/x", "http://a.example/x"));
+    assert_false(http_same_origin("http://127.0.0.1:1/x", "http://localhost:1/x"));
+    assert_false(http_same_origin("http://127.0.0.1:1/x", "http://127.0.0.1:2/x"));
+    result res;
+    http_opts o = {.url = "http://example.com/x"};
+    assert_int_equal(run(&o, &res), HD_ERR_INSECURE_URL);
+    assert_false(res.done);
+}
+
+static void test_closed_port_is_a_network_error_after_retries(void **state)
+{
+    result res;
+    http_opts o = {.url = "http://127.0.0.1:1/x", .backoff_base_ms = 10, .max_retries = 2};
+    run(&o, &res);
+    assert_int_equal(res.r.status, HD_ERR_NETWORK);
+    assert_int_equal(res.r.attempts, 3);
+    assert_int_equal(res.r.code, 0);
+    assert_true(res.r.error[0] != '\0');
+    assert_int_equal(hd_status_exit_code(res.r.status), 5);
+}
+
+static void test_slow_answer_times_out(void **state)
+{
+    result res;
+    http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/slow?ms=3000"), .timeout_ms = 300,
+                   .max_retries = -1};
+    run(&o, &res);
+    assert_int_equal(res.r.status, HD_ERR_TIMEOUT);
+}
+
+static int cancel_count;
+static void on_done_never(const http_response *r, void *arg)
+{
+    cancel_count++;
+}
+
+static void test_cancel_means_no_callback(void **state)
+{
+    loop *l = loop_new();
+    http_client *c = http_client_new(l);
+    http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/slow?ms=300")};
+    http_request *a = http_start(c, &o, on_done_never, NULL, NULL, NULL);
+    http_request *b = http_start(c, &o, on_done_never, NULL, NULL, NULL);
+    assert_non_null(a);
+    loop_run_once(l, 50);
+    http_cancel(a);
+    for (int i = 0; i < 20; i++)
+        loop_run_once(l, 50);
+    assert_int_equal(cancel_count, 1); /* only b */
+    (void)b;
+    http_request *pending = http_start(c, &o, on_done_never, NULL, NULL, NULL);
+    (void)pending;
+    http_client_free(c); /* frees what is still running, without callbacks */
+    loop_free(l);
+    assert_int_equal(cancel_count, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_token_is_sent_to_its_origin),
+        cmocka_unit_test(test_custom_token_header_and_json_body),
+        cmocka_unit_test(test_401_is_reported_with_the_envelope),
+        cmocka_unit_test(test_429_waits_as_told_by_retry_after),
+        cmocka_unit_test(test_429_longer_than_allowed_is_returned),
+        cmocka_unit_test(test_500_then_success_with_backoff),
+        cmocka_unit_test(test_500_gives_up_after_max_retries),
+        cmocka_unit_test(test_oversized_body_is_refused),
+        cmocka_unit_test(test_redirect_to_another_host_drops_the_token),
+        cmocka_unit_test(test_same_origin_redirect_keeps_the_token),
+        cmocka_unit_test(test_redirect_to_plain_http_elsewhere_is_refused),
+        cmocka_unit_test(test_url_policy),
+        cmocka_unit_test(test_closed_port_is_a_network_error_after_retries),
+        cmocka_unit_test(test_slow_answer_times_out),
+        cmocka_unit_test(test_cancel_means_no_callback),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,103 @@
+/* test_text.c: sanitizing of strings bound for the terminal, secret masking, status table. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "status.h"
+#include "text.h"
+
+static void test_sanitize_strips_escape_sequences(void **state)
+{
+    char out[128];
+    text_sanitize("ok\x1b[2J\x1b]0;title\x07" "end", out, sizeof out);
+    assert_null(strchr(out, 0x1b));
+    assert_null(strchr(out, 0x07));
+    assert_string_equal(out, "ok?[2J?]0;title?end");
+}
+
+static void test_sanitize_c1_bidi_and_invalid_utf8(void **state)
+{
+    char out[128];
+    /* U+009B (CSI in C1), U+202E (right-to-left override), a lone continuation byte,
+       an overlong encoding of '/', and a surrogate. */
+    text_sanitize("a\xc2\x9b" "b\xe2\x80\xae" "c\x80" "d\xc0\xaf" "e\xed\xa0\x80" "f", out, sizeof out);
+    assert_true(text_is_clean(out));
+    /* Every byte of a refused sequence becomes one '?': nothing is silently dropped. */
+    assert_string_equal(out, "a??b???c?d??e???f");
+}
+
+static void test_sanitize_keeps_unicode_and_turns_newlines_to_spaces(void **state)
+{
+    char out[128];
+    text_sanitize("S\xc3\xa3o Paulo\nCanal \xf0\x9f\x93\xb1\t1", out, sizeof out);
+    assert_string_equal(out, "S\xc3\xa3o Paulo Canal \xf0\x9f\x93\xb1 1");
+    assert_true(text_is_clean(out));
+}
+
+static void test_sanitize_truncates_on_character_boundary(void **state)
+{
+    char out[5];
+    text_sanitize("ab\xe2\x82\xac" "cd", out, sizeof out); /* the euro sign needs 3 bytes */
+    assert_string_equal(out, "ab");
+    text_sanitize(NULL, out, sizeof out);
+    assert_string_equal(out, "");
+    char tiny[1] = {'x'};
+    text_sanitize("abc", tiny, sizeof tiny);
+    assert_int_equal(tiny[0], '\0');
+}
+
+static void test_is_clean_rejects_controls(void **state)
+{
+    assert_true(text_is_clean("plain text \xc3\xa9"));
+    assert_false(text_is_clean("tab\there"));
+    assert_false(text_is_clean("del\x7f"));
+    assert_false(text_is_clean("bad\xff"));
+}
+
+static void test_mask_shows_only_last_four(void **state)
+{
+    char out[64];
+    text_mask_secret("kbai_pk_canary_secret_1234", out, sizeof out);
+    assert_null(strstr(out, "canary"));
+    size_t n = strlen(out);
+    assert_true(n >= 4);
+    assert_string_equal(out + n - 4, "1234");
+    text_mask_secret("short", out, sizeof out); /* too short to show any of it */
+    assert_null(strstr(out, "hort"));
+    text_mask_secret("abcdefghijkl\x1b[31m", out, sizeof out);
+    assert_null(strchr(out, 0x1b));
+}
+
+static void test_status_table(void **state)
+{
+    assert_int_equal(hd_status_exit_code(HD_OK), 0);
+    assert_int_equal(hd_status_exit_code(HD_ERR_USAGE), 2);
+    assert_int_equal(hd_status_exit_code(HD_ERR_AUTH), 3);
+    assert_int_equal(hd_status_exit_code(HD_ERR_EXPIRED), 4);
+    assert_int_equal(hd_status_exit_code(HD_ERR_CANCELLED), 4);
+    assert_int_equal(hd_status_exit_code(HD_ERR_NETWORK), 5);
+    assert_int_equal(hd_status_exit_code(HD_ERR_SERVER), 5);
+    assert_int_equal(hd_status_exit_code(HD_ERR_PROTOCOL), 1);
+    assert_string_equal(hd_status_name(HD_ERR_RATE_LIMITED), "rate_limited");
+    assert_string_equal(hd_status_name(HD_OK), "ok");
+    assert_int_equal(hd_status_exit_code((hd_status)999), 1);
+    assert_non_null(hd_status_message((hd_status)-1));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sanitize_strips_escape_sequences),
+        cmocka_unit_test(test_sanitize_c1_bidi_and_invalid_utf8),
+        cmocka_unit_test(test_sanitize_keeps_unicode_and_turns_newlines_to_spaces),
+        cmocka_unit_test(test_sanitize_truncates_on_character_boundary),
+        cmocka_unit_test(test_is_clean_rejects_controls),
+        cmocka_unit_test(test_mask_shows_only_last_four),
+        cmocka_unit_test(test_status_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
