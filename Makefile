@@ -15,7 +15,7 @@ PKG_TEST := libmicrohttpd cmocka zbar
 # Debian packages behind the pkg-config names above, plus what the tests drive.
 DEB_PKGS := build-essential pkg-config gettext libncurses-dev libcurl4-openssl-dev \
 	libjansson-dev libsodium-dev libqrencode-dev libmicrohttpd-dev libcmocka-dev \
-	libzbar-dev tmux
+	libzbar-dev tmux curl python3 procps
 
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
 CFLAGS_OPT  := -O2 -g
@@ -39,12 +39,14 @@ SANDBOX_SRC := $(wildcard tests/sandbox/*.c)
 TESTLIB_SRC := $(wildcard tests/lib/*.c)
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 TOOL_SRC    := $(wildcard tests/tools/*.c)
+BENCH_SRC   := $(wildcard tests/bench/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 CORE_LIB    := $(BUILD)/libhdcore.a
 TESTLIB     := $(BUILD)/libhdtest.a
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BINS   := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRC))
+BENCH_BINS  := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
 .PHONY: all deps demo check test asan install uninstall clean check-layout bench fuzz pot
 
@@ -81,6 +83,10 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/tools/%.o $(TESTLIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(LIBS_TEST) $(LIBS_CORE) -lpthread
 
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(LIBS_CORE)
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 # Installs the Debian packages that are missing; as non-root, prints the command instead.
@@ -108,6 +114,11 @@ check: deps
 
 test: all
 	tests/run.sh $(BUILD)
+
+# Speed and memory, measured (never asserted in tests): see BENCHMARKS.md.
+bench: deps
+	@$(MAKE) --no-print-directory BUILD=build SAN=0 all $(BENCH_BINS)
+	tests/bench/run.sh build
 
 asan:
 	@$(MAKE) --no-print-directory all BUILD=build/asan SAN=1

@@ -21,6 +21,7 @@ typedef struct cli_run {
     flow f;
     cli_target t;
     int tty, colour, utf8;
+    int chatty; /* stderr is a terminal: progress lines too, not only the final reason */
     int exit_code;
 } cli_run;
 
@@ -137,7 +138,8 @@ static void report_text(cli_run *c, const pair_event *ev)
         break;
     case PAIR_EV_SCANNED:
     case PAIR_EV_WAITING:
-        fprintf(stderr, "hubdesk: %s\n", c->f.status);
+        if (c->chatty)
+            fprintf(stderr, "hubdesk: %s\n", c->f.status);
         break;
     case PAIR_EV_CONNECTED:
         printf("connected %s %s\n", c->f.channel_id, *c->f.phone ? c->f.phone : "-");
@@ -265,7 +267,13 @@ int cli_connect_main(int argc, char **argv)
     char *token = env_take_secret("HUBDESK_TOKEN");
     if (!token)
         return usage_error("%s", _("no token: set HUBDESK_TOKEN to the hub's API token"));
+    if (!secret_is_token_safe(token)) {
+        secret_free(token);
+        return usage_error("%s", _("HUBDESK_TOKEN holds characters no token has (spaces, line "
+                                   "breaks or control characters); copy it again"));
+    }
     c.tty = isatty(STDOUT_FILENO);
+    c.chatty = isatty(STDERR_FILENO);
     c.colour = c.tty && env_colour_wanted();
     c.utf8 = env_locale_is_utf8();
     c.l = loop_new();
@@ -284,7 +292,7 @@ int cli_connect_main(int argc, char **argv)
     c.f.profile_fixed = 1;
     if (idx >= 0 && flow_choose_profile(&c.f, idx) == HD_OK) {
         flow_set_name(&c.f, c.t.name);
-        if (!c.t.json && c.f.step == FLOW_STEP_PAIR)
+        if (!c.t.json && c.chatty && c.f.step == FLOW_STEP_PAIR)
             fprintf(stderr, "hubdesk: %s\n", c.f.status);
         if (c.f.step != FLOW_STEP_RESULT)
             loop_run(c.l);

@@ -367,6 +367,8 @@ http_request *http_start(http_client *c, const http_opts *o, http_done_fn on_don
                          http_data_fn on_data, void *arg, hd_status *why)
 {
     hd_status st = http_url_check(o->url);
+    if (st == HD_OK && o->token && !secret_is_token_safe(o->token))
+        st = HD_ERR_USAGE;
     if (st != HD_OK) {
         if (why)
             *why = st;

@@ -242,7 +242,8 @@ int loop_run_once(loop *l, int max_wait_ms)
         free(snap);
         return -1;
     }
-    memcpy(snap, l->fds, n * sizeof *snap);
+    if (n)
+        memcpy(snap, l->fds, n * sizeof *snap);
     for (size_t i = 0; i < n; i++) {
         pfds[i].fd = snap[i].fd;
         pfds[i].events = (short)(((snap[i].events & LOOP_READ) ? POLLIN : 0) |

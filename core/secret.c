@@ -15,6 +15,15 @@ char *secret_dup(const char *s)
     return p;
 }
 
+int secret_is_token_safe(const char *s)
+{
+    size_t n = 0;
+    for (; s && s[n]; n++)
+        if ((unsigned char)s[n] < 0x21 || (unsigned char)s[n] > 0x7E)
+            return 0;
+    return n > 0 && n <= 4096;
+}
+
 void secret_free(char *s)
 {
     if (s)

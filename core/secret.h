@@ -4,6 +4,12 @@
 
 /* Copies s into sodium_malloc memory. NULL if s is NULL or on OOM. */
 char *secret_dup(const char *s);
+/*
+ * 1 if a token can travel in an HTTP header: 1..4096 visible ASCII characters. Anything
+ * else (spaces, CR/LF that would inject headers, UTF-8) is refused before any request.
+ */
+int secret_is_token_safe(const char *s);
+
 /* Wipes and frees; NULL is fine. */
 void secret_free(char *s);
 

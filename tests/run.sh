@@ -14,14 +14,24 @@ export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:${ASAN_OPTIONS:-}"
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
 failed=()
+# A test fails on a non-zero exit or on any sanitizer report in its output, even one
+# printed by a child process or swallowed by the test framework's signal handling.
 run() {
     local name=$1; shift
-    local start=$SECONDS
-    if "$@"; then
+    local start=$SECONDS log="$logs/$(echo "$name" | tr -c 'A-Za-z0-9_.-' _).log"
+    "$@" > "$log" 2>&1
+    local rc=$?
+    if [ $rc -eq 0 ] && grep -qE 'runtime error:|ERROR: (Address|Leak|Undefined)Sanitizer' "$log"; then
+        rc=99
+    fi
+    if [ $rc -eq 0 ]; then
         printf 'PASS %-40s %3ds\n' "$name" $((SECONDS - start))
     else
-        printf 'FAIL %-40s %3ds\n' "$name" $((SECONDS - start))
+        printf 'FAIL %-40s %3ds (exit %d)\n' "$name" $((SECONDS - start)) $rc
+        tail -n 60 "$log" | sed 's/^/    /'
         failed+=("$name")
     fi
 }

@@ -63,6 +63,11 @@ static int run_console_with(const char *provider, const char *base, app_options 
     char *token = ops ? env_take_secret("HUBDESK_TOKEN") : NULL;
     if (ops && !token)
         return usage_error("%s", _("no token: set HUBDESK_TOKEN to the hub's API token"));
+    if (ops && !secret_is_token_safe(token)) {
+        secret_free(token);
+        return usage_error("%s", _("HUBDESK_TOKEN holds characters no token has (spaces, line "
+                                   "breaks or control characters); copy it again"));
+    }
     app a;
     int rc = 1;
     if (app_init(&a, o) == 0) {

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "secret.h"
 #include "status.h"
 #include "text.h"
 
@@ -72,6 +73,24 @@ static void test_mask_shows_only_last_four(void **state)
     assert_null(strchr(out, 0x1b));
 }
 
+static void test_token_safety(void **state)
+{
+    assert_true(secret_is_token_safe("kbai_pk_abc.DEF-123~"));
+    assert_false(secret_is_token_safe(""));
+    assert_false(secret_is_token_safe(NULL));
+    assert_false(secret_is_token_safe("abc\r\nX-Injected: 1"));
+    assert_false(secret_is_token_safe("two words"));
+    assert_false(secret_is_token_safe("caf\xc3\xa9"));
+    char big[5000];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_false(secret_is_token_safe(big));
+    char *copy = secret_dup("tok");
+    assert_string_equal(copy, "tok");
+    secret_free(copy);
+    assert_null(secret_dup(NULL));
+}
+
 static void test_status_table(void **state)
 {
     assert_int_equal(hd_status_exit_code(HD_OK), 0);
@@ -97,6 +116,7 @@ int main(void)
         cmocka_unit_test(test_sanitize_truncates_on_character_boundary),
         cmocka_unit_test(test_is_clean_rejects_controls),
         cmocka_unit_test(test_mask_shows_only_last_four),
+        cmocka_unit_test(test_token_safety),
         cmocka_unit_test(test_status_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
