@@ -1,5 +1,6 @@
 /* keebai.c: the Keebai driver: WhatsApp QR pairing over an SSE stream. */
 #include "i18n.h"
+#include "keebai_decode.h"
 #include "provider.h"
 #include "secret.h"
 #include "sse_client.h"
@@ -57,104 +58,39 @@ static void emit_failed(kb_session *s, hd_status st, const char *msg)
     emit(s, (pair_event){.type = PAIR_EV_FAILED, .status = st, .message = msg});
 }
 
-static const char *json_str(json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static hd_status status_for_error_code(const char *code)
-{
-    if (!code)
-        return HD_ERR_REJECTED;
-    if (strcmp(code, "UNAUTHORIZED") == 0)
-        return HD_ERR_AUTH;
-    if (strcmp(code, "FORBIDDEN") == 0 || strcmp(code, "INSUFFICIENT_SCOPE") == 0)
-        return HD_ERR_FORBIDDEN;
-    if (strcmp(code, "THROTTLED") == 0)
-        return HD_ERR_RATE_LIMITED;
-    if (strcmp(code, "SERVER_ERROR") == 0)
-        return HD_ERR_SERVER;
-    return HD_ERR_REJECTED;
-}
-
-/* A qr event carries {"qr":...,"expires_in":...,"attempt":...} or, liberally, the raw string. */
 static void on_qr_event(kb_session *s, const char *data, size_t len)
 {
-    json_t *root = json_loadb(data, len, 0, NULL);
-    const char *qr = NULL;
-    char *raw = NULL;
-    pair_event ev = {.type = PAIR_EV_QR};
-    if (json_is_object(root)) {
-        qr = json_str(root, "qr");
-        if (!qr)
-            qr = json_str(root, "code");
-        json_t *exp = json_object_get(root, "expires_in"), *att = json_object_get(root, "attempt");
-        if (json_is_number(exp) && json_number_value(exp) > 0 && json_number_value(exp) < 86400)
-            ev.expires_in_ms = (long)(json_number_value(exp) * 1000);
-        if (json_is_integer(att) && json_integer_value(att) > 0 && json_integer_value(att) < 1000)
-            ev.attempt = (int)json_integer_value(att);
-    } else if (json_is_string(root)) {
-        qr = json_string_value(root);
-    } else if ((raw = strndup(data, len))) {
-        raw[strcspn(raw, "\r\n")] = '\0';
-        qr = raw;
-    }
-    if (qr && *qr && strlen(qr) <= 2048) {
-        ev.qr = qr;
-        emit(s, ev);
-    }
-    free(raw);
-    json_decref(root);
-}
-
-static void on_connected_event(kb_session *s, json_t *root)
-{
-    const char *id = json_str(root, "channel_id");
-    json_t *ch = json_object_get(root, "channel");
-    if (!id)
-        id = json_str(ch, "id");
-    const char *phone = json_str(root, "phone_number");
-    if (!phone)
-        phone = json_str(ch, "phone_number");
-    char cid[128], cphone[64], cname[128];
-    text_sanitize(id ? id : "?", cid, sizeof cid);
-    text_sanitize(phone ? phone : "", cphone, sizeof cphone);
-    text_sanitize(json_str(root, "name") ? json_str(root, "name") : "", cname, sizeof cname);
-    finish_stream(s);
-    emit(s, (pair_event){.type = PAIR_EV_CONNECTED, .channel_id = cid, .phone = cphone,
-                         .name = cname});
+    kb_qr q;
+    if (keebai_decode_qr(data, len, &q) == 0)
+        emit(s, (pair_event){.type = PAIR_EV_QR, .qr = q.qr, .attempt = q.attempt,
+                             .expires_in_ms = q.expires_in_ms});
 }
 
 static void on_stream_event(const sse_event *ev, void *arg)
 {
     kb_session *s = arg;
+    char msg[300];
     if (s->finished)
         return;
     if (strcmp(ev->type, "qr") == 0) {
         on_qr_event(s, ev->data, ev->data_len);
-        return;
-    }
-    json_t *root = json_loadb(ev->data, ev->data_len, 0, NULL);
-    char msg[300];
-    if (strcmp(ev->type, "scanned") == 0) {
+    } else if (strcmp(ev->type, "scanned") == 0) {
         emit(s, (pair_event){.type = PAIR_EV_SCANNED});
     } else if (strcmp(ev->type, "connected") == 0) {
-        on_connected_event(s, root);
+        kb_connected c;
+        keebai_decode_connected(ev->data, ev->data_len, &c);
+        finish_stream(s);
+        emit(s, (pair_event){.type = PAIR_EV_CONNECTED, .channel_id = c.channel_id,
+                             .phone = c.phone, .name = c.name});
     } else if (strcmp(ev->type, "expired") == 0) {
-        const char *reason = json_str(root, "reason");
-        text_sanitize(reason ? reason : "", msg, sizeof msg);
+        keebai_decode_expired(ev->data, ev->data_len, msg, sizeof msg);
         finish_stream(s);
         emit(s, (pair_event){.type = PAIR_EV_EXPIRED, .status = HD_ERR_EXPIRED, .message = msg});
     } else if (strcmp(ev->type, "error") == 0) {
-        const char *code = json_str(root, "code"), *m = json_str(root, "message");
-        char raw[300];
-        snprintf(raw, sizeof raw, "%s: %s", code ? code : "ERROR", m ? m : "");
-        text_sanitize(raw, msg, sizeof msg);
-        emit_failed(s, status_for_error_code(code), msg);
+        hd_status st = keebai_decode_error(ev->data, ev->data_len, msg, sizeof msg);
+        emit_failed(s, st, msg);
     }
     /* Unknown events are ignored: the QR-mode protocol is not published and may grow. */
-    json_decref(root);
 }
 
 static void on_stream_status(const sse_client_status *st, void *arg)
@@ -224,14 +160,11 @@ static void on_start_done(const http_response *r, void *arg)
         emit_failed(s, r->status != HD_OK ? r->status : http_status_for_code(r->code), msg);
         return;
     }
-    json_t *root = json_loadb(r->body, r->body_len, 0, NULL);
-    const char *url = json_str(root, "stream_url");
-    if (!url || !*url) {
+    char url[1024];
+    if (keebai_decode_start(r->body, r->body_len, url, sizeof url) < 0)
         emit_failed(s, HD_ERR_PROTOCOL, _("the hub did not return a stream_url for QR mode"));
-    } else {
+    else
         open_stream(s, url);
-    }
-    json_decref(root);
 }
 
 static void on_start_retry(long delay_ms, const http_response *why, void *arg)
