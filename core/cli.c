@@ -20,7 +20,8 @@ typedef struct cli_run {
     loop *l;
     flow f;
     cli_target t;
-    int tty, colour, utf8;
+    int tty, utf8;
+    qr_ansi_mode mode;
     int chatty; /* stderr is a terminal: progress lines too, not only the final reason */
     int exit_code;
 } cli_run;
@@ -31,10 +32,13 @@ void cli_print_usage(FILE *out)
             _("Usage: hubdesk                      open the console\n"
               "       hubdesk demo                 open the console on the bundled sandbox hub\n"
               "       hubdesk connect --provider keebai [--base-url URL] --qr [--name NAME]\n"
-              "                       [--qr-style auto|half|sextant|large|ascii] [--json]\n"
+              "                       [--qr-style auto|half|sextant|large|ascii] [--qr-invert]\n"
+              "                       [--json]\n"
               "       hubdesk --help | --version\n"
               "\n"
               "The hub token is read from the HUBDESK_TOKEN environment variable.\n"
+              "With NO_COLOR the QR is drawn in reverse video (right on dark backgrounds);\n"
+              "--qr-invert (or i in the console) flips it for light backgrounds.\n"
               "Exit codes: 0 connected, 2 usage, 3 token refused, 4 pairing expired or\n"
               "cancelled, 5 network or server failure after retries, 1 anything else.\n"));
 }
@@ -91,7 +95,7 @@ static void print_qr(cli_run *c)
         long secs = (flow_qr_remaining_ms(&c->f) + 999) / 1000;
         printf(_("QR %d of %d, expires in %ld s: WhatsApp > Linked devices > Link a device\n"),
                c->f.qr_attempt, c->f.qr_attempts_max, secs);
-        qr_ansi_print(stdout, r, 0, c->colour);
+        qr_ansi_print(stdout, r, 0, c->mode);
         fflush(stdout);
     }
     qr_render_free(r);
@@ -202,6 +206,7 @@ static int parse_connect(int argc, char **argv, cli_target *t)
         {"provider", required_argument, NULL, 'p'}, {"base-url", required_argument, NULL, 'b'},
         {"name", required_argument, NULL, 'n'},     {"qr-style", required_argument, NULL, 's'},
         {"qr", no_argument, NULL, 'q'},             {"json", no_argument, NULL, 'j'},
+        {"qr-invert", no_argument, NULL, 'i'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     int ch, qr = 0;
@@ -215,6 +220,7 @@ static int parse_connect(int argc, char **argv, cli_target *t)
         case 'n': t->name = optarg; break;
         case 'q': qr = 1; break;
         case 'j': t->json = 1; break;
+        case 'i': t->invert = 1; break;
         case 's': {
             int s = qr_style_from_name(optarg);
             if (s < 0)
@@ -274,7 +280,10 @@ int cli_connect_main(int argc, char **argv)
     }
     c.tty = isatty(STDOUT_FILENO);
     c.chatty = isatty(STDERR_FILENO);
-    c.colour = c.tty && env_colour_wanted();
+    c.mode = !c.tty                ? QR_ANSI_PLAIN
+             : env_colour_wanted() ? QR_ANSI_COLOUR
+             : c.t.invert          ? QR_ANSI_NORMAL
+                                   : QR_ANSI_REVERSE;
     c.utf8 = env_locale_is_utf8();
     c.l = loop_new();
     http_client *http = c.l ? http_client_new(c.l) : NULL;

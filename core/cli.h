@@ -13,6 +13,7 @@ typedef struct cli_target {
     const char *name;      /* channel name, NULL = the hub's default */
     qr_style style;
     int json;
+    int invert; /* no colours: flip the reverse-video QR for light backgrounds */
 } cli_target;
 
 /* `hubdesk connect ...`: argv[0] is "connect". Returns the process exit code. */

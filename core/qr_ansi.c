@@ -3,33 +3,46 @@
 
 #include <string.h>
 
-#define QR_INK "\033[38;5;16;48;5;231m"
-#define QR_INK_REVERSE "\033[38;5;231;48;5;16m"
-#define QR_RESET "\033[0m"
+/* SGR for a light cell and for a dark cell, per mode. */
+static const char *const light_sgr[] = {
+    [QR_ANSI_COLOUR] = "\033[38;5;16;48;5;231m",
+    [QR_ANSI_REVERSE] = "\033[0;7m",
+    [QR_ANSI_NORMAL] = "\033[0m",
+    [QR_ANSI_PLAIN] = "",
+};
+static const char *const dark_sgr[] = {
+    [QR_ANSI_COLOUR] = "\033[38;5;231;48;5;16m",
+    [QR_ANSI_REVERSE] = "\033[0m",
+    [QR_ANSI_NORMAL] = "\033[0;7m",
+    [QR_ANSI_PLAIN] = "",
+};
 
-static int print_ascii_line(FILE *out, const char *line, int colour)
+static void print_ascii_line(FILE *out, const char *line, qr_ansi_mode mode)
 {
     for (const char *p = line; *p; p++) {
-        if (!colour)
+        if (mode == QR_ANSI_PLAIN) {
             fputc(*p, out);
-        else
-            fputs(*p == '#' ? QR_INK_REVERSE " " QR_INK : " ", out);
+            continue;
+        }
+        fputs(*p == '#' ? dark_sgr[mode] : light_sgr[mode], out);
+        fputc(' ', out);
     }
-    return 0;
 }
 
-int qr_ansi_print(FILE *out, const qr_render *r, int indent, int colour)
+int qr_ansi_print(FILE *out, const qr_render *r, int indent, qr_ansi_mode mode)
 {
+    if ((unsigned)mode > QR_ANSI_PLAIN)
+        mode = QR_ANSI_PLAIN;
     for (int y = 0; y < r->rows; y++) {
         fprintf(out, "%*s", indent, "");
-        if (colour)
-            fputs(QR_INK, out);
-        if (r->style == QR_STYLE_ASCII)
-            print_ascii_line(out, r->lines[y], colour);
-        else
+        if (r->style == QR_STYLE_ASCII) {
+            print_ascii_line(out, r->lines[y], mode);
+        } else {
+            fputs(light_sgr[mode], out);
             fputs(r->lines[y], out);
-        if (colour)
-            fputs(QR_RESET, out);
+        }
+        if (mode != QR_ANSI_PLAIN)
+            fputs("\033[0m", out);
         fputc('\n', out);
     }
     return ferror(out) ? -1 : 0;

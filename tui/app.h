@@ -49,6 +49,7 @@ struct app {
     int utf8;
     int allow_sextant;   /* terminal not known to draw sextants with gaps */
     int quitting;
+    int qr_inverted;     /* monochrome only: QR flipped for light backgrounds */
     qr_style style;      /* user's choice; AUTO lets the fit decide */
     int profile_cursor;
     wchar_t name_buf[64];

@@ -24,7 +24,7 @@ static const struct {
     {0, L'j', ACT_DOWN},        {0, 27, ACT_BACK},         {0, L'b', ACT_BACK},
     {1, KEY_LEFT, ACT_BACK},    {0, L's', ACT_STYLE},      {0, L'r', ACT_RETRY},
     {0, L'?', ACT_HELP},        {1, KEY_F(1), ACT_HELP},   {0, 12, ACT_REDRAW},
-    {0, L'q', ACT_QUIT},        {0, L'Q', ACT_QUIT},
+    {0, L'i', ACT_INVERT},      {0, L'q', ACT_QUIT},        {0, L'Q', ACT_QUIT},
 };
 
 tui_action keys_action(int is_keycode, wint_t ch)

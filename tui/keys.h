@@ -12,6 +12,7 @@
     X(ACT_BACK, "Esc b", N_("go back (stops a running pairing)"))                                 \
     X(ACT_STYLE, "s", N_("switch QR style: auto, half-block, sextant, large, ASCII"))             \
     X(ACT_RETRY, "r", N_("start a new pairing session"))                                          \
+    X(ACT_INVERT, "i", N_("invert the QR (terminals without colours, light backgrounds)"))        \
     X(ACT_HELP, "?", N_("show or hide this help"))                                                \
     X(ACT_REDRAW, "Ctrl-L", N_("redraw the screen"))                                              \
     X(ACT_QUIT, "q", N_("quit hubdesk (Ctrl-C too)"))

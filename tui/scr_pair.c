@@ -157,6 +157,9 @@ static void draw_info(app *a, int y, int x, int w, int h)
                  a->style == QR_STYLE_AUTO ? style_label(view.r->style) : style_label(a->style));
         ui_put(y++, x, w, ROLE_DIM, line);
     }
+    if (!a->colour && y < bottom)
+        y += ui_wrap(y, x, w, bottom - y, ROLE_WARN,
+                     _("No colours: if the code does not scan, press i to invert it."));
     if (view.r && view.r->style == QR_STYLE_SEXTANT && y < bottom)
         y += ui_wrap(y, x, w, bottom - y, ROLE_DIM,
                      _("Compact QR: if it shows gaps, enlarge the window or press s."));
@@ -216,6 +219,11 @@ static int pair_key(app *a, tui_action act, int is_keycode, wint_t ch)
         a->style = order[(i + 1) % 5];
         if (a->style == QR_STYLE_SEXTANT)
             a->allow_sextant = 1; /* asked for explicitly */
+        return SCREEN_HANDLED;
+    }
+    if (act == ACT_INVERT) {
+        a->qr_inverted = !a->qr_inverted;
+        ui_qr_invert(a->qr_inverted);
         return SCREEN_HANDLED;
     }
     if (act == ACT_RETRY) {

@@ -9,10 +9,12 @@
 #include <wctype.h>
 
 static int role_attr[ROLE_COUNT];
+static int using_colour;
 
 int ui_theme_init(int want_colour)
 {
     int colour = want_colour && has_colors() && start_color() == OK;
+    using_colour = colour;
     if (colour) {
         use_default_colors();
         int black = COLORS >= 256 ? 16 : COLOR_BLACK, white = COLORS >= 256 ? 231 : COLOR_WHITE;
@@ -42,8 +44,10 @@ int ui_theme_init(int want_colour)
         role_attr[ROLE_ERROR] = A_BOLD;
         role_attr[ROLE_WARN] = A_BOLD;
         role_attr[ROLE_SELECTED] = A_REVERSE;
-        role_attr[ROLE_QR] = A_NORMAL;
-        role_attr[ROLE_QR_INK] = A_REVERSE;
+        /* Reverse video puts the glyph's ink in the background colour: right on the
+           common dark backgrounds; ui_qr_invert() flips it for light ones. */
+        role_attr[ROLE_QR] = A_REVERSE;
+        role_attr[ROLE_QR_INK] = A_NORMAL;
     }
     return colour;
 }
@@ -154,6 +158,14 @@ void ui_hint_bar(const char *hints)
     ui_put(LINES - 1, 1, COLS - 2, ROLE_BAR, hints);
 }
 
+void ui_qr_invert(int inverted)
+{
+    if (using_colour)
+        return; /* explicit colours scan on every theme: nothing to flip */
+    role_attr[ROLE_QR] = inverted ? A_NORMAL : A_REVERSE;
+    role_attr[ROLE_QR_INK] = inverted ? A_REVERSE : A_NORMAL;
+}
+
 void ui_qr(int y, int x, const qr_render *r)
 {
     for (int row = 0; row < r->rows; row++) {
@@ -170,7 +182,7 @@ void ui_qr(int y, int x, const qr_render *r)
 
 void ui_help_overlay(void)
 {
-    int h = ACT_COUNT + 5, w = 64;
+    int h = ACT_COUNT + 5, w = 72;
     if (w > COLS - 2)
         w = COLS - 2;
     if (h > LINES - 2)

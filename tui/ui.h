@@ -34,6 +34,8 @@ int ui_width(const char *utf8);
 void ui_title_bar(app *a, const char *step_title);
 /* Key hints on the last row, e.g. "Enter choose  Esc back  ? help  q quit". */
 void ui_hint_bar(const char *hints);
+/* Without colours: 0 draws the QR in reverse video (dark backgrounds), 1 inverts it. */
+void ui_qr_invert(int inverted);
 /* Draws a render with explicit colours at (y, x). */
 void ui_qr(int y, int x, const qr_render *r);
 /* The help overlay over the current screen. */
