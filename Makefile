@@ -15,7 +15,7 @@ PKG_TEST := libmicrohttpd cmocka zbar
 # Debian packages behind the pkg-config names above, plus what the tests drive.
 DEB_PKGS := build-essential pkg-config gettext libncurses-dev libcurl4-openssl-dev \
 	libjansson-dev libsodium-dev libqrencode-dev libmicrohttpd-dev libcmocka-dev \
-	libzbar-dev tmux curl python3 procps
+	libzbar-dev tmux curl python3 procps clang libclang-rt-14-dev
 
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
 CFLAGS_OPT  := -O2 -g
@@ -48,7 +48,7 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 TOOL_BINS   := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRC))
 BENCH_BINS  := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all deps demo check test asan install uninstall clean check-layout bench fuzz pot
+.PHONY: all deps demo check test asan install uninstall clean check-layout bench fuzz fuzz-brief pot
 
 all: check-layout $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox $(UNIT_BINS) $(TOOL_BINS)
 
@@ -110,10 +110,28 @@ demo: deps
 check: deps
 	@$(MAKE) --no-print-directory test BUILD=build SAN=0
 	@$(MAKE) --no-print-directory test BUILD=build/asan SAN=1
+	@$(MAKE) --no-print-directory fuzz-brief
 	@echo "make check: all suites passed (plain and sanitized)"
 
 test: all
 	tests/run.sh $(BUILD)
+
+# Fuzzing (clang's libFuzzer, with ASan + UBSan): `make fuzz` runs each target for
+# FUZZ_SECONDS; `make check` runs them briefly. The core is rebuilt with clang for it.
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS    := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 120
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(wildcard core/*.h)
+	@mkdir -p $(dir $@)
+	clang $(CPPFLAGS_ALL) -std=c11 $(FUZZ_FLAGS) $(call pc,$(PKG_CORE)) -o $@ $< $(CORE_SRC) $(LIBS_CORE)
+
+fuzz: deps $(FUZZ_BINS)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+fuzz-brief: $(FUZZ_BINS)
+	tests/fuzz/run.sh 10 $(FUZZ_BINS)
 
 # Speed and memory, measured (never asserted in tests): see BENCHMARKS.md.
 bench: deps
