@@ -1,5 +1,7 @@
 /* cli.c: `hubdesk connect`: the onboarding flow in line mode, for scripts and plain terminals. */
 #include "cli.h"
+#include "cli_vault.h"
+#include "passphrase.h"
 #include "env.h"
 #include "flow.h"
 #include "i18n.h"
@@ -51,6 +53,12 @@ static void json_line(json_t *o)
     free(s);
     json_decref(o);
     fflush(stdout);
+}
+
+/* A reader that went away (`| head -n1`) ends the session: nobody is watching the QR. */
+static int output_gone(void)
+{
+    return fflush(stdout) == EOF || ferror(stdout);
 }
 
 static void terminal_size(int *cols, int *rows)
@@ -130,6 +138,7 @@ static void report_json(cli_run *c, const pair_event *ev)
                             "exit_code", hd_status_exit_code(c->f.fail_status)));
         break;
     case PAIR_EV_STARTING:
+    case PAIR_EV_RESUMED:
         break;
     }
 }
@@ -155,6 +164,7 @@ static void report_text(cli_run *c, const pair_event *ev)
                 *c->f.fail_message ? ": " : "", c->f.fail_message);
         break;
     case PAIR_EV_STARTING:
+    case PAIR_EV_RESUMED:
         break;
     }
 }
@@ -164,11 +174,18 @@ static void on_flow_change(flow *f, const pair_event *ev, void *arg)
     cli_run *c = arg;
     if (!ev)
         return;
-    if (c->t.json)
+    if (c->t.json) {
         report_json(c, ev);
-    else
+        /* Scripts get the same one-line reason on stderr as without --json. */
+        if (ev->type == PAIR_EV_FAILED || ev->type == PAIR_EV_EXPIRED)
+            report_text(c, ev);
+    } else {
         report_text(c, ev);
-    if (f->step == FLOW_STEP_RESULT) {
+    }
+    if (output_gone() && f->step != FLOW_STEP_RESULT) {
+        c->exit_code = 1;
+        loop_stop(c->l, c->exit_code);
+    } else if (f->step == FLOW_STEP_RESULT) {
         c->exit_code = f->pair == FLOW_PAIR_CONNECTED ? 0 : hd_status_exit_code(f->fail_status);
         loop_stop(c->l, c->exit_code);
     }
@@ -183,10 +200,10 @@ static void on_signal(loop *l, int signo, void *arg)
         return;
     }
     if (c->t.json)
-        json_line(json_pack("{s:s,s:s,s:i}", "event", "failed", "status", "cancelled",
+        json_line(json_pack("{s:s,s:s,s:s,s:i}", "event", "failed", "status", "cancelled",
+                            "message", _("cancelled; the pairing session was stopped"),
                             "exit_code", hd_status_exit_code(HD_ERR_CANCELLED)));
-    else
-        fprintf(stderr, "hubdesk: %s\n", _("cancelled; the pairing session was stopped"));
+    fprintf(stderr, "hubdesk: %s\n", _("cancelled; the pairing session was stopped"));
     c->exit_code = hd_status_exit_code(HD_ERR_CANCELLED);
     loop_stop(l, c->exit_code);
 }
@@ -206,11 +223,13 @@ static int parse_connect(int argc, char **argv, cli_target *t)
         {"provider", required_argument, NULL, 'p'}, {"base-url", required_argument, NULL, 'b'},
         {"name", required_argument, NULL, 'n'},     {"qr-style", required_argument, NULL, 's'},
         {"qr", no_argument, NULL, 'q'},             {"json", no_argument, NULL, 'j'},
-        {"qr-invert", no_argument, NULL, 'i'},
+        {"qr-invert", no_argument, NULL, 'i'},      {"profile", required_argument, NULL, 'P'},
+        {"passphrase-fd", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     int ch, qr = 0;
     memset(t, 0, sizeof *t);
+    t->passphrase_fd = -1;
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -221,6 +240,11 @@ static int parse_connect(int argc, char **argv, cli_target *t)
         case 'q': qr = 1; break;
         case 'j': t->json = 1; break;
         case 'i': t->invert = 1; break;
+        case 'P': t->profile = optarg; break;
+        case 'F':
+            if ((t->passphrase_fd = passphrase_fd_parse(optarg)) < 0)
+                return usage_error(_("not a file descriptor number: '%s'"), optarg);
+            break;
         case 's': {
             int s = qr_style_from_name(optarg);
             if (s < 0)
@@ -236,8 +260,8 @@ static int parse_connect(int argc, char **argv, cli_target *t)
     }
     if (optind < argc)
         return usage_error(_("unexpected argument '%s'"), argv[optind]);
-    if (!t->provider)
-        return usage_error("%s", _("--provider is required (keebai)"));
+    if (!t->provider && !t->profile)
+        return usage_error("%s", _("say which hub: --profile NAME, or --provider keebai"));
     if (!qr)
         return usage_error("%s", _("choose a connection method: --qr"));
     return -1;
@@ -260,23 +284,60 @@ static int check_target(const cli_target *t, const provider_ops **ops)
     return -1;
 }
 
+/*
+ * The token: HUBDESK_TOKEN wins (CI and scripts, documented), else the profile's vault entry.
+ * Returns guarded memory, or NULL with *rc set after one line on stderr.
+ */
+static char *connect_token(cli_target *t, char *provider, size_t psz, char *url, size_t usz,
+                           int *rc)
+{
+    char *token = env_take_secret("HUBDESK_TOKEN");
+    if (t->profile) {
+        /* With HUBDESK_TOKEN set the vault stays locked: only provider and URL are read. */
+        char *from_vault = token ? NULL
+                                 : cli_profile_token(t->profile, t->passphrase_fd, provider, psz,
+                                                     url, usz, rc);
+        if (token && (*rc = cli_profile_lookup(t->profile, provider, psz, url, usz)) >= 0) {
+            secret_free(token);
+            return NULL;
+        }
+        if (!token && !from_vault)
+            return NULL;
+        if (!t->provider)
+            t->provider = provider;
+        if (!t->base_url)
+            t->base_url = url;
+        if (from_vault)
+            token = from_vault;
+    }
+    if (!token) {
+        *rc = usage_error("%s", _("no token: set HUBDESK_TOKEN or use --profile NAME"));
+        return NULL;
+    }
+    if (!secret_is_token_safe(token)) {
+        secret_free(token);
+        *rc = usage_error("%s", _("the token holds characters no token has (spaces, line breaks "
+                                  "or control characters); store it again"));
+        return NULL;
+    }
+    return token;
+}
+
 int cli_connect_main(int argc, char **argv)
 {
     cli_run c;
     const provider_ops *ops;
+    char provider[32] = "", url[512] = "";
     memset(&c, 0, sizeof c);
     int rc = parse_connect(argc, argv, &c.t);
-    if (rc < 0)
-        rc = check_target(&c.t, &ops);
     if (rc >= 0)
         return rc;
-    char *token = env_take_secret("HUBDESK_TOKEN");
+    char *token = connect_token(&c.t, provider, sizeof provider, url, sizeof url, &rc);
     if (!token)
-        return usage_error("%s", _("no token: set HUBDESK_TOKEN to the hub's API token"));
-    if (!secret_is_token_safe(token)) {
+        return rc;
+    if ((rc = check_target(&c.t, &ops)) >= 0) {
         secret_free(token);
-        return usage_error("%s", _("HUBDESK_TOKEN holds characters no token has (spaces, line "
-                                   "breaks or control characters); copy it again"));
+        return rc;
     }
     c.tty = isatty(STDOUT_FILENO);
     c.chatty = isatty(STDERR_FILENO);

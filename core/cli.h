@@ -14,6 +14,8 @@ typedef struct cli_target {
     qr_style style;
     int json;
     int invert; /* no colours: flip the reverse-video QR for light backgrounds */
+    const char *profile; /* saved profile: provider, URL and the token from the vault */
+    int passphrase_fd;   /* --passphrase-fd, -1 if not given */
 } cli_target;
 
 /* `hubdesk connect ...`: argv[0] is "connect". Returns the process exit code. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define FLOW_DEFAULT_NAME "WhatsApp QR"
+#define WAITING_FOR_PHONE N_("Waiting for the phone: WhatsApp > Linked devices > Link a device")
 
 static int skip_profile(const flow *f)
 {
@@ -146,8 +147,7 @@ static void on_qr(flow *f, const pair_event *ev)
     f->qr_deadline_ms = ev->expires_in_ms > 0 ? loop_now_ms() + (uint64_t)ev->expires_in_ms : 0;
     f->wait_until_ms = 0;
     f->pair = FLOW_PAIR_QR;
-    snprintf(f->status, sizeof f->status, "%s",
-             _("Waiting for the phone: WhatsApp > Linked devices > Link a device"));
+    snprintf(f->status, sizeof f->status, "%s", _(WAITING_FOR_PHONE));
 }
 
 static void finish(flow *f, flow_pair_state st, const pair_event *ev)
@@ -179,6 +179,11 @@ static void on_pair_event(const pair_event *ev, void *arg)
     case PAIR_EV_WAITING:
         snprintf(f->status, sizeof f->status, "%s", ev->message ? ev->message : "");
         f->wait_until_ms = loop_now_ms() + (uint64_t)(ev->wait_ms > 0 ? ev->wait_ms : 0);
+        break;
+    case PAIR_EV_RESUMED:
+        f->wait_until_ms = 0;
+        if (f->pair == FLOW_PAIR_QR)
+            snprintf(f->status, sizeof f->status, "%s", _(WAITING_FOR_PHONE));
         break;
     case PAIR_EV_QR:
         on_qr(f, ev);

@@ -21,6 +21,7 @@ typedef struct kb_session {
     http_request *start_req;
     sse_client *stream;
     int finished;
+    int reconnecting; /* a WAITING was sent; the next OPEN sends RESUMED */
     hd_status fail_status;
     uint64_t fail_timer;
     int *alive; /* cleared by pair_stop so callers up the stack notice */
@@ -99,7 +100,11 @@ static void on_stream_status(const sse_client_status *st, void *arg)
     char msg[400];
     if (s->finished)
         return;
-    if (st->state == SSE_STATE_RECONNECTING) {
+    if (st->state == SSE_STATE_OPEN && s->reconnecting) {
+        s->reconnecting = 0;
+        emit(s, (pair_event){.type = PAIR_EV_RESUMED});
+    } else if (st->state == SSE_STATE_RECONNECTING) {
+        s->reconnecting = 1;
         snprintf(msg, sizeof msg, _("stream dropped (%s); reconnecting"), st->message);
         emit(s, (pair_event){.type = PAIR_EV_WAITING, .status = st->status, .message = msg,
                              .wait_ms = st->delay_ms});

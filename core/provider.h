@@ -30,6 +30,7 @@ typedef struct provider_ctx {
 typedef enum pair_event_type {
     PAIR_EV_STARTING,   /* session requested */
     PAIR_EV_WAITING,    /* retrying or reconnecting: `message`, `wait_ms` */
+    PAIR_EV_RESUMED,    /* the stream is back after a WAITING: clear the warning */
     PAIR_EV_QR,         /* a (new) QR to show: `qr`, `attempt`, `expires_in_ms` */
     PAIR_EV_SCANNED,    /* the phone scanned it; finishing */
     PAIR_EV_CONNECTED,  /* done: `channel_id`, `phone`, `name` */

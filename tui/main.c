@@ -1,6 +1,7 @@
 /* main.c: hubdesk's entry point: picks the console, the demo or a line-mode command. */
 #include "app.h"
 #include "cli.h"
+#include "cli_vault.h"
 #include "env.h"
 #include "i18n.h"
 #include "spawn.h"
@@ -126,6 +127,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "hubdesk: %s\n", _("warning: could not turn core dumps off"));
     if (argc > 1 && strcmp(argv[1], "connect") == 0)
         return cli_connect_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "vault") == 0)
+        return cli_vault_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "profile") == 0)
+        return cli_profile_main(argc - 1, argv + 1);
     int demo = 0;
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "demo") == 0)

@@ -42,7 +42,7 @@ static void name_draw(app *a)
     int w = ui_put(y, fx, fw - 1, ROLE_SELECTED, utf8);
     if (a->name_error[0])
         ui_wrap(y + 2, 2, COLS - 4, 3, ROLE_ERROR, a->name_error);
-    ui_hint_bar(_("Enter start pairing  Esc back  Ctrl-U clear  ? help"));
+    ui_hint_bar(_("Enter start pairing  Esc back  Ctrl-U clear  F1 help  Ctrl-C quit"));
     move(y, fx + w); /* the cursor shows where typing goes */
 }
 

@@ -90,7 +90,7 @@ static bool apply_option(int o, const char *arg, sb_config *c)
     return set_long(arg, num_opts[i].min, num_opts[i].max, (long *)((char *)c + num_opts[i].off));
 }
 
-/* Returns 0 on success, else the exit code (2: usage). */
+/* Returns 0 to run, -1 after --help, else the exit code (2: usage). */
 static int parse_options(int argc, char **argv, sb_config *c)
 {
     *c = (sb_config){.listen = "127.0.0.1:0",
@@ -102,8 +102,13 @@ static int parse_options(int argc, char **argv, sb_config *c)
                      .retry_ms = 2000};
     int o;
     bool ok = true;
-    while (ok && (o = getopt_long(argc, argv, "+", long_opts, NULL)) != -1)
+    while (ok && (o = getopt_long(argc, argv, "+", long_opts, NULL)) != -1) {
+        if (o == 'h') {
+            fputs(usage_text, stdout); /* asked for: stdout, success (GNU convention) */
+            return -1;
+        }
         ok = apply_option(o, optarg, c);
+    }
     return ok && optind == argc ? 0 : usage();
 }
 
@@ -277,7 +282,7 @@ int main(int argc, char **argv)
     static sb_server srv;
     int code = parse_options(argc, argv, &srv.cfg);
     if (code)
-        return code;
+        return code < 0 ? 0 : code;
     json_object_seed(0); /* seed jansson's hash once, before threads race to do it */
     if (sodium_init() < 0 || !server_init(&srv))
         return 1;

@@ -22,7 +22,7 @@ typedef struct run_state {
     loop *l;
     http_client *http;
     void *session;
-    int qrs, scanned, waiting, ended;
+    int qrs, scanned, waiting, resumed, ended;
     char qr[8][300];
     int attempts[8];
     pair_event_type end;
@@ -78,6 +78,9 @@ static void on_event(const pair_event *ev, void *arg)
         break;
     case PAIR_EV_WAITING:
         r->waiting++;
+        break;
+    case PAIR_EV_RESUMED:
+        r->resumed++;
         break;
     default:
         r->ended++;
@@ -164,6 +167,7 @@ static void test_drop_reconnects_and_still_pairs(void **state)
     run_state r = {.drop_after_qr = 1, .scan_after_qr = 2};
     pair(&r, keebai_base("127.0.0.1"), TOKEN, NULL);
     assert_true(r.waiting >= 1);
+    assert_true(r.resumed >= 1); /* the warning is cleared once the stream is back */
     assert_int_equal(r.end, PAIR_EV_CONNECTED);
 }
 

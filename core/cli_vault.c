@@ -1,0 +1,458 @@
+/* cli_vault.c: the vault and the profiles from the command line, for agents and scripts. */
+#include "cli_vault.h"
+#include "i18n.h"
+#include "passphrase.h"
+#include "profile.h"
+#include "provider.h"
+#include "secret.h"
+#include "text.h"
+#include "vault.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { EXIT_OK = 0, EXIT_OTHER = 1, EXIT_USAGE = 2, EXIT_AUTH = 3 };
+
+typedef struct vopts {
+    int passphrase_fd, new_passphrase_fd;
+    int json, replace, yes, with_secret;
+    const char *kind, *owner, *provider, *base_url, *label, *secret;
+} vopts;
+
+static int fail(int code, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "hubdesk: ");
+    fprintf(stderr, fmt, arg ? arg : "");
+    fputc('\n', stderr);
+    return code;
+}
+
+static int vault_fail(vault_status st, const char *path)
+{
+    char msg[512];
+    vault_describe(st, path, 0, msg, sizeof msg);
+    return fail(st == VAULT_ERR_WRONG_PASSPHRASE ? EXIT_AUTH : EXIT_OTHER, "%s", msg);
+}
+
+/* Parses options after the subcommand; positional arguments are left at argv[optind..]. */
+static int parse_opts(int argc, char **argv, vopts *o)
+{
+    static const struct option opts[] = {
+        {"passphrase-fd", required_argument, NULL, 'P'},
+        {"new-passphrase-fd", required_argument, NULL, 'N'},
+        {"json", no_argument, NULL, 'j'},        {"replace", no_argument, NULL, 'r'},
+        {"yes", no_argument, NULL, 'y'},         {"with-secret", no_argument, NULL, 'w'},
+        {"kind", required_argument, NULL, 'k'},  {"owner", required_argument, NULL, 'o'},
+        {"provider", required_argument, NULL, 'p'}, {"base-url", required_argument, NULL, 'b'},
+        {"label", required_argument, NULL, 'l'}, {"secret", required_argument, NULL, 's'},
+        {NULL, 0, NULL, 0},
+    };
+    int ch;
+    memset(o, 0, sizeof *o);
+    o->passphrase_fd = o->new_passphrase_fd = -1;
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'P':
+        case 'N': {
+            int fd = passphrase_fd_parse(optarg);
+            if (fd < 0)
+                return fail(EXIT_USAGE, _("not a file descriptor number: '%s'"), optarg);
+            *(ch == 'P' ? &o->passphrase_fd : &o->new_passphrase_fd) = fd;
+            break;
+        }
+        case 'j': o->json = 1; break;
+        case 'r': o->replace = 1; break;
+        case 'y': o->yes = 1; break;
+        case 'w': o->with_secret = 1; break;
+        case 'k': o->kind = optarg; break;
+        case 'o': o->owner = optarg; break;
+        case 'p': o->provider = optarg; break;
+        case 'b': o->base_url = optarg; break;
+        case 'l': o->label = optarg; break;
+        case 's': o->secret = optarg; break;
+        case ':': return fail(EXIT_USAGE, _("option '%s' needs a value"), argv[optind - 1]);
+        default: return fail(EXIT_USAGE, _("unknown option '%s'"), argv[optind - 1]);
+        }
+    }
+    return -1;
+}
+
+static int vault_path(char *path, size_t n)
+{
+    vault_status st = vault_default_path(path, n);
+    return st == VAULT_OK ? -1 : vault_fail(st, NULL);
+}
+
+/* Unlocks the vault at path; on failure prints why and returns the exit code. */
+static int unlock(const char *path, int fd, vault **v)
+{
+    char err[256];
+    char *pass = passphrase_read(fd, _("Vault passphrase: "), 0, err, sizeof err);
+    if (!pass)
+        return fail(EXIT_USAGE, "%s", err);
+    vault_status st = vault_open(path, pass, v);
+    secret_free(pass);
+    return st == VAULT_OK ? -1 : vault_fail(st, path);
+}
+
+static int cmd_init(const char *path, const vopts *o)
+{
+    char err[256];
+    char *pass = passphrase_read(o->passphrase_fd, _("New vault passphrase: "), 1, err, sizeof err);
+    if (!pass)
+        return fail(EXIT_USAGE, "%s", err);
+    vault *v = NULL;
+    vault_status st = vault_create(path, pass, &v);
+    secret_free(pass);
+    if (st != VAULT_OK)
+        return vault_fail(st, path);
+    vault_close(v);
+    printf(_("Created the vault %s.\n"
+             "Keep the passphrase safe: without it the secrets cannot be recovered, only reset.\n"),
+           path);
+    return EXIT_OK;
+}
+
+static void print_entry(const vault_entry *e, const char *masked, int json)
+{
+    char owner[VAULT_OWNER_MAX + 1];
+    text_sanitize(e->owner, owner, sizeof owner);
+    if (json) {
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I}", "name", e->name, "kind",
+                              vault_kind_name(e->kind), "owner", owner, "secret", masked,
+                              "created", (json_int_t)e->created, "updated", (json_int_t)e->updated);
+        char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+        printf("%s\n", s ? s : "{}");
+        free(s);
+        json_decref(o);
+    } else {
+        char when[32];
+        time_t t = (time_t)e->updated;
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M", localtime(&t));
+        printf("%-24s %-15s %-12s %-20s %s\n", e->name, vault_kind_name(e->kind), masked,
+               owner[0] ? owner : "-", when);
+    }
+}
+
+static int cmd_list(vault *v, const vopts *o)
+{
+    size_t n;
+    const vault_entry *e = vault_entries(v, &n);
+    if (!o->json && n == 0)
+        printf("%s\n", _("The vault is empty. Add a secret with: hubdesk vault add NAME < file"));
+    for (size_t i = 0; i < n; i++) {
+        unsigned char *sec = NULL;
+        char masked[32] = "?";
+        /* Decrypted only for its last four characters, and wiped at once. */
+        if (vault_get(v, e[i].name, &sec, NULL) == VAULT_OK)
+            text_mask_secret((const char *)sec, masked, sizeof masked);
+        vault_secret_free(sec);
+        print_entry(&e[i], masked, o->json);
+    }
+    return EXIT_OK;
+}
+
+static int cmd_add(vault *v, const char *path, const char *name, const vopts *o)
+{
+    char err[256];
+    vault_kind kind = o->kind ? vault_kind_from_name(o->kind) : VAULT_KIND_API_TOKEN;
+    if (!kind)
+        return fail(EXIT_USAGE, _("unknown kind '%s' (api-token, channel-token, app-secret, "
+                                  "webhook-secret)"), o->kind);
+    if (!vault_name_is_valid(name))
+        return vault_fail(VAULT_ERR_INVALID_NAME, NULL);
+    char *sec = secret_read_stdin(_("Secret value (not shown): "), err, sizeof err);
+    if (!sec)
+        return fail(EXIT_USAGE, "%s", err);
+    vault_status st = vault_put(v, name, kind, o->owner, sec, strlen(sec),
+                                o->replace ? VAULT_PUT_UPSERT : VAULT_PUT_ADD);
+    char masked[32];
+    text_mask_secret(sec, masked, sizeof masked);
+    secret_free(sec);
+    if (st != VAULT_OK)
+        return vault_fail(st, path);
+    printf(_("Stored %s (%s).\n"), name, masked);
+    return EXIT_OK;
+}
+
+static int cmd_passwd(vault *v, const char *path, const vopts *o)
+{
+    char err[256];
+    char *pass = passphrase_read(o->new_passphrase_fd, _("New vault passphrase: "), 1, err, sizeof err);
+    if (!pass)
+        return fail(EXIT_USAGE, "%s", err);
+    vault_status st = vault_change_passphrase(v, pass, NULL);
+    secret_free(pass);
+    if (st != VAULT_OK)
+        return vault_fail(st, path);
+    printf("%s\n", _("The vault passphrase was changed."));
+    return EXIT_OK;
+}
+
+static int cmd_reset(const char *path, const vopts *o)
+{
+    if (!o->yes)
+        return fail(EXIT_USAGE, "%s",
+                    _("reset deletes the vault and every secret in it, for good; run "
+                      "'hubdesk vault reset --yes' if that is what you want"));
+    vault_status st = vault_reset(path);
+    if (st != VAULT_OK)
+        return vault_fail(st, path);
+    printf(_("Deleted the vault %s; its secrets are gone. Create a new one with 'hubdesk vault "
+             "init'.\n"), path);
+    return EXIT_OK;
+}
+
+static int cmd_rm(vault *v, const char *path, const char *name)
+{
+    vault_status st = vault_remove(v, name);
+    if (st != VAULT_OK)
+        return vault_fail(st, path);
+    printf(_("Removed %s.\n"), name);
+    return EXIT_OK;
+}
+
+int cli_vault_main(int argc, char **argv)
+{
+    vopts o;
+    char path[1024];
+    int rc = argc < 2 ? fail(EXIT_USAGE, "%s", _("vault: say init, list, add NAME, rm NAME, passwd or reset")) : -1;
+    const char *cmd = argc >= 2 ? argv[1] : "";
+    if (rc < 0)
+        rc = parse_opts(argc - 1, argv + 1, &o);
+    if (rc < 0)
+        rc = vault_path(path, sizeof path);
+    if (rc >= 0)
+        return rc;
+    int npos = argc - 1 - optind;        /* positional arguments after the subcommand */
+    const char *arg = npos >= 1 ? argv[1 + optind] : NULL;
+    int want = strcmp(cmd, "add") == 0 || strcmp(cmd, "rm") == 0;
+    if (npos != want)
+        return fail(EXIT_USAGE, _("vault %s: wrong number of arguments"), cmd);
+    if (strcmp(cmd, "init") == 0)
+        return cmd_init(path, &o);
+    if (strcmp(cmd, "reset") == 0)
+        return cmd_reset(path, &o);
+    if (strcmp(cmd, "list") && strcmp(cmd, "add") && strcmp(cmd, "rm") && strcmp(cmd, "passwd"))
+        return fail(EXIT_USAGE, _("unknown vault command '%s'"), cmd);
+    vault *v = NULL;
+    if ((rc = unlock(path, o.passphrase_fd, &v)) >= 0)
+        return rc;
+    if (strcmp(cmd, "list") == 0)
+        rc = cmd_list(v, &o);
+    else if (strcmp(cmd, "add") == 0)
+        rc = cmd_add(v, path, arg, &o);
+    else if (strcmp(cmd, "rm") == 0)
+        rc = cmd_rm(v, path, arg);
+    else
+        rc = cmd_passwd(v, path, &o);
+    vault_close(v);
+    return rc;
+}
+
+/* ---- profiles -------------------------------------------------------------------------- */
+
+static int load_profiles(char *path, size_t n, profile_list *l)
+{
+    char err[512];
+    if (profile_default_path(path, n) < 0)
+        return fail(EXIT_OTHER, "%s", _("no config directory: set HOME or an absolute XDG_CONFIG_HOME"));
+    if (profile_load(path, l, err, sizeof err) < 0)
+        return fail(EXIT_OTHER, "%s", err);
+    return -1;
+}
+
+/* Stores the profile's token in the vault first: a profile never points at nothing. */
+static int store_token(const char *entry, const char *owner, const vopts *o)
+{
+    char vpath[1024], err[256];
+    int rc = vault_path(vpath, sizeof vpath);
+    vault *v = NULL;
+    if (rc >= 0 || (rc = unlock(vpath, o->passphrase_fd, &v)) >= 0)
+        return rc;
+    char *tok = secret_read_stdin(_("Hub API token (not shown): "), err, sizeof err);
+    if (!tok) {
+        vault_close(v);
+        return fail(EXIT_USAGE, "%s", err);
+    }
+    vault_status st = secret_is_token_safe(tok)
+                          ? vault_put(v, entry, VAULT_KIND_API_TOKEN, owner, tok, strlen(tok),
+                                      o->replace ? VAULT_PUT_UPSERT : VAULT_PUT_ADD)
+                          : VAULT_ERR_INVALID;
+    secret_free(tok);
+    vault_close(v);
+    return st == VAULT_OK ? -1 : vault_fail(st, vpath);
+}
+
+static int cmd_profile_add(const char *name, const vopts *o)
+{
+    char path[1024], err[512];
+    profile_list l;
+    profile p;
+    int rc = load_profiles(path, sizeof path, &l);
+    if (rc >= 0)
+        return rc;
+    const provider_ops *ops = o->provider ? provider_find(o->provider) : NULL;
+    memset(&p, 0, sizeof p);
+    snprintf(p.name, sizeof p.name, "%s", name);
+    snprintf(p.provider, sizeof p.provider, "%s", o->provider ? o->provider : "");
+    snprintf(p.base_url, sizeof p.base_url, "%s",
+             o->base_url ? o->base_url : ops ? ops->default_base_url : "");
+    snprintf(p.label, sizeof p.label, "%s", o->label ? o->label : name);
+    if (o->secret)
+        snprintf(p.secret, sizeof p.secret, "%s", o->secret);
+    else if (snprintf(p.secret, sizeof p.secret, "%s-token", name) >= (int)sizeof p.secret)
+        p.secret[0] = '\0';
+    if (profile_add(&l, &p, err, sizeof err) < 0)
+        rc = fail(EXIT_USAGE, "%s", err);
+    else if (!o->secret && (rc = store_token(p.secret, p.name, o)) >= 0)
+        ;
+    else if (profile_save(path, &l, err, sizeof err) < 0)
+        rc = fail(EXIT_OTHER, "%s", err);
+    else
+        printf(_("Added profile %s (%s, %s); its token is the vault entry %s.\n"), p.name,
+               p.provider, p.base_url, p.secret);
+    profile_list_free(&l);
+    return rc >= 0 ? rc : EXIT_OK;
+}
+
+static int cmd_profile_list(const vopts *o)
+{
+    char path[1024];
+    profile_list l;
+    int rc = load_profiles(path, sizeof path, &l);
+    if (rc >= 0)
+        return rc;
+    if (!o->json && l.n == 0)
+        printf("%s\n", _("No profiles yet. Add one with: hubdesk profile add NAME --provider keebai"));
+    for (size_t i = 0; i < l.n; i++) {
+        const profile *p = &l.items[i];
+        if (o->json) {
+            json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", p->name, "provider", p->provider,
+                                  "base_url", p->base_url, "label", p->label, "secret", p->secret);
+            char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+            printf("%s\n", s ? s : "{}");
+            free(s);
+            json_decref(j);
+        } else {
+            printf("%-20s %-10s %-40s %s\n", p->name, p->provider, p->base_url, p->secret);
+        }
+    }
+    profile_list_free(&l);
+    return EXIT_OK;
+}
+
+static int cmd_profile_rm(const char *name, const vopts *o)
+{
+    char path[1024], err[512], vpath[1024];
+    profile_list l;
+    int rc = load_profiles(path, sizeof path, &l);
+    if (rc >= 0)
+        return rc;
+    int i = profile_find(&l, name);
+    char secret[PROFILE_NAME_MAX + 1] = "";
+    if (i >= 0)
+        snprintf(secret, sizeof secret, "%s", l.items[i].secret);
+    if (i < 0)
+        rc = fail(EXIT_USAGE, _("no profile called %s"), name);
+    else if (profile_remove(&l, name) < 0 || profile_save(path, &l, err, sizeof err) < 0)
+        rc = fail(EXIT_OTHER, "%s", err);
+    else
+        printf(_("Removed profile %s.\n"), name);
+    profile_list_free(&l);
+    if (rc < 0 && o->with_secret && secret[0]) {
+        vault *v = NULL;
+        if ((rc = vault_path(vpath, sizeof vpath)) < 0 && (rc = unlock(vpath, o->passphrase_fd, &v)) < 0) {
+            vault_status st = vault_remove(v, secret);
+            rc = st == VAULT_OK || st == VAULT_ERR_NOT_FOUND ? -1 : vault_fail(st, vpath);
+            if (st == VAULT_OK)
+                printf(_("Removed its secret %s from the vault.\n"), secret);
+        }
+        vault_close(v);
+    } else if (rc < 0 && secret[0]) {
+        printf(_("Its secret %s stays in the vault (remove it with: hubdesk vault rm %s).\n"),
+               secret, secret);
+    }
+    return rc >= 0 ? rc : EXIT_OK;
+}
+
+int cli_profile_main(int argc, char **argv)
+{
+    vopts o;
+    const char *cmd = argc >= 2 ? argv[1] : "";
+    int rc = argc < 2 ? fail(EXIT_USAGE, "%s", _("profile: say add NAME, list or rm NAME")) : -1;
+    if (rc < 0)
+        rc = parse_opts(argc - 1, argv + 1, &o);
+    if (rc >= 0)
+        return rc;
+    int npos = argc - 1 - optind;
+    const char *arg = npos >= 1 ? argv[1 + optind] : NULL;
+    int want = strcmp(cmd, "list") != 0;
+    if (npos != want)
+        return fail(EXIT_USAGE, _("profile %s: wrong number of arguments"), cmd);
+    if (strcmp(cmd, "add") == 0) {
+        if (!o.provider)
+            return fail(EXIT_USAGE, "%s", _("profile add: --provider is required (keebai)"));
+        return cmd_profile_add(arg, &o);
+    }
+    if (strcmp(cmd, "list") == 0)
+        return cmd_profile_list(&o);
+    if (strcmp(cmd, "rm") == 0)
+        return cmd_profile_rm(arg, &o);
+    return fail(EXIT_USAGE, _("unknown profile command '%s'"), cmd);
+}
+
+int cli_profile_lookup(const char *name, char *provider, size_t psz, char *base_url, size_t bsz)
+{
+    char path[1024];
+    profile_list l;
+    int rc = load_profiles(path, sizeof path, &l);
+    if (rc >= 0)
+        return rc;
+    int i = profile_find(&l, name);
+    if (i < 0) {
+        rc = fail(EXIT_USAGE, _("no profile called %s (see: hubdesk profile list)"), name);
+    } else {
+        snprintf(provider, psz, "%s", l.items[i].provider);
+        snprintf(base_url, bsz, "%s", l.items[i].base_url);
+    }
+    profile_list_free(&l);
+    return rc;
+}
+
+char *cli_profile_token(const char *name, int passphrase_fd, char *provider, size_t psz,
+                        char *base_url, size_t bsz, int *exit_code)
+{
+    char path[1024], vpath[1024];
+    profile_list l;
+    int rc = cli_profile_lookup(name, provider, psz, base_url, bsz);
+    if (rc < 0)
+        rc = load_profiles(path, sizeof path, &l);
+    if (rc >= 0) {
+        *exit_code = rc;
+        return NULL;
+    }
+    const profile *p = &l.items[profile_find(&l, name)];
+    char *token = NULL;
+    vault *v = NULL;
+    if ((rc = vault_path(vpath, sizeof vpath)) < 0 && (rc = unlock(vpath, passphrase_fd, &v)) < 0) {
+        unsigned char *sec = NULL;
+        vault_status st = vault_get(v, p->secret, &sec, NULL);
+        if (st == VAULT_OK)
+            token = secret_dup((const char *)sec);
+        else
+            rc = fail(EXIT_USAGE, _("the profile's secret %s is not in the vault; add it with: "
+                                    "hubdesk vault add NAME"), p->secret);
+        vault_secret_free(sec);
+    }
+    vault_close(v);
+    profile_list_free(&l);
+    *exit_code = rc >= 0 ? rc : EXIT_OTHER;
+    return token;
+}

@@ -1,0 +1,163 @@
+/* passphrase.c: passphrases from an fd, a file or the terminal; never from argv. */
+#include "passphrase.h"
+#include "i18n.h"
+#include "secret.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define LINE_MAX_BYTES 4096
+
+/* Reads one line byte by byte (never past it: the fd may carry more). Guarded memory. */
+static char *read_line(int fd, char *err, size_t errsz)
+{
+    size_t len = 0;
+    if (sodium_init() < 0)
+        return NULL;
+    char *big = sodium_malloc(LINE_MAX_BYTES + 1);
+    if (!big)
+        return NULL;
+    for (;;) {
+        char c;
+        ssize_t n = read(fd, &c, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || c == '\n')
+            break;
+        if (len == LINE_MAX_BYTES) {
+            snprintf(err, errsz, "%s", _("the passphrase is longer than 4096 bytes"));
+            sodium_free(big);
+            return NULL;
+        }
+        big[len++] = c;
+    }
+    if (len && big[len - 1] == '\r')
+        len--;
+    big[len] = '\0';
+    char *line = secret_dup(big); /* right-sized, still guarded */
+    sodium_free(big);
+    return line;
+}
+
+static struct termios saved_tty;
+static int tty_fd = -1;
+
+static void restore_tty(int signo)
+{
+    if (tty_fd >= 0)
+        tcsetattr(tty_fd, TCSAFLUSH, &saved_tty);
+    signal(signo, SIG_DFL);
+    raise(signo);
+}
+
+/* Asks once on the terminal with echo off; Ctrl-C still leaves the terminal as it was. */
+static char *ask_tty(const char *prompt, char *err, size_t errsz)
+{
+    int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errsz, "%s", _("no terminal to ask for the passphrase; use --passphrase-fd N "
+                                     "or HUBDESK_PASSPHRASE_FILE"));
+        return NULL;
+    }
+    struct termios t;
+    struct sigaction sa = {.sa_handler = restore_tty}, old_int, old_term;
+    int have_tty = tcgetattr(fd, &saved_tty) == 0;
+    if (have_tty) {
+        tty_fd = fd;
+        sigaction(SIGINT, &sa, &old_int);
+        sigaction(SIGTERM, &sa, &old_term);
+        t = saved_tty;
+        t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+        t.c_lflag |= ICANON;
+        tcsetattr(fd, TCSAFLUSH, &t);
+    }
+    if (write(fd, prompt, strlen(prompt)) < 0) {
+        /* the prompt is a courtesy; reading still works */
+    }
+    char *line = read_line(fd, err, errsz);
+    if (have_tty) {
+        tcsetattr(fd, TCSAFLUSH, &saved_tty);
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+        tty_fd = -1;
+    }
+    if (write(fd, "\n", 1) < 0) {
+        /* see above */
+    }
+    close(fd);
+    return line;
+}
+
+static char *from_file(const char *path, char *err, size_t errsz)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errsz, _("cannot read the passphrase file named by HUBDESK_PASSPHRASE_FILE: %s"),
+                 strerror(errno));
+        return NULL;
+    }
+    char *line = read_line(fd, err, errsz);
+    close(fd);
+    return line;
+}
+
+char *passphrase_read(int fd, const char *prompt, int confirm, char *err, size_t errsz)
+{
+    const char *file = getenv("HUBDESK_PASSPHRASE_FILE");
+    char *pass;
+    err[0] = '\0';
+    if (fd >= 0)
+        pass = read_line(fd, err, errsz);
+    else if (file && *file)
+        pass = from_file(file, err, errsz);
+    else
+        pass = ask_tty(prompt, err, errsz);
+    if (pass && !*pass) {
+        snprintf(err, errsz, "%s", _("the passphrase is empty"));
+        secret_free(pass);
+        return NULL;
+    }
+    if (pass && confirm && fd < 0 && !(file && *file)) {
+        char *again = ask_tty(_("Type it again: "), err, errsz);
+        int same = again && strcmp(again, pass) == 0;
+        secret_free(again);
+        if (!same) {
+            snprintf(err, errsz, "%s", _("the two passphrases differ; nothing was changed"));
+            secret_free(pass);
+            return NULL;
+        }
+    }
+    if (!pass && !err[0])
+        snprintf(err, errsz, "%s", _("could not read the passphrase"));
+    return pass;
+}
+
+char *secret_read_stdin(const char *prompt, char *err, size_t errsz)
+{
+    err[0] = '\0';
+    char *s = isatty(STDIN_FILENO) ? ask_tty(prompt, err, errsz) : read_line(STDIN_FILENO, err, errsz);
+    if (s && !*s) {
+        snprintf(err, errsz, "%s", _("the secret is empty (it is read from standard input)"));
+        secret_free(s);
+        return NULL;
+    }
+    if (!s && !err[0])
+        snprintf(err, errsz, "%s", _("could not read the secret from standard input"));
+    return s;
+}
+
+int passphrase_fd_parse(const char *s)
+{
+    char *end;
+    long v = s ? strtol(s, &end, 10) : -1;
+    if (!s || !*s || *end || v < 0 || v > 65535)
+        return -1;
+    return (int)v;
+}

@@ -1,0 +1,24 @@
+/* passphrase.h: reading passphrases and secret values without argv and without echo. */
+#ifndef HD_PASSPHRASE_H
+#define HD_PASSPHRASE_H
+
+#include <stddef.h>
+
+/*
+ * Where a passphrase comes from, in order: the file descriptor `fd` (>= 0, from
+ * --passphrase-fd), the file named by HUBDESK_PASSPHRASE_FILE, else the terminal (/dev/tty)
+ * without echo, after `prompt`; with `confirm` the terminal asks twice. Returns the first
+ * line (no line break) in guarded memory (secret_free), or NULL with a sentence in err.
+ */
+char *passphrase_read(int fd, const char *prompt, int confirm, char *err, size_t errsz);
+
+/*
+ * A secret value from stdin: its first line when stdin is not a terminal, else typed at the
+ * terminal without echo after `prompt`. Guarded memory, or NULL with err.
+ */
+char *secret_read_stdin(const char *prompt, char *err, size_t errsz);
+
+/* Parses "N" of --passphrase-fd N: a non-negative fd number, else -1. */
+int passphrase_fd_parse(const char *s);
+
+#endif
