@@ -14,12 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_OTHER = 1, EXIT_USAGE = 2, EXIT_AUTH = 3 };
 
 typedef struct vopts {
     int passphrase_fd, new_passphrase_fd;
-    int json, replace, yes, with_secret;
+    int json, replace, yes, with_secret, keep_secret;
     const char *kind, *owner, *provider, *base_url, *label, *secret;
 } vopts;
 
@@ -46,6 +47,7 @@ static int parse_opts(int argc, char **argv, vopts *o)
         {"new-passphrase-fd", required_argument, NULL, 'N'},
         {"json", no_argument, NULL, 'j'},        {"replace", no_argument, NULL, 'r'},
         {"yes", no_argument, NULL, 'y'},         {"with-secret", no_argument, NULL, 'w'},
+        {"keep-secret", no_argument, NULL, 'K'},
         {"kind", required_argument, NULL, 'k'},  {"owner", required_argument, NULL, 'o'},
         {"provider", required_argument, NULL, 'p'}, {"base-url", required_argument, NULL, 'b'},
         {"label", required_argument, NULL, 'l'}, {"secret", required_argument, NULL, 's'},
@@ -70,6 +72,7 @@ static int parse_opts(int argc, char **argv, vopts *o)
         case 'r': o->replace = 1; break;
         case 'y': o->yes = 1; break;
         case 'w': o->with_secret = 1; break;
+        case 'K': o->keep_secret = 1; break;
         case 'k': o->kind = optarg; break;
         case 'o': o->owner = optarg; break;
         case 'p': o->provider = optarg; break;
@@ -348,8 +351,21 @@ static int cmd_profile_list(const vopts *o)
     return EXIT_OK;
 }
 
-static int cmd_profile_rm(const char *name, const vopts *o)
+/* Asks on the terminal; anything but y/yes is no. Without a terminal: no. */
+static int ask_yes(const char *question)
 {
+    char line[16] = "";
+    if (!isatty(STDIN_FILENO))
+        return 0;
+    fprintf(stderr, "%s [y/N] ", question);
+    if (!fgets(line, sizeof line, stdin))
+        return 0;
+    return strcmp(line, "y\n") == 0 || strcmp(line, "yes\n") == 0 || strcmp(line, "Y\n") == 0;
+}
+
+static int cmd_profile_rm(const char *name, const vopts *opts)
+{
+    vopts copy = *opts, *o = &copy;
     char path[1024], err[512], vpath[1024];
     profile_list l;
     int rc = load_profiles(path, sizeof path, &l);
@@ -366,6 +382,11 @@ static int cmd_profile_rm(const char *name, const vopts *o)
     else
         printf(_("Removed profile %s.\n"), name);
     profile_list_free(&l);
+    if (rc < 0 && secret[0] && !o->with_secret && !o->keep_secret) {
+        char q[256];
+        snprintf(q, sizeof q, _("Delete its secret %s from the vault too?"), secret);
+        o->with_secret = ask_yes(q);
+    }
     if (rc < 0 && o->with_secret && secret[0]) {
         vault *v = NULL;
         if ((rc = vault_path(vpath, sizeof vpath)) < 0 && (rc = unlock(vpath, o->passphrase_fd, &v)) < 0) {
@@ -382,18 +403,68 @@ static int cmd_profile_rm(const char *name, const vopts *o)
     return rc >= 0 ? rc : EXIT_OK;
 }
 
+/* `profile edit NAME [--base-url U] [--label L] [--secret ENTRY]`; provider is fixed. */
+static int cmd_profile_edit(const char *name, const vopts *o)
+{
+    char path[1024], err[512];
+    profile_list l;
+    int rc = load_profiles(path, sizeof path, &l);
+    if (rc >= 0)
+        return rc;
+    int i = profile_find(&l, name);
+    if (i < 0) {
+        profile_list_free(&l);
+        return fail(EXIT_USAGE, _("no profile called %s"), name);
+    }
+    profile p = l.items[i];
+    if ((o->base_url && snprintf(p.base_url, sizeof p.base_url, "%s", o->base_url) >= (int)sizeof p.base_url) ||
+        (o->label && snprintf(p.label, sizeof p.label, "%s", o->label) >= (int)sizeof p.label) ||
+        (o->secret && snprintf(p.secret, sizeof p.secret, "%s", o->secret) >= (int)sizeof p.secret))
+        rc = fail(EXIT_USAGE, "%s", _("a value is too long"));
+    else if (o->provider && strcmp(o->provider, p.provider) != 0)
+        rc = fail(EXIT_USAGE, "%s", _("the provider of a profile cannot change; add a new profile"));
+    else if (profile_validate(&p, err, sizeof err) < 0)
+        rc = fail(EXIT_USAGE, "%s", err);
+    else {
+        l.items[i] = p;
+        if (profile_save(path, &l, err, sizeof err) < 0)
+            rc = fail(EXIT_OTHER, "%s", err);
+        else
+            printf(_("Updated profile %s.\n"), name);
+    }
+    profile_list_free(&l);
+    return rc >= 0 ? rc : EXIT_OK;
+}
+
+static int cmd_profile_rename(const char *from, const char *to)
+{
+    char path[1024], err[512];
+    profile_list l;
+    int rc = load_profiles(path, sizeof path, &l);
+    if (rc >= 0)
+        return rc;
+    if (profile_rename(&l, from, to, err, sizeof err) < 0)
+        rc = fail(EXIT_USAGE, "%s", err);
+    else if (profile_save(path, &l, err, sizeof err) < 0)
+        rc = fail(EXIT_OTHER, "%s", err);
+    else
+        printf(_("Renamed profile %s to %s.\n"), from, to);
+    profile_list_free(&l);
+    return rc >= 0 ? rc : EXIT_OK;
+}
+
 int cli_profile_main(int argc, char **argv)
 {
     vopts o;
     const char *cmd = argc >= 2 ? argv[1] : "";
-    int rc = argc < 2 ? fail(EXIT_USAGE, "%s", _("profile: say add NAME, list or rm NAME")) : -1;
+    int rc = argc < 2 ? fail(EXIT_USAGE, "%s", _("profile: say add NAME, list, edit NAME, rename OLD NEW or rm NAME")) : -1;
     if (rc < 0)
         rc = parse_opts(argc - 1, argv + 1, &o);
     if (rc >= 0)
         return rc;
     int npos = argc - 1 - optind;
     const char *arg = npos >= 1 ? argv[1 + optind] : NULL;
-    int want = strcmp(cmd, "list") != 0;
+    int want = strcmp(cmd, "list") == 0 ? 0 : strcmp(cmd, "rename") == 0 ? 2 : 1;
     if (npos != want)
         return fail(EXIT_USAGE, _("profile %s: wrong number of arguments"), cmd);
     if (strcmp(cmd, "add") == 0) {
@@ -405,6 +476,10 @@ int cli_profile_main(int argc, char **argv)
         return cmd_profile_list(&o);
     if (strcmp(cmd, "rm") == 0)
         return cmd_profile_rm(arg, &o);
+    if (strcmp(cmd, "edit") == 0)
+        return cmd_profile_edit(arg, &o);
+    if (strcmp(cmd, "rename") == 0)
+        return cmd_profile_rename(arg, argv[2 + optind]);
     return fail(EXIT_USAGE, _("unknown profile command '%s'"), cmd);
 }
 

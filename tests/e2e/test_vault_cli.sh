@@ -129,7 +129,24 @@ log "passwd, kinds, rm, permissions and tampering"
 
 expect 2 "$H" vault reset </dev/null
 [ -f "$VAULT" ] || fail "reset without --yes deleted the vault"
-expect 0 with_pass "$H" profile rm lab </dev/null
+expect 0 "$H" profile rename lab lab2 </dev/null
+expect 2 "$H" profile rename lab2 "has space" </dev/null
+expect 2 "$H" profile rename nosuch other </dev/null
+expect 2 "$H" profile edit lab2 --base-url http://hub.example.com </dev/null
+expect 2 "$H" profile edit lab2 --provider other </dev/null
+expect 0 "$H" profile edit lab2 --label "Lab two" </dev/null
+expect 0 "$H" profile list --json
+[ "$(json_get "$(head -n 1 "$OUT")" label)/$(json_get "$(head -n 1 "$OUT")" name)" = "Lab two/lab2" ] ||
+    fail "profile edit/rename did not stick: $(cat "$OUT")"
+printf '{"profiles": [oops' >"$E2E_TMP/bad.json"
+cp "$HOME/.config/hubdesk/profiles.json" "$E2E_TMP/good.json"
+cp "$E2E_TMP/bad.json" "$HOME/.config/hubdesk/profiles.json"
+expect 1 "$H" profile list
+expect 1 "$H" profile rename lab2 lab3 </dev/null
+cmp -s "$E2E_TMP/bad.json" "$HOME/.config/hubdesk/profiles.json" || fail "a bad profiles file was overwritten"
+cp "$E2E_TMP/good.json" "$HOME/.config/hubdesk/profiles.json"
+log "profile edit, rename; a bad profiles file is reported and kept"
+expect 0 with_pass "$H" profile rm lab2 </dev/null
 grep -q 'stays in the vault' "$OUT" || fail "profile rm should say where the secret went"
 expect 0 "$H" vault reset --yes </dev/null
 [ ! -e "$VAULT" ] || fail "reset --yes left the vault"
