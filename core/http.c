@@ -376,6 +376,8 @@ http_request *http_start(http_client *c, const http_opts *o, http_done_fn on_don
     }
     http_request *r = calloc(1, sizeof *r);
     char origin[512];
+    if (r)
+        r->c = c;
     if (!r || http_url_origin(o->origin ? o->origin : o->url, origin, sizeof origin) < 0)
         goto fail;
     r->c = c;
@@ -408,16 +410,8 @@ http_request *http_start(http_client *c, const http_opts *o, http_done_fn on_don
     }
     return r;
 fail:
-    if (r) {
-        free(r->method);
-        free(r->url);
-        free(r->origin);
-        free(r->body);
-        secret_free(r->token);
-        free(r->token_header);
-        free(r->last_event_id);
-        free(r);
-    }
+    if (r)
+        request_free(r); /* not linked yet: unlinking finds nothing, the rest is freed */
 fail_status:
     if (why)
         *why = HD_ERR_INTERNAL;

@@ -190,27 +190,14 @@ static void test_oversized_body_is_refused(void **state)
     assert_int_equal(res.r.body_len, 90000);
 }
 
-static size_t collect(char *p, size_t s, size_t n, void *arg)
-{
-    char **buf = arg;
-    size_t old = *buf ? strlen(*buf) : 0;
-    *buf = realloc(*buf, old + s * n + 1);
-    memcpy(*buf + old, p, s * n);
-    (*buf)[old + s * n] = '\0';
-    return s * n;
-}
-
-/* Blocking control call: tests may block, the console may not. */
+/* Test control through the sandbox helper: tests may block, the console may not. */
 static json_t *control(const char *method, const char *path)
 {
-    CURL *e = curl_easy_init();
     char *body = NULL;
-    curl_easy_setopt(e, CURLOPT_URL, url("127.0.0.1", path));
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
-    curl_easy_perform(e);
-    curl_easy_cleanup(e);
+    if (strcmp(method, "POST") == 0)
+        sandbox_post(&sb, path, NULL, &body);
+    else
+        sandbox_get(&sb, path, &body);
     json_t *j = body ? json_loads(body, 0, NULL) : NULL;
     free(body);
     return j;

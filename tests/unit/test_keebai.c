@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,27 +31,14 @@ typedef struct run_state {
     int drop_after_qr;  /* ask the sandbox to drop the stream after this many QRs */
 } run_state;
 
-static size_t sink(char *p, size_t s, size_t n, void *arg)
-{
-    char **buf = arg;
-    size_t old = *buf ? strlen(*buf) : 0;
-    *buf = realloc(*buf, old + s * n + 1);
-    memcpy(*buf + old, p, s * n);
-    (*buf)[old + s * n] = '\0';
-    return s * n;
-}
-
+/* Test control through the sandbox helper: tests may block, the console may not. */
 static json_t *control(const char *method, const char *path)
 {
-    char url[256], *body = NULL;
-    snprintf(url, sizeof url, "%s%s", sb.base_url, path);
-    CURL *e = curl_easy_init();
-    curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, sink);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &body);
-    curl_easy_perform(e);
-    curl_easy_cleanup(e);
+    char *body = NULL;
+    if (strcmp(method, "POST") == 0)
+        sandbox_post(&sb, path, NULL, &body);
+    else
+        sandbox_get(&sb, path, &body);
     json_t *j = body ? json_loads(body, 0, NULL) : NULL;
     free(body);
     return j;
