@@ -31,18 +31,26 @@ typedef struct cli_run {
 void cli_print_usage(FILE *out)
 {
     fprintf(out, "%s",
-            _("Usage: hubdesk                      open the console\n"
-              "       hubdesk demo                 open the console on the bundled sandbox hub\n"
-              "       hubdesk connect --provider keebai [--base-url URL] --qr [--name NAME]\n"
-              "                       [--qr-style auto|half|sextant|large|ascii] [--qr-invert]\n"
-              "                       [--json]\n"
+            _("Usage: hubdesk [--lock-after MINUTES]  open the console (unlocks the vault)\n"
+              "       hubdesk --provider keebai [--base-url URL]   the console on one hub\n"
+              "       hubdesk demo                 the console on the bundled sandbox hub\n"
+              "       hubdesk connect (--profile NAME | --provider keebai [--base-url URL]) --qr\n"
+              "                       [--name NAME] [--qr-style auto|half|sextant|large|ascii]\n"
+              "                       [--qr-invert] [--json] [--passphrase-fd N]\n"
+              "       hubdesk vault init | list [--json] | add NAME [--kind K] [--owner O]\n"
+              "                     [--replace] | rm NAME | passwd | reset --yes\n"
+              "       hubdesk profile add NAME --provider P [--base-url URL] [--label L]\n"
+              "                       [--secret ENTRY] | list [--json] | edit NAME [...]\n"
+              "                       | rename OLD NEW | rm NAME [--with-secret|--keep-secret]\n"
               "       hubdesk --help | --version\n"
               "\n"
-              "The hub token is read from the HUBDESK_TOKEN environment variable.\n"
+              "Passphrases come from the terminal (no echo), --passphrase-fd N or the file named\n"
+              "by HUBDESK_PASSPHRASE_FILE; secret values from standard input; never from argv.\n"
+              "HUBDESK_TOKEN overrides a profile's token (it is wiped from the environment).\n"
               "With NO_COLOR the QR is drawn in reverse video (right on dark backgrounds);\n"
               "--qr-invert (or i in the console) flips it for light backgrounds.\n"
-              "Exit codes: 0 connected, 2 usage, 3 token refused, 4 pairing expired or\n"
-              "cancelled, 5 network or server failure after retries, 1 anything else.\n"));
+              "Exit codes: 0 connected, 2 usage, 3 token or passphrase refused, 4 pairing\n"
+              "expired or cancelled, 5 network or server failure after retries, 1 anything else.\n"));
 }
 
 static void json_line(json_t *o)

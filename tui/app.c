@@ -8,7 +8,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const screen_ops *const screen_for_step[FLOW_STEP_COUNT] = {
@@ -16,6 +18,14 @@ static const screen_ops *const screen_for_step[FLOW_STEP_COUNT] = {
     [FLOW_STEP_NAME] = &screen_name,
     [FLOW_STEP_PAIR] = &screen_pair,
     [FLOW_STEP_RESULT] = &screen_result,
+};
+
+static const screen_ops *const screen_for_mode[APP_MODE_COUNT] = {
+    [APP_MODE_CREATE] = &screen_create,
+    [APP_MODE_UNLOCK] = &screen_unlock,
+    [APP_MODE_RESET] = &screen_reset,
+    [APP_MODE_VAULT] = &screen_vault,
+    [APP_MODE_VAULT_EDIT] = &screen_vault_edit,
 };
 
 static int curses_active;
@@ -29,10 +39,11 @@ static void curses_stop(void)
     }
 }
 
-/* Screens follow the flow's step; leave/enter run when it changes. */
+/* Screens follow the app mode, and in the flow the flow's step; leave/enter run on change. */
 static void sync_screen(app *a)
 {
-    const screen_ops *want = screen_for_step[a->f.step];
+    const screen_ops *want =
+        a->mode == APP_MODE_FLOW ? screen_for_step[a->f.step] : screen_for_mode[a->mode];
     if (want == a->screen)
         return;
     if (a->screen && a->screen->leave)
@@ -49,6 +60,24 @@ static void on_flow_change(flow *f, const pair_event *ev, void *arg)
     a->dirty = 1;
 }
 
+void app_flow_restart(app *a)
+{
+    flow_release(&a->f);
+    flow_init(&a->f, a->l, a->http, on_flow_change, a);
+}
+
+void app_set_mode(app *a, app_mode m)
+{
+    a->mode = m;
+    a->dirty = 1;
+}
+
+void app_after_frame(app *a, loop_timer_fn fn)
+{
+    a->after_frame = fn;
+    a->dirty = 1;
+}
+
 static void draw(loop *l, void *arg)
 {
     app *a = arg;
@@ -59,9 +88,13 @@ static void draw(loop *l, void *arg)
     erase();
     a->screen->draw(a);
     if (a->show_help)
-        ui_help_overlay();
+        ui_help_overlay(a->use_vault);
     wnoutrefresh(stdscr);
     doupdate();
+    if (a->after_frame) { /* the frame is on screen: now the blocking work may run */
+        loop_timer_add(l, 0, a->after_frame, a);
+        a->after_frame = NULL;
+    }
 }
 
 static void handle_key(app *a, int is_keycode, wint_t ch)
@@ -72,6 +105,10 @@ static void handle_key(app *a, int is_keycode, wint_t ch)
         return;
     }
     tui_action act = keys_action(is_keycode, ch);
+    if (act == ACT_LOCK && a->vault) { /* before the screen: a text field must not eat it */
+        app_lock(a);
+        return;
+    }
     int r = a->screen->key ? a->screen->key(a, act, is_keycode, ch) : SCREEN_IGNORED;
     if (r & SCREEN_QUIT)
         loop_stop(a->l, 0);
@@ -102,6 +139,7 @@ static void on_stdin(loop *l, int fd, int events, void *arg)
         sync_screen(a);
         if (rc == KEY_CODE_YES && ch == KEY_RESIZE)
             continue; /* SIGWINCH comes through the loop */
+        a->last_input_ms = loop_now_ms();
         handle_key(a, rc == KEY_CODE_YES, ch);
     }
     if (events & LOOP_ERROR) /* the terminal went away */
@@ -160,11 +198,18 @@ int app_init(app *a, const app_options *o)
     a->demo_hint = o ? o->demo_hint : NULL;
     a->utf8 = env_locale_is_utf8();
     a->allow_sextant = sextants_render_well();
+    a->use_vault = o && o->use_vault;
+    int minutes = o && o->lock_after_min > 0 ? o->lock_after_min : APP_LOCK_AFTER_DEFAULT_MIN;
+    a->lock_after_ms = (uint64_t)minutes * 60 * 1000;
     return 0;
 }
 
 void app_release(app *a)
 {
+    vault_close(a->vault);
+    a->vault = NULL;
+    free(a->profile_secret);
+    a->profile_secret = NULL;
     flow_release(&a->f);
     http_client_free(a->http);
     loop_free(a->l);
@@ -194,8 +239,25 @@ static int curses_start(app *a)
     return 0;
 }
 
+/* Vault mode starts on the create screen the first time, on the unlock screen after that. */
+static int vault_start(app *a)
+{
+    char msg[512];
+    struct stat sb;
+    vault_status st = vault_default_path(a->vault_path, sizeof a->vault_path);
+    if (st != VAULT_OK) {
+        fprintf(stderr, "hubdesk: %s\n", vault_describe(st, NULL, 0, msg, sizeof msg));
+        return -1;
+    }
+    int missing = stat(a->vault_path, &sb) < 0 && errno == ENOENT;
+    a->mode = missing ? APP_MODE_CREATE : APP_MODE_UNLOCK;
+    return 0;
+}
+
 int app_run(app *a)
 {
+    if (a->use_vault && vault_start(a) < 0)
+        return 1;
     /* Signals first: ncurses then leaves SIGWINCH to us, and it arrives via the loop. */
     loop_signals_watch(a->l, on_signal, a);
     if (curses_start(a) < 0)
@@ -212,6 +274,7 @@ int app_run(app *a)
         a->screen->leave(a);
     a->screen = NULL;
     loop_timer_cancel(a->l, a->tick_timer);
+    loop_timer_cancel(a->l, a->lock_timer);
     loop_fd_unwatch(a->l, STDIN_FILENO);
     curses_stop();
     return rc;

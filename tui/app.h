@@ -2,11 +2,15 @@
 #ifndef HD_TUI_APP_H
 #define HD_TUI_APP_H
 
+#include <sys/types.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "flow.h"
 #include "keys.h"
+#include "profile.h"
 #include "qr.h"
+#include "vault.h"
 
 typedef struct app app;
 
@@ -31,11 +35,38 @@ typedef struct screen_ops {
 } screen_ops;
 
 extern const screen_ops screen_profile, screen_name, screen_pair, screen_result;
+extern const screen_ops screen_create, screen_unlock, screen_reset, screen_vault,
+    screen_vault_edit;
+
+/*
+ * App-level screens in front of the flow: the vault's screens come before and around the
+ * wizard, which knows nothing of them. In APP_MODE_FLOW the flow's step picks the screen.
+ */
+typedef enum app_mode {
+    APP_MODE_FLOW,
+    APP_MODE_CREATE,     /* first run: create the vault */
+    APP_MODE_UNLOCK,     /* later runs, and after a lock */
+    APP_MODE_RESET,      /* forgotten passphrase: confirm deleting the vault */
+    APP_MODE_VAULT,      /* the vault's entries, masked */
+    APP_MODE_VAULT_EDIT, /* add, rename or replace an entry */
+    APP_MODE_COUNT
+} app_mode;
+
+/* What the vault edit screen does. */
+typedef enum app_vault_edit {
+    VAULT_EDIT_ADD,
+    VAULT_EDIT_RENAME,
+    VAULT_EDIT_REPLACE,
+} app_vault_edit;
+
+#define APP_LOCK_AFTER_DEFAULT_MIN 10
 
 typedef struct app_options {
     qr_style style;       /* QR style to start with */
     const char *subtitle; /* "sandbox" for the demo */
     const char *demo_hint; /* demo: how to simulate the phone's scan */
+    int use_vault;        /* profiles from the config file, tokens from the vault */
+    int lock_after_min;   /* auto-lock after this idle time (0: the default) */
 } app_options;
 
 struct app {
@@ -58,6 +89,28 @@ struct app {
     const char *subtitle;
     const char *demo_hint;
     uint64_t tick_timer;
+
+    /* The vault (use_vault only). Secrets are never kept here: only the unlocked handle. */
+    app_mode mode;
+    int use_vault;
+    vault *vault;                 /* NULL while locked */
+    char vault_path[1024];
+    uint64_t lock_after_ms;
+    uint64_t last_input_ms;       /* last key, for the auto-lock */
+    uint64_t lock_timer;
+    int unlock_failures;          /* wrong passphrases in a row: the delay grows */
+    uint64_t unlock_wait_until;   /* no attempt before this (monotonic ms) */
+    char notice[256];             /* one line carried to the next screen ("vault deleted") */
+    /* Profiles from the config file, aligned with f.profiles: the vault entry of each. */
+    char (*profile_secret)[PROFILE_NAME_MAX + 1];
+    char profile_error[512];      /* the profile file could not be read */
+    struct timespec profiles_mtime; /* the file as last read, to see changes */
+    off_t profiles_size;
+    char token_error[256];        /* the chosen profile's secret could not be fetched */
+    int vault_cursor;
+    app_vault_edit vault_edit;
+    char vault_target[VAULT_NAME_MAX + 1]; /* entry being renamed/replaced/deleted */
+    loop_timer_fn after_frame;    /* runs on the turn after the next frame is on screen */
 };
 
 /* Runs the console until the user quits. Profiles must be added to a->f before. */
@@ -66,5 +119,33 @@ int app_run(app *a);
 /* Sets up loop, http and flow (profiles added by the caller afterwards). 0 or -1. */
 int app_init(app *a, const app_options *o);
 void app_release(app *a);
+
+/* Switches to an app-level screen, or back to the flow's (APP_MODE_FLOW). */
+void app_set_mode(app *a, app_mode m);
+/* Draws the current frame, then runs fn from a 0 ms timer: for blocking work (Argon2id)
+   behind a "working..." frame, so the screen never looks frozen. */
+void app_after_frame(app *a, loop_timer_fn fn);
+
+/* app_vault.c: the vault around the flow. */
+/* Takes an unlocked vault: loads the profiles, arms the auto-lock, opens the profile step. */
+void app_vault_unlocked(app *a, vault *v);
+/* Stops any pairing, closes the vault (wiping its key), forgets what was decrypted and
+   returns to the unlock screen. No-op without an open vault. */
+void app_lock(app *a);
+/* Vault mode: puts the chosen profile's token from the vault into the flow profile (guarded
+   memory) right before a session starts. 0, or -1 with a->token_error set. */
+int app_token_fetch(app *a);
+/* Wipes that copy again once the session has started (the driver keeps its own). */
+void app_token_drop(app *a);
+/* Starts a session with the chosen name: fetch, flow_set_name, drop. */
+hd_status app_start_pairing(app *a, const char *name);
+/* r on the pairing/result screens: fetch, flow_retry, drop; back to the name step on error. */
+void app_retry_pairing(app *a);
+/* On the profile step: reads the profile file again if it changed. 1 if it did. */
+int app_profiles_reload_if_changed(app *a);
+/* Vault mode: the entry name of profile i, or NULL. */
+const char *app_profile_secret(const app *a, int i);
+/* Restarts the flow with no profiles (stops any session, frees the profiles' tokens). */
+void app_flow_restart(app *a);
 
 #endif

@@ -7,9 +7,10 @@
 static const struct {
     const char *label;
     const char *help;
+    int vault_only;
 } action_info[ACT_COUNT] = {
-    [ACT_NONE] = {"", ""},
-#define TUI_ACTION_ROW(a, k, h) [a] = {k, h},
+    [ACT_NONE] = {"", "", 0},
+#define TUI_ACTION_ROW(a, k, h, v) [a] = {k, h, v},
     TUI_ACTION_LIST(TUI_ACTION_ROW)
 #undef TUI_ACTION_ROW
 };
@@ -24,7 +25,11 @@ static const struct {
     {0, L'j', ACT_DOWN},        {0, 27, ACT_BACK},         {0, L'b', ACT_BACK},
     {1, KEY_LEFT, ACT_BACK},    {0, L's', ACT_STYLE},      {0, L'r', ACT_RETRY},
     {0, L'?', ACT_HELP},        {1, KEY_F(1), ACT_HELP},   {0, 12, ACT_REDRAW},
-    {0, L'i', ACT_INVERT},      {0, L'q', ACT_QUIT},        {0, L'Q', ACT_QUIT},
+    {0, L'i', ACT_INVERT},      {0, L'q', ACT_QUIT},       {0, L'Q', ACT_QUIT},
+    {0, L'\t', ACT_NEXT},       {1, KEY_BTAB, ACT_UP},     {0, L' ', ACT_CYCLE},
+    {1, KEY_RIGHT, ACT_CYCLE},  {0, L'v', ACT_VAULT},      {0, L'a', ACT_ADD},
+    {0, L'n', ACT_RENAME},      {0, L'c', ACT_REPLACE},    {0, L'd', ACT_DELETE},
+    {1, KEY_DC, ACT_DELETE},    {0, 24, ACT_LOCK},         {0, 18, ACT_FORGOT},
 };
 
 tui_action keys_action(int is_keycode, wint_t ch)
@@ -43,4 +48,9 @@ const char *keys_label(tui_action a)
 const char *keys_help(tui_action a)
 {
     return (unsigned)a < ACT_COUNT && action_info[a].help[0] ? _(action_info[a].help) : "";
+}
+
+int keys_vault_only(tui_action a)
+{
+    return (unsigned)a < ACT_COUNT && action_info[a].vault_only;
 }

@@ -4,22 +4,31 @@
 
 #include <wchar.h>
 
-/* X(action, key label shown in help, help text) */
+/* X(action, key label shown in help, help text, 1 if it only applies when a vault is in use) */
 #define TUI_ACTION_LIST(X)                                                                        \
-    X(ACT_SELECT, "Enter", N_("choose / confirm"))                                                \
-    X(ACT_UP, "Up k", N_("move up"))                                                              \
-    X(ACT_DOWN, "Down j", N_("move down"))                                                        \
-    X(ACT_BACK, "Esc b", N_("go back (stops a running pairing)"))                                 \
-    X(ACT_STYLE, "s", N_("switch QR style: auto, half-block, sextant, large, ASCII"))             \
-    X(ACT_RETRY, "r", N_("start a new pairing session"))                                          \
-    X(ACT_INVERT, "i", N_("invert the QR (terminals without colours, light backgrounds)"))        \
-    X(ACT_HELP, "?", N_("show or hide this help"))                                                \
-    X(ACT_REDRAW, "Ctrl-L", N_("redraw the screen"))                                              \
-    X(ACT_QUIT, "q", N_("quit hubdesk (Ctrl-C too)"))
+    X(ACT_SELECT, "Enter", N_("choose / confirm"), 0)                                             \
+    X(ACT_UP, "Up k", N_("move up"), 0)                                                           \
+    X(ACT_DOWN, "Down j", N_("move down"), 0)                                                     \
+    X(ACT_NEXT, "Tab", N_("next field of a form"), 1)                                             \
+    X(ACT_CYCLE, "Space", N_("next choice (the kind of a vault entry)"), 1)                       \
+    X(ACT_BACK, "Esc b", N_("go back (stops a running pairing)"), 0)                              \
+    X(ACT_STYLE, "s", N_("switch QR style: auto, half-block, sextant, large, ASCII"), 0)          \
+    X(ACT_RETRY, "r", N_("start a new pairing session"), 0)                                       \
+    X(ACT_INVERT, "i", N_("invert the QR (terminals without colours, light backgrounds)"), 0)     \
+    X(ACT_VAULT, "v", N_("open the vault (from the hub account list)"), 1)                        \
+    X(ACT_ADD, "a", N_("vault: add a secret"), 1)                                                 \
+    X(ACT_RENAME, "n", N_("vault: rename the secret"), 1)                                         \
+    X(ACT_REPLACE, "c", N_("vault: change (replace) the secret's value"), 1)                      \
+    X(ACT_DELETE, "d Del", N_("vault: delete the secret (asks first)"), 1)                        \
+    X(ACT_LOCK, "Ctrl-X", N_("lock the vault now (also when idle, see --lock-after)"), 1)         \
+    X(ACT_FORGOT, "Ctrl-R", N_("forgot the passphrase: reset the vault, losing every secret"), 1) \
+    X(ACT_HELP, "? F1", N_("show or hide this help"), 0)                                             \
+    X(ACT_REDRAW, "Ctrl-L", N_("redraw the screen"), 0)                                           \
+    X(ACT_QUIT, "q", N_("quit hubdesk (Ctrl-C too)"), 0)
 
 typedef enum tui_action {
     ACT_NONE = 0,
-#define TUI_ACTION_ENUM(a, k, h) a,
+#define TUI_ACTION_ENUM(a, k, h, v) a,
     TUI_ACTION_LIST(TUI_ACTION_ENUM)
 #undef TUI_ACTION_ENUM
         ACT_COUNT
@@ -31,5 +40,7 @@ tui_action keys_action(int is_keycode, wint_t ch);
 /* Label ("Enter") and translated help text of an action, for the help overlay. */
 const char *keys_label(tui_action a);
 const char *keys_help(tui_action a);
+/* 1 if the action only means something when the console uses the vault. */
+int keys_vault_only(tui_action a);
 
 #endif

@@ -6,6 +6,7 @@
 #include "i18n.h"
 #include "spawn.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include "secret.h"
@@ -28,6 +29,8 @@ static int run_demo(app_options *o)
 {
     sandbox_child child;
     char err[256], url[256], hint[512];
+    /* The demo needs no token; none may reach the sandbox's environment either. */
+    secret_free(env_take_secret("HUBDESK_TOKEN"));
     if (sandbox_child_start(NULL, &child, err, sizeof err) < 0) {
         fprintf(stderr, "hubdesk: %s\n", err);
         return 1;
@@ -71,6 +74,7 @@ static int run_console_with(const char *provider, const char *base, app_options 
     }
     app a;
     int rc = 1;
+    o->use_vault = ops == NULL; /* no hub on the command line: profiles and the vault */
     if (app_init(&a, o) == 0) {
         if (ops) {
             int idx = flow_profile_add(&a.f, ops->label, ops, url, token);
@@ -84,13 +88,25 @@ static int run_console_with(const char *provider, const char *base, app_options 
     return rc;
 }
 
-/* Plain `hubdesk [--provider P --base-url URL] [--qr-style S]`: the console. */
+/* MINUTES of --lock-after: 1..1440 (a day), digits only; -1 otherwise. */
+static int lock_after_parse(const char *s)
+{
+    char *end;
+    if (!s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    return errno || *end || v < 1 || v > 1440 ? -1 : (int)v;
+}
+
+/* Plain `hubdesk [--provider P --base-url URL] [--qr-style S] [--lock-after MIN]`. */
 static int run_console(int argc, char **argv, int demo)
 {
     static const struct option opts[] = {
         {"provider", required_argument, NULL, 'p'}, {"base-url", required_argument, NULL, 'b'},
         {"qr-style", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0},
+        {"version", no_argument, NULL, 'V'},        {"lock-after", required_argument, NULL, 'L'},
+        {NULL, 0, NULL, 0},
     };
     const char *provider = NULL, *base = NULL;
     app_options o = {.style = QR_STYLE_AUTO};
@@ -104,6 +120,10 @@ static int run_console(int argc, char **argv, int demo)
             if (qr_style_from_name(optarg) < 0)
                 return usage_error(_("unknown QR style '%s' (auto, half, sextant, large, ascii)"), optarg);
             o.style = (qr_style)qr_style_from_name(optarg);
+            break;
+        case 'L':
+            if ((o.lock_after_min = lock_after_parse(optarg)) < 0)
+                return usage_error(_("--lock-after takes minutes from 1 to 1440, not '%s'"), optarg);
             break;
         case 'h': cli_print_usage(stdout); return 0;
         case 'V': printf("hubdesk %s\n", HD_VERSION); return 0;

@@ -40,9 +40,10 @@ static void name_draw(app *a)
     mvhline(y, fx, ' ', fw > 0 ? fw : 0);
     wcstombs(utf8, a->name_buf, sizeof utf8);
     int w = ui_put(y, fx, fw - 1, ROLE_SELECTED, utf8);
-    if (a->name_error[0])
-        ui_wrap(y + 2, 2, COLS - 4, 3, ROLE_ERROR, a->name_error);
-    ui_hint_bar(_("Enter start pairing  Esc back  Ctrl-U clear  F1 help  Ctrl-C quit"));
+    if (a->name_error[0] || a->token_error[0])
+        ui_wrap(y + 2, 2, COLS - 4, 4, ROLE_ERROR, a->name_error[0] ? a->name_error : a->token_error);
+    ui_hint_bar(a->vault ? _("Enter start pairing  Esc back  Ctrl-U clear  Ctrl-X lock  F1 help")
+                         : _("Enter start pairing  Esc back  Ctrl-U clear  F1 help"));
     move(y, fx + w); /* the cursor shows where typing goes */
 }
 
@@ -75,7 +76,7 @@ static int name_key(app *a, tui_action act, int is_keycode, wint_t ch)
         if (wcstombs(utf8, a->name_buf, sizeof utf8) == (size_t)-1 ||
             flow_name_check(utf8, a->name_error, sizeof a->name_error) != HD_OK)
             return SCREEN_HANDLED;
-        flow_set_name(&a->f, utf8);
+        app_start_pairing(a, utf8); /* in vault mode: the token is fetched just for this */
         return SCREEN_HANDLED;
     }
     if ((act == ACT_BACK && !is_keycode) || act == ACT_HELP || act == ACT_REDRAW)

@@ -227,7 +227,7 @@ static int pair_key(app *a, tui_action act, int is_keycode, wint_t ch)
         return SCREEN_HANDLED;
     }
     if (act == ACT_RETRY) {
-        flow_retry(&a->f);
+        app_retry_pairing(a);
         return SCREEN_HANDLED;
     }
     return SCREEN_IGNORED;

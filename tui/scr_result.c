@@ -62,7 +62,7 @@ static void result_draw(app *a)
 static int result_key(app *a, tui_action act, int is_keycode, wint_t ch)
 {
     if (act == ACT_RETRY && a->f.pair != FLOW_PAIR_CONNECTED) {
-        flow_retry(&a->f);
+        app_retry_pairing(a);
         return SCREEN_HANDLED;
     }
     if (act == ACT_SELECT) {

@@ -28,6 +28,8 @@ int ui_theme_init(int want_colour)
         init_pair(ROLE_SELECTED, COLOR_BLACK, COLOR_CYAN);
         init_pair(ROLE_QR, black, white);
         init_pair(ROLE_QR_INK, white, black);
+        init_pair(ROLE_QR_PAPER, white, white);
+        init_pair(ROLE_QR_SOLID, black, black);
         for (int r = 1; r < ROLE_COUNT; r++)
             role_attr[r] = COLOR_PAIR(r);
         role_attr[ROLE_TITLE] |= A_BOLD;
@@ -88,16 +90,37 @@ int ui_width(const char *utf8)
     return w;
 }
 
+/* The few symbols the screens use, spelled in ASCII for terminals without UTF-8 (LANG=C). */
+static size_t ascii_symbol(const char *p, wchar_t *wc)
+{
+    static const struct {
+        const char *utf8;
+        wchar_t ascii;
+    } map[] = {
+        {"\xE2\x80\xBA", L'>'}, {"\xC2\xB7", L'-'}, {"\xE2\x9C\x93", L'+'},
+        {"\xE2\x9C\x97", L'x'}, {"\xE2\x80\xA2", L'*'},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        size_t n = strlen(map[i].utf8);
+        if (strncmp(p, map[i].utf8, n) == 0) {
+            *wc = map[i].ascii;
+            return n;
+        }
+    }
+    return 0;
+}
+
 int ui_put(int y, int x, int maxw, ui_role role, const char *utf8)
 {
     mbstate_t st;
     memset(&st, 0, sizeof st);
-    int used = 0;
+    int used = 0, narrow = MB_CUR_MAX == 1;
     wchar_t wc;
     attrset(ui_attr(role));
     move(y, x);
     for (const char *p = utf8; *p && used < maxw;) {
-        p += next_wchar(p, &st, &wc);
+        size_t n = narrow ? ascii_symbol(p, &wc) : 0;
+        p += n ? n : next_wchar(p, &st, &wc);
         if (!iswprint((wint_t)wc))
             wc = L'?'; /* last line of defence: strings are sanitized before they get here */
         int w = char_width(wc);
@@ -166,23 +189,56 @@ void ui_qr_invert(int inverted)
     role_attr[ROLE_QR_INK] = inverted ? A_REVERSE : A_NORMAL;
 }
 
+/*
+ * On terminals with back-colour-erase, ncurses clears runs of coloured spaces with erase
+ * sequences (ECH, EL), and a multiplexer that keeps erased cells uncoloured (tmux's capture)
+ * loses the quiet zone. There, blank QR cells are drawn as '#' in the cell's own colour
+ * (light on light, dark on dark), which nothing erases. Elsewhere spaces are written as they
+ * are, and without colours reverse-video spaces are never erased.
+ */
+static void qr_cell(char c, int ascii)
+{
+    static int bce = -1;
+    int dark = ascii && c == '#';
+    if (bce < 0)
+        bce = tigetflag("bce") > 0;
+    if (using_colour && bce)
+        addch('#' | ui_attr(dark ? ROLE_QR_SOLID : ROLE_QR_PAPER));
+    else
+        addch(' ' | ui_attr(dark ? ROLE_QR_INK : ROLE_QR));
+}
+
+static void qr_row(const char *line, int cols, int ascii)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    wchar_t wc;
+    for (int col = 0; col < cols && *line; col++) {
+        if (ascii || *line == ' ') {
+            qr_cell(*line++, ascii);
+            continue;
+        }
+        line += next_wchar(line, &st, &wc);
+        attrset(ui_attr(ROLE_QR));
+        addnwstr(&wc, 1);
+    }
+}
+
 void ui_qr(int y, int x, const qr_render *r)
 {
     for (int row = 0; row < r->rows; row++) {
-        if (r->style != QR_STYLE_ASCII) {
-            ui_put(y + row, x, r->cols, ROLE_QR, r->lines[row]);
-            continue;
-        }
         move(y + row, x);
-        for (int col = 0; col < r->cols && r->lines[row][col]; col++)
-            addch(' ' | (r->lines[row][col] == '#' ? ui_attr(ROLE_QR_INK) : ui_attr(ROLE_QR)));
+        qr_row(r->lines[row], r->cols, r->style == QR_STYLE_ASCII);
     }
     attrset(A_NORMAL);
 }
 
-void ui_help_overlay(void)
+void ui_help_overlay(int with_vault)
 {
-    int h = ACT_COUNT + 5, w = 72;
+    int shown = 0;
+    for (int act = ACT_NONE + 1; act < ACT_COUNT; act++)
+        shown += with_vault || !keys_vault_only((tui_action)act);
+    int h = shown + 4, w = 72;
     if (w > COLS - 2)
         w = COLS - 2;
     if (h > LINES - 2)
@@ -202,9 +258,11 @@ void ui_help_overlay(void)
     mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
     ui_put(y, x + 2, w - 4, ROLE_TITLE, _(" Keys "));
     int row = y + 1;
-    for (int act = ACT_NONE + 1; act < ACT_COUNT && row < y + h - 2; act++, row++) {
+    for (int act = ACT_NONE + 1; act < ACT_COUNT && row < y + h - 2; act++) {
+        if (!with_vault && keys_vault_only((tui_action)act))
+            continue;
         ui_put(row, x + 2, 8, ROLE_OK, keys_label((tui_action)act));
-        ui_put(row, x + 11, w - 13, ROLE_TEXT, keys_help((tui_action)act));
+        ui_put(row++, x + 11, w - 13, ROLE_TEXT, keys_help((tui_action)act));
     }
     ui_put(y + h - 2, x + 2, w - 4, ROLE_DIM,
            _("Secrets are never shown in full. Press any key to close."));

@@ -16,6 +16,8 @@ typedef enum ui_role {
     ROLE_SELECTED,
     ROLE_QR,     /* dark ink on a light background */
     ROLE_QR_INK, /* a solid dark cell (ASCII style) */
+    ROLE_QR_PAPER, /* light on light: a blank cell that is not a space */
+    ROLE_QR_SOLID, /* dark on dark */
     ROLE_COUNT
 } ui_role;
 
@@ -38,7 +40,7 @@ void ui_hint_bar(const char *hints);
 void ui_qr_invert(int inverted);
 /* Draws a render with explicit colours at (y, x). */
 void ui_qr(int y, int x, const qr_render *r);
-/* The help overlay over the current screen. */
-void ui_help_overlay(void);
+/* The help overlay over the current screen; the vault's keys only when one is in use. */
+void ui_help_overlay(int with_vault);
 
 #endif

@@ -1,0 +1,194 @@
+/* app_vault.c: the vault around the flow: profiles after unlock, tokens just in time, locking. */
+#include "app.h"
+#include "i18n.h"
+#include "secret.h"
+#include "text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* What the profile file looked like when last read: a change means read it again. */
+static void file_stamp(const char *path, struct timespec *mtime, off_t *size)
+{
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        *mtime = sb.st_mtim;
+        *size = sb.st_size;
+    } else {
+        memset(mtime, 0, sizeof *mtime);
+        *size = -1;
+    }
+}
+
+/* Profiles from the config file become flow profiles without a token: it stays in the vault. */
+static void load_profiles(app *a)
+{
+    char path[1024];
+    profile_list l = {0};
+    app_flow_restart(a);
+    free(a->profile_secret);
+    a->profile_secret = NULL;
+    a->profile_error[0] = '\0';
+    if (profile_default_path(path, sizeof path) < 0) {
+        snprintf(a->profile_error, sizeof a->profile_error, "%s",
+                 _("no config directory: set HOME or an absolute XDG_CONFIG_HOME"));
+        return;
+    }
+    file_stamp(path, &a->profiles_mtime, &a->profiles_size);
+    if (profile_load(path, &l, a->profile_error, sizeof a->profile_error) < 0)
+        return; /* the file is left alone: never written over */
+    a->profile_secret = calloc(l.n ? l.n : 1, sizeof *a->profile_secret);
+    for (size_t i = 0; a->profile_secret && i < l.n; i++) {
+        const provider_ops *ops = provider_find(l.items[i].provider);
+        if (!ops)
+            continue; /* profile_load validated it; a driver may still be missing here */
+        int idx = flow_profile_add(&a->f, l.items[i].label, ops, l.items[i].base_url, NULL);
+        if (idx >= 0)
+            snprintf(a->profile_secret[idx], sizeof a->profile_secret[idx], "%s",
+                     l.items[i].secret);
+    }
+    profile_list_free(&l);
+    if (a->profile_cursor >= (int)a->f.nprofiles)
+        a->profile_cursor = 0;
+}
+
+int app_profiles_reload_if_changed(app *a)
+{
+    char path[1024];
+    struct timespec mtime;
+    off_t size;
+    if (!a->vault || a->f.step != FLOW_STEP_PROFILE || a->mode != APP_MODE_FLOW ||
+        profile_default_path(path, sizeof path) < 0)
+        return 0;
+    file_stamp(path, &mtime, &size);
+    if (size == a->profiles_size && mtime.tv_sec == a->profiles_mtime.tv_sec &&
+        mtime.tv_nsec == a->profiles_mtime.tv_nsec)
+        return 0;
+    load_profiles(a);
+    return 1;
+}
+
+static void on_lock_timer(loop *l, void *arg)
+{
+    app *a = arg;
+    uint64_t idle = loop_now_ms() - a->last_input_ms;
+    a->lock_timer = 0;
+    if (idle >= a->lock_after_ms) {
+        app_lock(a);
+        snprintf(a->notice, sizeof a->notice, _("The vault was locked after %d minute(s) without a key."),
+                 (int)(a->lock_after_ms / 60000));
+    } else /* a key came in meanwhile: wait for the rest of the idle time */
+        a->lock_timer = loop_timer_add(l, a->lock_after_ms - idle, on_lock_timer, a);
+}
+
+void app_vault_unlocked(app *a, vault *v)
+{
+    a->vault = v;
+    a->unlock_failures = 0;
+    a->unlock_wait_until = 0;
+    a->notice[0] = a->token_error[0] = '\0';
+    a->profile_cursor = 0;
+    load_profiles(a);
+    a->last_input_ms = loop_now_ms();
+    loop_timer_cancel(a->l, a->lock_timer);
+    a->lock_timer = loop_timer_add(a->l, a->lock_after_ms, on_lock_timer, a);
+    app_set_mode(a, APP_MODE_FLOW);
+}
+
+void app_lock(app *a)
+{
+    if (!a->vault)
+        return;
+    app_flow_restart(a); /* stops the session; frees the profiles and any token copy */
+    free(a->profile_secret);
+    a->profile_secret = NULL;
+    vault_close(a->vault); /* wipes the key */
+    a->vault = NULL;
+    loop_timer_cancel(a->l, a->lock_timer);
+    a->lock_timer = 0;
+    a->show_help = 0;
+    a->token_error[0] = '\0';
+    snprintf(a->notice, sizeof a->notice, "%s", _("The vault was locked."));
+    /* The screen being left wipes its own fields (leave) when the unlock screen comes. */
+    app_set_mode(a, APP_MODE_UNLOCK);
+}
+
+const char *app_profile_secret(const app *a, int i)
+{
+    if (!a->profile_secret || i < 0 || (size_t)i >= a->f.nprofiles)
+        return NULL;
+    return a->profile_secret[i];
+}
+
+/* Sets token_error to a sentence naming the entry (sanitized: it comes from a file). */
+static int token_fail(app *a, const char *fmt, const char *entry)
+{
+    char clean[PROFILE_NAME_MAX + 1];
+    text_sanitize(entry, clean, sizeof clean);
+    snprintf(a->token_error, sizeof a->token_error, fmt, clean);
+    return -1;
+}
+
+int app_token_fetch(app *a)
+{
+    a->token_error[0] = '\0';
+    if (!a->use_vault)
+        return 0; /* the token came from HUBDESK_TOKEN and is already in the profile */
+    const char *entry = app_profile_secret(a, a->f.profile);
+    if (!a->vault || !entry)
+        return token_fail(a, "%s", _("the vault is locked"));
+    if (!entry[0])
+        return token_fail(a, "%s", _("this profile names no vault entry for its token"));
+    /* See a token added meanwhile by `hubdesk vault add`; if the file cannot be read now,
+       the state read at unlock still serves, unless the passphrase changed under us. */
+    unsigned char *sec = NULL;
+    vault_status st = vault_refresh(a->vault);
+    if (st != VAULT_ERR_KEY_CHANGED)
+        st = vault_get(a->vault, entry, &sec, NULL);
+    if (st == VAULT_ERR_NOT_FOUND)
+        return token_fail(a, _("the profile's secret %s is not in the vault; add it in the vault "
+                               "screen (v on the hub account list)"), entry);
+    if (st != VAULT_OK) {
+        char msg[512];
+        return token_fail(a, "%s", vault_describe(st, a->vault_path, 0, msg, sizeof msg));
+    }
+    int safe = secret_is_token_safe((const char *)sec);
+    flow_profile *p = &a->f.profiles[a->f.profile];
+    secret_free(p->token);
+    p->token = safe ? secret_dup((const char *)sec) : NULL;
+    vault_secret_free(sec);
+    if (!safe)
+        return token_fail(a, _("the secret %s holds characters no token has (spaces, line "
+                               "breaks); replace it in the vault screen"), entry);
+    return p->token ? 0 : token_fail(a, "%s", vault_status_message(VAULT_ERR_NOMEM));
+}
+
+void app_token_drop(app *a)
+{
+    if (!a->use_vault || a->f.profile < 0)
+        return;
+    flow_profile *p = &a->f.profiles[a->f.profile];
+    secret_free(p->token); /* wipes it; the session's driver holds its own guarded copy */
+    p->token = NULL;
+}
+
+hd_status app_start_pairing(app *a, const char *name)
+{
+    if (app_token_fetch(a) < 0)
+        return HD_ERR_AUTH;
+    hd_status st = flow_set_name(&a->f, name);
+    app_token_drop(a);
+    return st;
+}
+
+void app_retry_pairing(app *a)
+{
+    if (app_token_fetch(a) < 0) {
+        flow_back(&a->f); /* the name screen shows token_error */
+        return;
+    }
+    flow_retry(&a->f);
+    app_token_drop(a);
+}
