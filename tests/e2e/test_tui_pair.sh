@@ -55,6 +55,6 @@ pair_at() {
     sandbox_stop
 }
 
-pair_at 80 24 screen
-pair_at 120 40 xterm-256color
+pair_at 80 24 xterm-256color # bce: ncurses would erase runs of coloured spaces
+pair_at 120 40 screen
 log "pass"
