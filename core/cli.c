@@ -220,7 +220,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
     fprintf(stderr, "hubdesk: ");
     fprintf(stderr, fmt, arg ? arg : "");
-    fprintf(stderr, "\n%s\n", _("Try 'hubdesk --help'."));
+    fprintf(stderr, " %s\n", _("(see 'hubdesk --help')")); /* one line: scripts read it */
     return hd_status_exit_code(HD_ERR_USAGE);
 }
 

@@ -20,7 +20,7 @@ static int usage_error(const char *msg, const char *arg)
 {
     fprintf(stderr, "hubdesk: ");
     fprintf(stderr, msg, arg ? arg : "");
-    fprintf(stderr, "\n%s\n", _("Try 'hubdesk --help'."));
+    fprintf(stderr, " %s\n", _("(see 'hubdesk --help')")); /* one line: scripts read it */
     return 2;
 }
 
