@@ -1,6 +1,8 @@
 /* sandbox_proc.c: spawn/stop hubdesk-sandbox for tests, plus tiny blocking libcurl calls. */
 #include "sandbox_proc.h"
 
+#include <jansson.h>
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -243,4 +245,16 @@ long sandbox_get(const sandbox_proc *p, const char *path, char **body_out)
 long sandbox_post(const sandbox_proc *p, const char *path, const char *json, char **body_out)
 {
     return control_call(p, "POST", path, json ? json : "", body_out);
+}
+
+struct json_t *sandbox_json(const sandbox_proc *p, const char *method, const char *path)
+{
+    char *body = NULL;
+    if (strcmp(method, "POST") == 0)
+        sandbox_post(p, path, NULL, &body);
+    else
+        sandbox_get(p, path, &body);
+    json_t *j = body ? json_loads(body, 0, NULL) : NULL;
+    free(body);
+    return j;
 }

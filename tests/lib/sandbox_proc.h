@@ -50,4 +50,8 @@ const char *sandbox_reply_header(const sandbox_reply *r, const char *name, char 
 long sandbox_get(const sandbox_proc *p, const char *path, char **body_out);
 long sandbox_post(const sandbox_proc *p, const char *path, const char *json, char **body_out);
 
+/* A test-control call ("GET" or "POST", no body) decoded as JSON; NULL if it is not JSON. */
+struct json_t;
+struct json_t *sandbox_json(const sandbox_proc *p, const char *method, const char *path);
+
 #endif

@@ -193,14 +193,7 @@ static void test_oversized_body_is_refused(void **state)
 /* Test control through the sandbox helper: tests may block, the console may not. */
 static json_t *control(const char *method, const char *path)
 {
-    char *body = NULL;
-    if (strcmp(method, "POST") == 0)
-        sandbox_post(&sb, path, NULL, &body);
-    else
-        sandbox_get(&sb, path, &body);
-    json_t *j = body ? json_loads(body, 0, NULL) : NULL;
-    free(body);
-    return j;
+    return sandbox_json(&sb, method, path);
 }
 
 static json_t *control_get(const char *path)
