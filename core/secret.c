@@ -15,6 +15,22 @@ char *secret_dup(const char *s)
     return p;
 }
 
+char *secret_alloc(size_t n)
+{
+    if (n == 0 || sodium_init() < 0)
+        return NULL;
+    char *p = sodium_malloc(n);
+    if (p)
+        sodium_memzero(p, n);
+    return p;
+}
+
+void secret_wipe(void *p, size_t n)
+{
+    if (p)
+        sodium_memzero(p, n);
+}
+
 int secret_is_token_safe(const char *s)
 {
     size_t n = 0;

@@ -2,6 +2,8 @@
 #ifndef HD_SECRET_H
 #define HD_SECRET_H
 
+#include <stddef.h>
+
 /* Copies s into sodium_malloc memory. NULL if s is NULL or on OOM. */
 char *secret_dup(const char *s);
 /*
@@ -9,6 +11,11 @@ char *secret_dup(const char *s);
  * else (spaces, CR/LF that would inject headers, UTF-8) is refused before any request.
  */
 int secret_is_token_safe(const char *s);
+
+/* A zeroed buffer of n bytes in guarded memory (free with secret_free). NULL on OOM. */
+char *secret_alloc(size_t n);
+/* Zeroes n bytes in a way the compiler cannot drop (buffers that held secret bytes). */
+void secret_wipe(void *p, size_t n);
 
 /* Wipes and frees; NULL is fine. */
 void secret_free(char *s);

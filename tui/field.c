@@ -1,10 +1,10 @@
 /* field.c: single-line text fields; masked ones live in guarded memory and show bullets. */
 #include "field.h"
+#include "secret.h"
 #include "ui.h"
 
 #include <curses.h>
 #include <limits.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wctype.h>
@@ -14,7 +14,7 @@ int tui_field_open(tui_field *f, int max_chars, int masked)
     memset(f, 0, sizeof *f);
     f->cap = (size_t)max_chars * MB_LEN_MAX + 1;
     if (masked)
-        f->buf = sodium_init() < 0 ? NULL : sodium_malloc(f->cap);
+        f->buf = secret_alloc(f->cap);
     else
         f->buf = malloc(f->cap);
     if (!f->buf)
@@ -28,7 +28,7 @@ int tui_field_open(tui_field *f, int max_chars, int masked)
 void tui_field_wipe(tui_field *f)
 {
     if (f->buf)
-        sodium_memzero(f->buf, f->cap);
+        secret_wipe(f->buf, f->cap);
     f->len = 0;
     f->nchars = 0;
 }
@@ -39,7 +39,7 @@ void tui_field_close(tui_field *f)
         return;
     tui_field_wipe(f);
     if (f->masked)
-        sodium_free(f->buf);
+        secret_free(f->buf);
     else
         free(f->buf);
     memset(f, 0, sizeof *f);
@@ -76,7 +76,7 @@ static void delete_last(tui_field *f)
     do /* back over UTF-8 continuation bytes to the start of the character */
         f->len--;
     while (f->len > 0 && ((unsigned char)f->buf[f->len] & 0xC0) == 0x80);
-    sodium_memzero(f->buf + f->len, f->cap - f->len);
+    secret_wipe(f->buf + f->len, f->cap - f->len);
     f->nchars--;
 }
 
@@ -98,7 +98,7 @@ int tui_field_edit(tui_field *f, int is_keycode, wint_t ch)
     size_t n = wcrtomb(mb, (wchar_t)ch, &st);
     if (n != (size_t)-1 && f->buf)
         insert_bytes(f, mb, n);
-    sodium_memzero(mb, sizeof mb); /* a masked character must not linger on the stack */
+    secret_wipe(mb, sizeof mb); /* a masked character must not linger on the stack */
     return 1;
 }
 

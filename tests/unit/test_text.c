@@ -85,6 +85,14 @@ static void test_token_safety(void **state)
     memset(big, 'a', sizeof big - 1);
     big[sizeof big - 1] = '\0';
     assert_false(secret_is_token_safe(big));
+    char *buf = secret_alloc(32);
+    assert_non_null(buf);
+    assert_int_equal(buf[0] | buf[31], 0);
+    memcpy(buf, "secret", 7);
+    secret_wipe(buf, 32);
+    assert_int_equal(buf[0], 0);
+    secret_free(buf);
+    assert_null(secret_alloc(0));
     char *copy = secret_dup("tok");
     assert_string_equal(copy, "tok");
     secret_free(copy);
