@@ -1,4 +1,5 @@
-/* control.c: the /_sandbox test-control routes: drive QR sessions, keep the request log. */
+/* control.c: the /_sandbox test-control routes: drive QR, signup and Whapi sessions, keep the
+ * request log. */
 #include "keebai.h"
 
 #include <string.h>
@@ -87,6 +88,10 @@ enum MHD_Result sb_control_route(sb_req *req, const char *rest)
     size_t n = sb_split_path(rest, seg, 8);
     if (n >= 2 && n <= 3 && !strcmp(seg[0], "sessions"))
         return session_route(req, seg[1], n == 3 ? seg[2] : NULL);
+    if (n >= 2 && n <= 3 && !strcmp(seg[0], "signup"))
+        return sb_signup_control(req, seg[1], n == 3 ? seg[2] : NULL);
+    if (n >= 3 && n <= 4 && !strcmp(seg[0], "whapi") && !strcmp(seg[1], "channels"))
+        return sb_whapi_control(req, seg[2], n == 4 ? seg[3] : NULL);
     if (n == 2 && !strcmp(seg[0], "test") && !strcmp(seg[1], "log"))
         return log_route(req, false);
     if (n == 3 && !strcmp(seg[0], "test") && !strcmp(seg[1], "log") && !strcmp(seg[2], "clear"))

@@ -141,17 +141,38 @@ void sb_request_origin(sb_req *req, char *out, size_t n)
         snprintf(out, n, "%s", req->srv->origin);
 }
 
-/* Bearer token check; the comparison does not leak where the strings differ. */
-static bool authorized(sb_req *req)
+/* The bearer token of the request, without the scheme; NULL when there is none. */
+const char *sb_bearer(sb_req *req)
 {
     const char *h = sb_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
     if (!h || strncasecmp(h, "Bearer ", 7))
-        return false;
+        return NULL;
     h += 7;
     while (*h == ' ')
         h++;
-    size_t len = strlen(h);
-    return len == req->srv->token_len && sodium_memcmp(h, req->srv->token, len) == 0;
+    return h;
+}
+
+/* Bearer token check; the comparison does not leak where the strings differ. */
+bool sb_bearer_is(sb_req *req, const char *token, size_t len)
+{
+    const char *h = sb_bearer(req);
+    return h && token && strlen(h) == len && sodium_memcmp(h, token, len) == 0;
+}
+
+static bool authorized(sb_req *req)
+{
+    return sb_bearer_is(req, req->srv->token, req->srv->token_len);
+}
+
+/* The upload parsed as a JSON object (new reference), or NULL when it is not one. */
+json_t *sb_body_object(sb_req *req)
+{
+    json_t *in = req->body ? json_loadb(req->body, req->body_len, 0, NULL) : NULL;
+    if (json_is_object(in))
+        return in;
+    json_decref(in);
+    return NULL;
 }
 
 static bool path_under(const char *path, const char *prefix, const char **rest)
@@ -181,6 +202,13 @@ static enum MHD_Result dispatch(sb_req *req)
         if (req->too_big)
             return sb_reply_status(req, 413);
         return sb_keebai_route(req, rest);
+    }
+    if (path_under(req->path, "/keebai-portal", &rest))
+        return sb_signup_portal(req); /* a browser page: no bearer token */
+    if (path_under(req->path, "/whapi", &rest)) {
+        if (req->too_big)
+            return sb_reply_status(req, 413);
+        return sb_whapi_route(req, rest); /* two APIs, two kinds of token: checked there */
     }
     if (path_under(req->path, "/_sandbox", &rest)) {
         if (!client_is_loopback(req))

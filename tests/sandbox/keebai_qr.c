@@ -273,9 +273,15 @@ static enum MHD_Result connect_post(sb_req *req)
         return sb_reply_error(req, 422, "VALIDATION_ERROR", "invalid fields", details);
     }
     if (strcmp(mode, "qr")) {
+        /* On by default (Keebai's default mode); the config flag stays for embedders. */
+        enum MHD_Result r = req->srv->cfg.embedded_signup
+                                ? sb_signup_create(req, in)
+                                : sb_reply_error(req, 501, "NOT_IMPLEMENTED",
+                                                 "the sandbox does not offer embedded_signup "
+                                                 "(start it with --embedded-signup)",
+                                                 NULL);
         json_decref(in);
-        return sb_reply_error(req, 501, "NOT_IMPLEMENTED",
-                              "the sandbox does not offer embedded_signup yet", NULL);
+        return r;
     }
     sb_server *srv = req->srv;
     char id[40] = "";
@@ -294,15 +300,40 @@ static enum MHD_Result connect_post(sb_req *req)
     return reply_created(req, id);
 }
 
+/* Connected QR sessions as /v1/channels entries (type whatsapp_qr). */
+json_t *sb_qr_channels(sb_server *srv)
+{
+    json_t *out = json_array();
+    int64_t now = sb_now_ms();
+    for (size_t i = 0; i < srv->nsessions; i++) {
+        sb_session *s = srv->sessions[i];
+        sb_session_advance(srv, s, now);
+        if (s->state == SB_CONNECTED)
+            json_array_append_new(out, json_pack("{s:s,s:s,s:s,s:b,s:s}", "id", s->channel_id,
+                                                 "name", s->name, "type", "whatsapp_qr",
+                                                 "is_active", 1, "phone_number", s->phone));
+    }
+    return out;
+}
+
 /* Everything under /keebai, after the token check. */
 enum MHD_Result sb_keebai_route(sb_req *req, const char *rest)
 {
     char seg[8][128];
     size_t n = sb_split_path(rest, seg, 8);
+    enum MHD_Result ret;
+    if (sb_keebai_throttle(req, &ret))
+        return ret;
+    bool handled;
+    ret = sb_keebai_extra_route(req, seg, n, &handled);
+    if (handled)
+        return ret;
     bool connect = n >= 4 && !strcmp(seg[0], "v1") && !strcmp(seg[1], "channels") &&
                    !strcmp(seg[2], "whatsapp") && !strcmp(seg[3], "connect");
     if (connect && n == 4)
         return sb_is_post(req) ? connect_post(req) : sb_reply_method(req, "POST");
+    if (connect && n == 5 && req->srv->cfg.embedded_signup)
+        return sb_is_get(req) ? sb_signup_poll(req, seg[4]) : sb_reply_method(req, "GET");
     if (connect && n == 6 && !strcmp(seg[5], "stream"))
         return sb_is_get(req) ? sb_keebai_stream(req, seg[4]) : sb_reply_method(req, "GET");
     return sb_reply_error(req, 404, "NOT_FOUND", "no such route", NULL);

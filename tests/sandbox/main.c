@@ -24,6 +24,15 @@ static const char usage_text[] =
     "  --scan-delay-ms MS     time from scanned to connected (default 1500)\n"
     "  --keepalive-ms MS      interval of SSE comment pings (default 15000)\n"
     "  --retry-ms MS          reconnect delay announced by streams (default 2000)\n"
+    "  --embedded-signup      serve Keebai's embedded_signup mode (the default; kept for scripts)\n"
+    "  --signup-expires-s S   lifetime of an embedded-signup session (default 900)\n"
+    "  --signup-poll-s S      poll_interval announced for it (default 5)\n"
+    "  --rate-per-min N       Keebai requests per token in a rolling minute (default 60)\n"
+    "  --whapi-partner-token-file FILE  Whapi manager token: FILE's first line (default:\n"
+    "                         the fixed token " SB_WHAPI_PARTNER_TOKEN ")\n"
+    "  --whapi-projects-bare  GET /whapi/manager/projects answers a bare array\n"
+    "  --whapi-launch-ms MS   time a new Whapi channel takes from INIT to QR (default 3000)\n"
+    "  --whapi-channels-per-30min N  Whapi channel creations allowed in 30 minutes (default 20)\n"
     "  --help                 this text\n";
 
 static int usage(void)
@@ -41,7 +50,7 @@ static bool set_long(const char *arg, long min, long max, long *out)
 }
 
 #define DAY_MS 86400000L
-enum { O_LISTEN = 256, O_REMOTE, O_TOKEN, O_NUM };
+enum { O_LISTEN = 256, O_REMOTE, O_TOKEN, O_SIGNUP, O_PARTNER, O_BARE, O_NUM };
 
 /* The numeric options, in the order of their O_NUM + i option values. */
 static const struct {
@@ -54,6 +63,11 @@ static const struct {
     {offsetof(sb_config, scan_delay_ms), 0, DAY_MS},
     {offsetof(sb_config, keepalive_ms), 10, DAY_MS},
     {offsetof(sb_config, retry_ms), 0, DAY_MS},
+    {offsetof(sb_config, signup_expires_s), 1, 86400},
+    {offsetof(sb_config, signup_poll_s), 1, 3600},
+    {offsetof(sb_config, rate_per_min), 1, 1000000},
+    {offsetof(sb_config, whapi_launch_ms), 0, DAY_MS},
+    {offsetof(sb_config, whapi_channels_per_30min), 1, 1000000},
 };
 
 static const struct option long_opts[] = {
@@ -66,6 +80,14 @@ static const struct option long_opts[] = {
     {"scan-delay-ms", required_argument, 0, O_NUM + 3},
     {"keepalive-ms", required_argument, 0, O_NUM + 4},
     {"retry-ms", required_argument, 0, O_NUM + 5},
+    {"signup-expires-s", required_argument, 0, O_NUM + 6},
+    {"signup-poll-s", required_argument, 0, O_NUM + 7},
+    {"rate-per-min", required_argument, 0, O_NUM + 8},
+    {"whapi-launch-ms", required_argument, 0, O_NUM + 9},
+    {"whapi-channels-per-30min", required_argument, 0, O_NUM + 10},
+    {"embedded-signup", no_argument, 0, O_SIGNUP},
+    {"whapi-partner-token-file", required_argument, 0, O_PARTNER},
+    {"whapi-projects-bare", no_argument, 0, O_BARE},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -84,6 +106,15 @@ static bool apply_option(int o, const char *arg, sb_config *c)
     case O_TOKEN:
         c->token_file = arg;
         return true;
+    case O_SIGNUP:
+        c->embedded_signup = true;
+        return true;
+    case O_PARTNER:
+        c->whapi_partner_token_file = arg;
+        return true;
+    case O_BARE:
+        c->whapi_projects_bare = true;
+        return true;
     }
     if (o < O_NUM || i >= sizeof num_opts / sizeof *num_opts)
         return false;
@@ -99,7 +130,13 @@ static int parse_options(int argc, char **argv, sb_config *c)
                      .qr_attempts = 6,
                      .scan_delay_ms = 1500,
                      .keepalive_ms = 15000,
-                     .retry_ms = 2000};
+                     .retry_ms = 2000,
+                     .signup_expires_s = 900,
+                     .signup_poll_s = 5,
+                     .embedded_signup = true,
+                     .rate_per_min = 60,
+                     .whapi_launch_ms = 3000,
+                     .whapi_channels_per_30min = 20};
     int o;
     bool ok = true;
     while (ok && (o = getopt_long(argc, argv, "+", long_opts, NULL)) != -1) {
@@ -112,14 +149,13 @@ static int parse_options(int argc, char **argv, sb_config *c)
     return ok && optind == argc ? 0 : usage();
 }
 
-/* The token is the file's first line, trimmed. Errors name the file, never its content. */
-static bool load_token(sb_server *srv)
+/* A token is a file's first line, trimmed. Errors name the file, never its content. */
+static bool read_token(const char *path, const char *fallback, char **tok, size_t *len)
 {
-    const char *path = srv->cfg.token_file;
     if (!path) {
-        srv->token = strdup(SB_DEFAULT_TOKEN);
-        srv->token_len = srv->token ? strlen(srv->token) : 0;
-        return srv->token != NULL;
+        *tok = strdup(fallback);
+        *len = *tok ? strlen(*tok) : 0;
+        return *tok != NULL;
     }
     FILE *f = fopen(path, "r");
     char line[4096];
@@ -135,12 +171,20 @@ static bool load_token(sb_server *srv)
         p++;
     while (end > p && isspace((unsigned char)end[-1]))
         end--;
-    srv->token = p < end ? strndup(p, (size_t)(end - p)) : NULL;
-    srv->token_len = (size_t)(end - p);
+    *tok = p < end ? strndup(p, (size_t)(end - p)) : NULL;
+    *len = (size_t)(end - p);
     sodium_memzero(line, sizeof line);
-    if (!srv->token)
+    if (!*tok)
         fprintf(stderr, "hubdesk-sandbox: the token file %s has an empty first line\n", path);
-    return srv->token != NULL;
+    return *tok != NULL;
+}
+
+/* The Keebai token and the Whapi partner token. */
+static bool load_token(sb_server *srv)
+{
+    return read_token(srv->cfg.token_file, SB_DEFAULT_TOKEN, &srv->token, &srv->token_len) &&
+           read_token(srv->cfg.whapi_partner_token_file, SB_WHAPI_PARTNER_TOKEN,
+                      &srv->partner_token, &srv->partner_len);
 }
 
 /* Splits "host:port" or "[v6]:port" into host and port strings. */
@@ -241,7 +285,9 @@ static bool server_init(sb_server *srv)
     pthread_condattr_destroy(&ca);
     srv->log = json_array();
     srv->counters = json_object();
-    return ok && srv->log && srv->counters;
+    srv->webhooks = json_array();
+    srv->rates = json_object();
+    return ok && srv->log && srv->counters && srv->webhooks && srv->rates;
 }
 
 static void server_free(sb_server *srv)
@@ -249,9 +295,16 @@ static void server_free(sb_server *srv)
     sb_sessions_free(srv);
     json_decref(srv->log);
     json_decref(srv->counters);
+    sb_signups_free(srv);
+    sb_whapi_free(srv);
+    json_decref(srv->webhooks);
+    json_decref(srv->rates);
     if (srv->token)
         sodium_memzero(srv->token, srv->token_len);
     free(srv->token);
+    if (srv->partner_token)
+        sodium_memzero(srv->partner_token, srv->partner_len);
+    free(srv->partner_token);
     pthread_cond_destroy(&srv->cond);
     pthread_mutex_destroy(&srv->lock);
 }

@@ -20,7 +20,19 @@ typedef struct sb_config {
     bool allow_remote;
     long qr_first_ms, qr_next_ms, qr_attempts;
     long scan_delay_ms, keepalive_ms, retry_ms;
+    /* Keebai embedded signup, webhooks and the per-token rate limit */
+    bool embedded_signup; /* off: embedded_signup answers 501, as before it existed */
+    long signup_expires_s, signup_poll_s, rate_per_min;
+    /* Whapi */
+    const char *whapi_partner_token_file; /* NULL: SB_WHAPI_PARTNER_TOKEN */
+    bool whapi_projects_bare;
+    long whapi_launch_ms, whapi_channels_per_30min;
 } sb_config;
+
+#define SB_WHAPI_PARTNER_TOKEN "hubdesk-sandbox-partner"
+
+typedef struct sb_signups sb_signups;
+typedef struct sb_whapi sb_whapi;
 
 typedef struct sb_session sb_session;
 
@@ -40,8 +52,14 @@ typedef struct sb_server {
     bool stopping;
     sb_session **sessions; /* oldest first; the last one is "latest" */
     size_t nsessions;
-    json_t *log;      /* array of {method,host,path,authorization} for /_sandbox requests */
-    json_t *counters; /* fixture name/key -> calls so far */
+    json_t *log;         /* array of {method,host,path,authorization} for /_sandbox requests */
+    json_t *counters;    /* fixture name/key -> calls so far */
+    char *partner_token; /* Whapi manager token */
+    size_t partner_len;
+    sb_signups *signups; /* Keebai embedded-signup sessions (keebai_signup.c) */
+    json_t *webhooks;    /* Keebai webhooks, secrets included (keebai_hooks.c) */
+    json_t *rates;       /* rate-limit key -> array of request times (ratelimit.c) */
+    sb_whapi *whapi;     /* Whapi channels (whapi_store.c) */
 } sb_server;
 
 /* One HTTP request; lives from MHD's first call to its completion notice. */
@@ -81,6 +99,30 @@ enum MHD_Result sb_reply_error(sb_req *req, unsigned status, const char *code, c
 enum MHD_Result sb_reply_status(sb_req *req, unsigned status);
 enum MHD_Result sb_reply_method(sb_req *req, const char *allow);
 const char *sb_error_code(unsigned status);
+bool sb_bearer_is(sb_req *req, const char *token, size_t len);
+const char *sb_bearer(sb_req *req);
+json_t *sb_body_object(sb_req *req);
+
+/* ratelimit.c: true when allowed; else *retry_s is when to try again (lock not held) */
+bool sb_rate_take(sb_server *srv, const char *key, long limit, int64_t window_ms, long *retry_s);
+
+/* keebai_signup.c */
+enum MHD_Result sb_signup_create(sb_req *req, json_t *in);
+enum MHD_Result sb_signup_poll(sb_req *req, const char *id);
+enum MHD_Result sb_signup_control(sb_req *req, const char *id, const char *action);
+enum MHD_Result sb_signup_portal(sb_req *req);
+json_t *sb_signup_channels(sb_server *srv); /* lock held: completed sessions as channels */
+void sb_signups_free(sb_server *srv);
+
+/* keebai_extra.c: /me, /channels, /webhooks, and the rate limit in front of /keebai */
+enum MHD_Result sb_keebai_extra_route(sb_req *req, char segs[][128], size_t n, bool *handled);
+bool sb_keebai_throttle(sb_req *req, enum MHD_Result *ret);
+json_t *sb_qr_channels(sb_server *srv); /* keebai_qr.c, lock held: connected QR sessions */
+
+/* whapi_manager.c, whapi_gate.c, whapi_store.c */
+enum MHD_Result sb_whapi_route(sb_req *req, const char *rest);
+enum MHD_Result sb_whapi_control(sb_req *req, const char *id, const char *action);
+void sb_whapi_free(sb_server *srv);
 
 /* keebai_qr.c */
 enum MHD_Result sb_keebai_route(sb_req *req, const char *rest);

@@ -335,8 +335,8 @@ static void test_routes_404_405_413_501(void **state)
     post_connect(&g_sb, big, &r);
     free(big);
     json_decref(expect_envelope(&r, 413, "PAYLOAD_TOO_LARGE"));
-    post_connect(&g_sb, "{\"mode\":\"embedded_signup\"}", &r);
-    json_decref(expect_envelope(&r, 501, "NOT_IMPLEMENTED"));
+    post_connect(&g_sb, "{\"mode\":\"embedded_signup\",\"coexistence_enabled\":\"yes\"}", &r);
+    json_decref(expect_envelope(&r, 422, "VALIDATION_ERROR"));
 }
 
 static void test_create_session(void **state)
