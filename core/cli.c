@@ -1,31 +1,42 @@
 /* cli.c: `hubdesk connect`: the onboarding flow in line mode, for scripts and plain terminals. */
 #include "cli.h"
-#include "cli_vault.h"
-#include "passphrase.h"
+#include "cli_hub.h"
 #include "env.h"
 #include "flow.h"
 #include "i18n.h"
+#include "passphrase.h"
 #include "qr_ansi.h"
+#include "secret.h"
 #include "text.h"
 
 #include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
-#include "secret.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+/* connect's options: the first slice's cli_target plus the pairing modes' fields. */
+typedef struct connect_args {
+    cli_target t;
+    const char *gate_url, *phone, *channel, *pipeline;
+    int coexistence;
+    int mode;           /* pair_mode, -1 until --mode or --qr */
+} connect_args;
+
 typedef struct cli_run {
     loop *l;
     flow f;
-    cli_target t;
+    connect_args a;
+    const provider_ops *ops;
     int tty, utf8;
     qr_ansi_mode mode;
     int chatty; /* stderr is a terminal: progress lines too, not only the final reason */
+    int done;   /* the pairing ended (maybe before the loop ran) */
     int exit_code;
+    uint64_t link_deadline_ms; /* browser mode: when the link expires, 0 if unknown */
 } cli_run;
 
 void cli_print_usage(FILE *out)
@@ -34,23 +45,43 @@ void cli_print_usage(FILE *out)
             _("Usage: hubdesk [--lock-after MINUTES]  open the console (unlocks the vault)\n"
               "       hubdesk --provider keebai [--base-url URL]   the console on one hub\n"
               "       hubdesk demo                 the console on the bundled sandbox hub\n"
-              "       hubdesk connect (--profile NAME | --provider keebai [--base-url URL]) --qr\n"
-              "                       [--name NAME] [--qr-style auto|half|sextant|large|ascii]\n"
-              "                       [--qr-invert] [--json] [--passphrase-fd N]\n"
+              "\n"
+              "Line mode. HUB is --profile NAME, or --provider keebai|whapi [--base-url URL]\n"
+              "[--gate-url URL] with the token in HUBDESK_TOKEN. Every hub command also takes\n"
+              "--json (one JSON object per line) and --passphrase-fd N.\n"
+              "       hubdesk connect HUB --mode qr|browser|code  (--qr is --mode qr)\n"
+              "                       [--name NAME] [--channel ID] [--phone DIGITS]\n"
+              "                       [--pipeline ID] [--coexistence]\n"
+              "                       [--qr-style auto|half|sextant|large|ascii] [--qr-invert]\n"
+              "       hubdesk projects HUB\n"
+              "       hubdesk channels HUB [--project ID] [--type TYPE]\n"
+              "       hubdesk channel create HUB --name NAME --project ID\n"
+              "       hubdesk channel live ID HUB\n"
+              "       hubdesk channel delete ID HUB [--yes]\n"
+              "       hubdesk webhook set HUB --url URL [--event E]... [--channel ID] [--name N]\n"
+              "       hubdesk status HUB --channel ID [--wait [--interval-ms MS]]\n"
               "       hubdesk vault init | list [--json] | add NAME [--kind K] [--owner O]\n"
               "                     [--replace] | rm NAME | passwd | reset --yes\n"
-              "       hubdesk profile add NAME --provider P [--base-url URL] [--label L]\n"
-              "                       [--secret ENTRY] | list [--json] | edit NAME [...]\n"
-              "                       | rename OLD NEW | rm NAME [--with-secret|--keep-secret]\n"
+              "       hubdesk profile add NAME --provider P [--base-url URL] [--gate-url URL]\n"
+              "                       [--label L] [--secret ENTRY] | list [--json]\n"
+              "                       | edit NAME [...] | rename OLD NEW\n"
+              "                       | rm NAME [--with-secret|--keep-secret]\n"
               "       hubdesk --help | --version\n"
               "\n"
+              "Pairing modes: qr (Keebai; Whapi with --channel), browser (Keebai: a link to\n"
+              "open, also drawn as a QR; --pipeline, --coexistence), code (Whapi with --channel\n"
+              "and --phone: digits with the country code, no +).\n"
+              "Whapi channels have their own token: 'channel create' keeps it in the vault as\n"
+              "PROFILE/ch/ID, and --channel ID reads it from there; Keebai webhook signing\n"
+              "secrets go to PROFILE/hook/ID. Secrets are never printed.\n"
               "Passphrases come from the terminal (no echo), --passphrase-fd N or the file named\n"
               "by HUBDESK_PASSPHRASE_FILE; secret values from standard input; never from argv.\n"
               "HUBDESK_TOKEN overrides a profile's token (it is wiped from the environment).\n"
               "With NO_COLOR the QR is drawn in reverse video (right on dark backgrounds);\n"
               "--qr-invert (or i in the console) flips it for light backgrounds.\n"
-              "Exit codes: 0 connected, 2 usage, 3 token or passphrase refused, 4 pairing\n"
-              "expired or cancelled, 5 network or server failure after retries, 1 anything else.\n"));
+              "Exit codes: 0 done (connected), 2 usage, 3 token or passphrase refused,\n"
+              "4 pairing expired or cancelled, 5 network or server failure after retries,\n"
+              "1 anything else (a hub error, a secret that could not be saved).\n"));
 }
 
 static void json_line(json_t *o)
@@ -80,42 +111,124 @@ static void terminal_size(int *cols, int *rows)
     }
 }
 
-/* Two lines of text go with the QR, so the code gets the rest of the terminal. */
-static void print_qr(cli_run *c)
+
+static void clear_if_tty(const cli_run *c)
 {
-    qr_matrix *m = qr_matrix_encode(c->f.qr);
+    if (c->tty)
+        fputs("\033[H\033[2J", stdout);
+}
+
+/* `text` as a QR fitted to what the terminal has left under `text_rows` lines of text. */
+static qr_render *fit_qr(const cli_run *c, const char *text, int text_rows)
+{
+    qr_matrix *m = qr_matrix_encode(text);
     if (!m) {
         fprintf(stderr, "%s\n", _("hubdesk: the pairing string cannot be drawn as a QR code"));
-        return;
+        return NULL;
     }
-    qr_style style = c->t.style;
-    int quiet = 2, cols, rows;
+    qr_style style = c->a.t.style;
+    int quiet = 2, cols = 200, rows = 100;
     if (style == QR_STYLE_AUTO) {
         int need_c = 0, need_r = 0;
-        if (c->tty) {
+        if (c->tty)
             terminal_size(&cols, &rows);
-        } else {
-            cols = 200;
-            rows = 100;
-        }
-        if (!qr_autofit(m, cols, rows - 3, c->utf8, 1, &style, &quiet, &need_c, &need_r)) {
+        if (!qr_autofit(m, cols, rows - text_rows, c->utf8, 1, &style, &quiet, &need_c, &need_r)) {
             style = c->utf8 ? QR_STYLE_SEXTANT : QR_STYLE_ASCII;
             fprintf(stderr, _("hubdesk: the terminal is too small for the QR (needs %dx%d)\n"),
-                    need_c, need_r + 3);
+                    need_c, need_r + text_rows);
         }
     }
     qr_render *r = qr_render_make(m, style, quiet);
-    if (r) {
-        if (c->tty)
-            fputs("\033[H\033[2J", stdout);
-        long secs = (flow_qr_remaining_ms(&c->f) + 999) / 1000;
+    qr_matrix_free(m);
+    return r;
+}
+
+static void put_qr(const cli_run *c, qr_render *r)
+{
+    if (r)
+        qr_ansi_print(stdout, r, 0, c->mode);
+    qr_render_free(r);
+    fflush(stdout);
+}
+
+/* Keebai's QRs run out after a few; Whapi's rowdata never does, so no "of N" there. */
+static void print_qr(cli_run *c)
+{
+    qr_render *r = fit_qr(c, c->f.qr, 3);
+    if (!r)
+        return;
+    clear_if_tty(c);
+    long secs = (flow_qr_remaining_ms(&c->f) + 999) / 1000;
+    if (c->ops->caps & PROVIDER_CAP_QR_STREAM)
         printf(_("QR %d of %d, expires in %ld s: WhatsApp > Linked devices > Link a device\n"),
                c->f.qr_attempt, c->f.qr_attempts_max, secs);
-        qr_ansi_print(stdout, r, 0, c->mode);
-        fflush(stdout);
-    }
-    qr_render_free(r);
-    qr_matrix_free(m);
+    else
+        printf(_("QR %d, expires in %ld s: WhatsApp > Linked devices > Link a device\n"),
+               c->f.qr_attempt, secs);
+    put_qr(c, r);
+}
+
+static long link_minutes_left(const cli_run *c)
+{
+    uint64_t now = loop_now_ms();
+    if (!c->link_deadline_ms || c->link_deadline_ms <= now)
+        return 0;
+    return (long)((c->link_deadline_ms - now + 59999) / 60000);
+}
+
+/* Browser mode: the link as text (to copy) and as a QR (to open on a phone). */
+static void print_link(cli_run *c)
+{
+    char url[sizeof c->f.link_url];
+    int cols = 200, rows;
+    text_sanitize(c->f.link_url, url, sizeof url);
+    if (c->tty)
+        terminal_size(&cols, &rows);
+    qr_render *r = fit_qr(c, url, 3 + (int)(strlen(url) + (size_t)cols - 1) / cols);
+    clear_if_tty(c);
+    long mins = link_minutes_left(c);
+    if (mins > 0)
+        printf(_("Open this link to connect WhatsApp (expires in %ld min), or scan it:\n"), mins);
+    else
+        printf("%s\n", _("Open this link to connect WhatsApp, or scan it:"));
+    printf("%s\n", url);
+    put_qr(c, r);
+}
+
+/* Code mode: the code stands out (bold on a terminal), with where to type it. */
+static void print_code(cli_run *c)
+{
+    char code[sizeof c->f.pair_code];
+    text_sanitize(c->f.pair_code, code, sizeof code);
+    clear_if_tty(c);
+    printf("%s %s%s%s\n", _("Pairing code:"), c->tty ? "\033[1m" : "", code, c->tty ? "\033[0m" : "");
+    printf("%s\n", _("On the phone: WhatsApp > Linked devices > Link a device >\n"
+                     "Link with phone number instead, then type the code."));
+    fflush(stdout);
+}
+
+/* Why the pairing ended, from the flow, else from the event. */
+static hd_status end_status(const cli_run *c, const pair_event *ev)
+{
+    if (c->f.fail_status != HD_OK)
+        return c->f.fail_status;
+    if (ev->status != HD_OK)
+        return ev->status;
+    return ev->type == PAIR_EV_EXPIRED ? HD_ERR_EXPIRED : HD_ERR_INTERNAL;
+}
+
+static const char *end_message(const cli_run *c, const pair_event *ev)
+{
+    return *c->f.fail_message ? c->f.fail_message : ev->message ? ev->message : "";
+}
+
+static void json_ended(cli_run *c, const pair_event *ev)
+{
+    hd_status st = end_status(c, ev);
+    json_line(json_pack("{s:s,s:s,s:s,s:i}", "event",
+                        ev->type == PAIR_EV_EXPIRED ? "expired" : "failed", "status",
+                        hd_status_name(st), "message", end_message(c, ev), "exit_code",
+                        hd_status_exit_code(st)));
 }
 
 static void report_json(cli_run *c, const pair_event *ev)
@@ -125,6 +238,16 @@ static void report_json(cli_run *c, const pair_event *ev)
         json_line(json_pack("{s:s,s:s,s:i,s:i,s:I}", "event", "qr", "qr", ev->qr, "attempt",
                             c->f.qr_attempt, "attempts", c->f.qr_attempts_max, "expires_in_ms",
                             (json_int_t)ev->expires_in_ms));
+        break;
+    case PAIR_EV_LINK:
+        json_line(json_pack("{s:s,s:s,s:I}", "event", "link", "url", c->f.link_url,
+                            "expires_in_ms", (json_int_t)ev->expires_in_ms));
+        break;
+    case PAIR_EV_CODE:
+        json_line(json_pack("{s:s,s:s}", "event", "code", "code", c->f.pair_code));
+        break;
+    case PAIR_EV_PROGRESS:
+        json_line(json_pack("{s:s,s:s}", "event", "progress", "message", c->f.progress));
         break;
     case PAIR_EV_SCANNED:
         json_line(json_pack("{s:s}", "event", "scanned"));
@@ -140,10 +263,7 @@ static void report_json(cli_run *c, const pair_event *ev)
         break;
     case PAIR_EV_EXPIRED:
     case PAIR_EV_FAILED:
-        json_line(json_pack("{s:s,s:s,s:s,s:i}", "event",
-                            ev->type == PAIR_EV_EXPIRED ? "expired" : "failed", "status",
-                            hd_status_name(c->f.fail_status), "message", c->f.fail_message,
-                            "exit_code", hd_status_exit_code(c->f.fail_status)));
+        json_ended(c, ev);
         break;
     case PAIR_EV_STARTING:
     case PAIR_EV_RESUMED:
@@ -153,9 +273,14 @@ static void report_json(cli_run *c, const pair_event *ev)
 
 static void report_text(cli_run *c, const pair_event *ev)
 {
+    char line[400];
     switch (ev->type) {
-    case PAIR_EV_QR:
-        print_qr(c);
+    case PAIR_EV_QR: print_qr(c); break;
+    case PAIR_EV_LINK: print_link(c); break;
+    case PAIR_EV_CODE: print_code(c); break;
+    case PAIR_EV_PROGRESS:
+        if (c->chatty)
+            fprintf(stderr, "hubdesk: %s\n", text_sanitize(c->f.progress, line, sizeof line));
         break;
     case PAIR_EV_SCANNED:
     case PAIR_EV_WAITING:
@@ -167,22 +292,35 @@ static void report_text(cli_run *c, const pair_event *ev)
         fflush(stdout);
         break;
     case PAIR_EV_EXPIRED:
-    case PAIR_EV_FAILED:
-        fprintf(stderr, "hubdesk: %s%s%s\n", hd_status_message(c->f.fail_status),
-                *c->f.fail_message ? ": " : "", c->f.fail_message);
+    case PAIR_EV_FAILED: {
+        const char *msg = end_message(c, ev);
+        fprintf(stderr, "hubdesk: %s%s%s\n", hd_status_message(end_status(c, ev)),
+                *msg ? ": " : "", msg);
         break;
+    }
     case PAIR_EV_STARTING:
     case PAIR_EV_RESUMED:
         break;
     }
 }
 
+static void stop_with(cli_run *c, int code)
+{
+    c->done = 1;
+    c->exit_code = code;
+    loop_stop(c->l, code);
+}
+
 static void on_flow_change(flow *f, const pair_event *ev, void *arg)
 {
     cli_run *c = arg;
-    if (!ev)
+    if (!ev || c->done)
         return;
-    if (c->t.json) {
+    if (ev->type == PAIR_EV_LINK)
+        c->link_deadline_ms = ev->expires_in_ms > 0 ? loop_now_ms() + (uint64_t)ev->expires_in_ms : 0;
+    int end = ev->type == PAIR_EV_CONNECTED || ev->type == PAIR_EV_EXPIRED ||
+              ev->type == PAIR_EV_FAILED;
+    if (c->a.t.json) {
         report_json(c, ev);
         /* Scripts get the same one-line reason on stderr as without --json. */
         if (ev->type == PAIR_EV_FAILED || ev->type == PAIR_EV_EXPIRED)
@@ -190,193 +328,247 @@ static void on_flow_change(flow *f, const pair_event *ev, void *arg)
     } else {
         report_text(c, ev);
     }
-    if (output_gone() && f->step != FLOW_STEP_RESULT) {
-        c->exit_code = 1;
-        loop_stop(c->l, c->exit_code);
-    } else if (f->step == FLOW_STEP_RESULT) {
-        c->exit_code = f->pair == FLOW_PAIR_CONNECTED ? 0 : hd_status_exit_code(f->fail_status);
-        loop_stop(c->l, c->exit_code);
-    }
+    if (end)
+        stop_with(c, ev->type == PAIR_EV_CONNECTED ? 0 : hd_status_exit_code(end_status(c, ev)));
+    else if (output_gone())
+        stop_with(c, 1);
 }
 
 static void on_signal(loop *l, int signo, void *arg)
 {
     cli_run *c = arg;
     if (signo == SIGWINCH) {
-        if (!c->t.json && c->f.qr && c->f.pair == FLOW_PAIR_QR)
+        if (c->a.t.json || c->done)
+            return;
+        if (c->f.qr && c->f.pair == FLOW_PAIR_QR)
             print_qr(c);
+        else if (c->a.mode == PAIR_MODE_BROWSER && c->f.link_url[0])
+            print_link(c);
         return;
     }
-    if (c->t.json)
+    if (c->a.t.json)
         json_line(json_pack("{s:s,s:s,s:s,s:i}", "event", "failed", "status", "cancelled",
                             "message", _("cancelled; the pairing session was stopped"),
                             "exit_code", hd_status_exit_code(HD_ERR_CANCELLED)));
     fprintf(stderr, "hubdesk: %s\n", _("cancelled; the pairing session was stopped"));
-    c->exit_code = hd_status_exit_code(HD_ERR_CANCELLED);
-    loop_stop(l, c->exit_code);
+    stop_with(c, hd_status_exit_code(HD_ERR_CANCELLED));
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int set_mode(connect_args *a, int m)
 {
-    fprintf(stderr, "hubdesk: ");
-    fprintf(stderr, fmt, arg ? arg : "");
-    fprintf(stderr, " %s\n", _("(see 'hubdesk --help')")); /* one line: scripts read it */
-    return hd_status_exit_code(HD_ERR_USAGE);
+    if (a->mode >= 0 && a->mode != m)
+        return cli_usage_error("%s", _("choose one connection method (--qr is --mode qr)"));
+    a->mode = m;
+    return -1;
 }
 
-/* Parses `connect` options into t. Returns -1 on success, else an exit code. */
-static int parse_connect(int argc, char **argv, cli_target *t)
+/* One connect option into a; -1 if fine, else the exit code. */
+static int take_connect_opt(connect_args *a, int ch, const char *val)
+{
+    int v;
+    switch (ch) {
+    case 'p': a->t.provider = val; break;
+    case 'b': a->t.base_url = val; break;
+    case 'g': a->gate_url = val; break;
+    case 'n': a->t.name = val; break;
+    case 'j': a->t.json = 1; break;
+    case 'i': a->t.invert = 1; break;
+    case 'P': a->t.profile = val; break;
+    case 'N': a->phone = val; break;
+    case 'c': a->channel = val; break;
+    case 'L': a->pipeline = val; break;
+    case 'C': a->coexistence = 1; break;
+    case 'q': return set_mode(a, PAIR_MODE_QR);
+    case 'm':
+        if ((v = pair_mode_from_name(val)) < 0)
+            return cli_usage_error(_("unknown connection method '%s' (qr, browser, code)"), val);
+        return set_mode(a, v);
+    case 'F':
+        if ((a->t.passphrase_fd = passphrase_fd_parse(val)) < 0)
+            return cli_usage_error(_("not a file descriptor number: '%s'"), val);
+        break;
+    case 's':
+        if ((v = qr_style_from_name(val)) < 0)
+            return cli_usage_error(_("unknown QR style '%s' (auto, half, sextant, large, ascii)"),
+                                   val);
+        a->t.style = (qr_style)v;
+        break;
+    }
+    return -1;
+}
+
+/* What the chosen method needs, checked before anything is read or sent. */
+static int check_mode_fields(const connect_args *a)
+{
+    char why[200];
+    if (!a->t.provider && !a->t.profile)
+        return cli_usage_error("%s", _("say which hub: --profile NAME, or --provider ID"));
+    if (a->mode < 0)
+        return cli_usage_error("%s", _("choose a connection method: --mode qr|browser|code "
+                                       "(or --qr)"));
+    if (a->mode == PAIR_MODE_CODE && !a->phone)
+        return cli_usage_error("%s", _("--mode code needs --phone DIGITS (country code and "
+                                       "number, no +)"));
+    if (a->phone && a->mode != PAIR_MODE_CODE)
+        return cli_usage_error("%s", _("--phone goes with --mode code"));
+    if (a->phone && provider_phone_check(a->phone, why, sizeof why) != HD_OK)
+        return cli_usage_error("%s", why);
+    if ((a->pipeline || a->coexistence) && a->mode != PAIR_MODE_BROWSER)
+        return cli_usage_error("%s", _("--pipeline and --coexistence go with --mode browser"));
+    if (a->t.name && flow_name_check(a->t.name, why, sizeof why) != HD_OK)
+        return cli_usage_error("%s", why);
+    return -1;
+}
+
+/* Parses `connect` options into a. Returns -1 on success, else an exit code. */
+static int parse_connect(int argc, char **argv, connect_args *a)
 {
     static const struct option opts[] = {
         {"provider", required_argument, NULL, 'p'}, {"base-url", required_argument, NULL, 'b'},
-        {"name", required_argument, NULL, 'n'},     {"qr-style", required_argument, NULL, 's'},
-        {"qr", no_argument, NULL, 'q'},             {"json", no_argument, NULL, 'j'},
+        {"gate-url", required_argument, NULL, 'g'}, {"name", required_argument, NULL, 'n'},
+        {"qr-style", required_argument, NULL, 's'}, {"qr", no_argument, NULL, 'q'},
+        {"mode", required_argument, NULL, 'm'},     {"json", no_argument, NULL, 'j'},
         {"qr-invert", no_argument, NULL, 'i'},      {"profile", required_argument, NULL, 'P'},
         {"passphrase-fd", required_argument, NULL, 'F'},
+        {"phone", required_argument, NULL, 'N'},    {"channel", required_argument, NULL, 'c'},
+        {"pipeline", required_argument, NULL, 'L'}, {"coexistence", no_argument, NULL, 'C'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
-    int ch, qr = 0;
-    memset(t, 0, sizeof *t);
-    t->passphrase_fd = -1;
+    int ch, rc;
+    memset(a, 0, sizeof *a);
+    a->t.passphrase_fd = -1;
+    a->mode = -1;
     optind = 1;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'p': t->provider = optarg; break;
-        case 'b': t->base_url = optarg; break;
-        case 'n': t->name = optarg; break;
-        case 'q': qr = 1; break;
-        case 'j': t->json = 1; break;
-        case 'i': t->invert = 1; break;
-        case 'P': t->profile = optarg; break;
-        case 'F':
-            if ((t->passphrase_fd = passphrase_fd_parse(optarg)) < 0)
-                return usage_error(_("not a file descriptor number: '%s'"), optarg);
-            break;
-        case 's': {
-            int s = qr_style_from_name(optarg);
-            if (s < 0)
-                return usage_error(_("unknown QR style '%s' (auto, half, sextant, large, ascii)"),
-                                   optarg);
-            t->style = (qr_style)s;
-            break;
+        if (ch == 'h') {
+            cli_print_usage(stdout);
+            return 0;
         }
-        case 'h': cli_print_usage(stdout); return 0;
-        case ':': return usage_error(_("option '%s' needs a value"), argv[optind - 1]);
-        default: return usage_error(_("unknown option '%s'"), argv[optind - 1]);
-        }
+        if (ch == ':')
+            return cli_usage_error(_("option '%s' needs a value"), argv[optind - 1]);
+        if (ch == '?')
+            return cli_usage_error(_("unknown option '%s'"), argv[optind - 1]);
+        if ((rc = take_connect_opt(a, ch, optarg)) >= 0)
+            return rc;
     }
     if (optind < argc)
-        return usage_error(_("unexpected argument '%s'"), argv[optind]);
-    if (!t->provider && !t->profile)
-        return usage_error("%s", _("say which hub: --profile NAME, or --provider keebai"));
-    if (!qr)
-        return usage_error("%s", _("choose a connection method: --qr"));
+        return cli_usage_error(_("unexpected argument '%s'"), argv[optind]);
+    return check_mode_fields(a);
+}
+
+/* What the hub must offer for this method; Whapi pairs a channel made beforehand. */
+static int check_target(const connect_args *a, const hub_target *t)
+{
+    char msg[300];
+    if (!provider_has_mode(t->ops, (pair_mode)a->mode)) {
+        snprintf(msg, sizeof msg, _("%s has no '%s' connection method"), t->ops->label,
+                 pair_mode_name((pair_mode)a->mode));
+        return cli_usage_error("%s", msg);
+    }
+    if (hub_target_channel_tokens(t) && !a->channel)
+        return cli_usage_error(_("%s pairs a channel made beforehand: add --channel ID (see "
+                                 "'hubdesk channel create')"), t->ops->label);
+    if (hub_target_channel_tokens(t) && !t->profile[0])
+        return cli_usage_error("%s", _("--channel needs --profile NAME: the channel's token is "
+                                       "kept in the vault under the profile"));
+    if (!hub_target_channel_tokens(t) && a->channel)
+        return cli_usage_error(_("--channel: %s creates the channel while pairing"), t->ops->label);
     return -1;
 }
 
-static int check_target(const cli_target *t, const provider_ops **ops)
+static void start_pairing(cli_run *c, const char *channel_token)
 {
-    char why[160];
-    *ops = provider_find(t->provider);
-    if (!*ops)
-        return usage_error(_("unknown provider '%s' (known: keebai)"), t->provider);
-    if (!((*ops)->caps & PROVIDER_CAP_QR_STREAM))
-        return usage_error(_("provider '%s' has no QR pairing"), t->provider);
-    const char *url = t->base_url ? t->base_url : (*ops)->default_base_url;
-    hd_status st = http_url_check(url);
-    if (st != HD_OK)
-        return usage_error("%s", hd_status_message(st));
-    if (t->name && flow_name_check(t->name, why, sizeof why) != HD_OK)
-        return usage_error("%s", why);
-    return -1;
+    const connect_args *a = &c->a;
+    pair_request req = {.name = a->t.name, .mode = (pair_mode)a->mode,
+                        .pipeline_id = a->pipeline, .coexistence = a->coexistence,
+                        .phone = a->phone, .channel_id = a->channel,
+                        .channel_token = channel_token};
+    hd_status st = flow_start_pairing(&c->f, &req);
+    if (st != HD_OK && !c->done) {
+        const char *msg = *c->f.fail_message ? c->f.fail_message : "";
+        if (a->t.json)
+            json_line(json_pack("{s:s,s:s,s:s,s:i}", "event", "failed", "status",
+                                hd_status_name(st), "message", msg, "exit_code",
+                                hd_status_exit_code(st)));
+        fprintf(stderr, "hubdesk: %s%s%s\n", hd_status_message(st), *msg ? ": " : "", msg);
+        c->done = 1;
+        c->exit_code = hd_status_exit_code(st);
+    } else if (!c->done && !a->t.json && c->chatty && c->f.step == FLOW_STEP_PAIR) {
+        fprintf(stderr, "hubdesk: %s\n", c->f.status);
+    }
 }
 
-/*
- * The token: HUBDESK_TOKEN wins (CI and scripts, documented), else the profile's vault entry.
- * Returns guarded memory, or NULL with *rc set after one line on stderr.
- */
-static char *connect_token(cli_target *t, char *provider, size_t psz, char *url, size_t usz,
-                           int *rc)
+/* The fixed profile the flow pairs on; -1 when out of memory. */
+static int add_profile(cli_run *c, const hub_target *t)
 {
-    char *token = env_take_secret("HUBDESK_TOKEN");
-    if (t->profile) {
-        /* With HUBDESK_TOKEN set the vault stays locked: only provider and URL are read. */
-        char *from_vault = token ? NULL
-                                 : cli_profile_token(t->profile, t->passphrase_fd, provider, psz,
-                                                     url, usz, rc);
-        if (token && (*rc = cli_profile_lookup(t->profile, provider, psz, url, usz)) >= 0) {
-            secret_free(token);
-            return NULL;
-        }
-        if (!token && !from_vault)
-            return NULL;
-        if (!t->provider)
-            t->provider = provider;
-        if (!t->base_url)
-            t->base_url = url;
-        if (from_vault)
-            token = from_vault;
+    int idx = flow_profile_add(&c->f, c->ops->label, c->ops, t->base_url, t->token);
+    if (idx >= 0 && flow_profile_set(&c->f, idx, t->profile[0] ? t->profile : NULL,
+                                     t->gate_url[0] ? t->gate_url : NULL) < 0)
+        return -1;
+    c->f.profile_fixed = 1;
+    c->f.profile = idx;
+    return idx;
+}
+
+static int run_pairing(cli_run *c, const hub_target *t, const char *channel_token)
+{
+    c->tty = isatty(STDOUT_FILENO);
+    c->chatty = isatty(STDERR_FILENO);
+    c->mode = !c->tty                ? QR_ANSI_PLAIN
+              : env_colour_wanted()  ? QR_ANSI_COLOUR
+              : c->a.t.invert        ? QR_ANSI_NORMAL
+                                     : QR_ANSI_REVERSE;
+    c->utf8 = env_locale_is_utf8();
+    c->l = loop_new();
+    http_client *http = c->l ? http_client_new(c->l) : NULL;
+    if (!http) {
+        loop_free(c->l);
+        fprintf(stderr, "hubdesk: %s\n", hd_status_message(HD_ERR_INTERNAL));
+        return 1;
     }
-    if (!token) {
-        *rc = usage_error("%s", _("no token: set HUBDESK_TOKEN or use --profile NAME"));
-        return NULL;
+    flow_init(&c->f, c->l, http, on_flow_change, c);
+    loop_signals_watch(c->l, on_signal, c);
+    if (add_profile(c, t) >= 0) {
+        start_pairing(c, channel_token);
+    } else {
+        fprintf(stderr, "hubdesk: %s\n", hd_status_message(HD_ERR_INTERNAL));
+        stop_with(c, 1);
     }
-    if (!secret_is_token_safe(token)) {
-        secret_free(token);
-        *rc = usage_error("%s", _("the token holds characters no token has (spaces, line breaks "
-                                  "or control characters); store it again"));
-        return NULL;
-    }
-    return token;
+    if (!c->done)
+        loop_run(c->l);
+    flow_release(&c->f);
+    http_client_free(http);
+    loop_free(c->l);
+    return c->exit_code;
 }
 
 int cli_connect_main(int argc, char **argv)
 {
     cli_run c;
-    const provider_ops *ops;
-    char provider[32] = "", url[512] = "";
+    hub_target t;
+    char *channel_token = NULL;
     memset(&c, 0, sizeof c);
-    int rc = parse_connect(argc, argv, &c.t);
+    int rc = parse_connect(argc, argv, &c.a);
+    hub_target_args ta = {c.a.t.profile, c.a.t.provider, c.a.t.base_url, c.a.gate_url};
+    if (rc < 0)
+        rc = hub_target_resolve(&t, &ta);
+    if (rc < 0)
+        rc = check_target(&c.a, &t);
+    if (rc < 0)
+        rc = hub_target_unlock(&t, c.a.t.passphrase_fd,
+                               c.a.channel ? HUB_VAULT_NEEDED : HUB_VAULT_NEVER);
     if (rc >= 0)
         return rc;
-    char *token = connect_token(&c.t, provider, sizeof provider, url, sizeof url, &rc);
-    if (!token)
-        return rc;
-    if ((rc = check_target(&c.t, &ops)) >= 0) {
-        secret_free(token);
+    if (c.a.channel && !(channel_token = hub_target_channel_token(&t, c.a.channel, &rc))) {
+        hub_target_close(&t);
         return rc;
     }
-    c.tty = isatty(STDOUT_FILENO);
-    c.chatty = isatty(STDERR_FILENO);
-    c.mode = !c.tty                ? QR_ANSI_PLAIN
-             : env_colour_wanted() ? QR_ANSI_COLOUR
-             : c.t.invert          ? QR_ANSI_NORMAL
-                                   : QR_ANSI_REVERSE;
-    c.utf8 = env_locale_is_utf8();
-    c.l = loop_new();
-    http_client *http = c.l ? http_client_new(c.l) : NULL;
-    if (!http) {
-        secret_free(token);
-        loop_free(c.l);
-        fprintf(stderr, "hubdesk: %s\n", hd_status_message(HD_ERR_INTERNAL));
-        return 1;
-    }
-    flow_init(&c.f, c.l, http, on_flow_change, &c);
-    int idx = flow_profile_add(&c.f, ops->label, ops,
-                               c.t.base_url ? c.t.base_url : ops->default_base_url, token);
-    secret_free(token);
-    loop_signals_watch(c.l, on_signal, &c);
-    c.f.profile_fixed = 1;
-    if (idx >= 0 && flow_choose_profile(&c.f, idx) == HD_OK) {
-        flow_set_name(&c.f, c.t.name);
-        if (!c.t.json && c.chatty && c.f.step == FLOW_STEP_PAIR)
-            fprintf(stderr, "hubdesk: %s\n", c.f.status);
-        if (c.f.step != FLOW_STEP_RESULT)
-            loop_run(c.l);
-    }
-    flow_release(&c.f);
-    http_client_free(http);
-    loop_free(c.l);
-    return c.exit_code;
+    vault_close(t.v); /* the key is not needed while pairing */
+    t.v = NULL;
+    c.ops = t.ops;
+    rc = run_pairing(&c, &t, channel_token);
+    secret_free(channel_token);
+    hub_target_close(&t);
+    return rc;
 }

@@ -21,7 +21,7 @@ enum { EXIT_OK = 0, EXIT_OTHER = 1, EXIT_USAGE = 2, EXIT_AUTH = 3 };
 typedef struct vopts {
     int passphrase_fd, new_passphrase_fd;
     int json, replace, yes, with_secret, keep_secret;
-    const char *kind, *owner, *provider, *base_url, *label, *secret;
+    const char *kind, *owner, *provider, *base_url, *gate_url, *label, *secret;
 } vopts;
 
 static int fail(int code, const char *fmt, const char *arg)
@@ -51,6 +51,7 @@ static int parse_opts(int argc, char **argv, vopts *o)
         {"kind", required_argument, NULL, 'k'},  {"owner", required_argument, NULL, 'o'},
         {"provider", required_argument, NULL, 'p'}, {"base-url", required_argument, NULL, 'b'},
         {"label", required_argument, NULL, 'l'}, {"secret", required_argument, NULL, 's'},
+        {"gate-url", required_argument, NULL, 'g'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -77,6 +78,7 @@ static int parse_opts(int argc, char **argv, vopts *o)
         case 'o': o->owner = optarg; break;
         case 'p': o->provider = optarg; break;
         case 'b': o->base_url = optarg; break;
+        case 'g': o->gate_url = optarg; break;
         case 'l': o->label = optarg; break;
         case 's': o->secret = optarg; break;
         case ':': return fail(EXIT_USAGE, _("option '%s' needs a value"), argv[optind - 1]);
@@ -293,6 +295,16 @@ static int store_token(const char *entry, const char *owner, const vopts *o)
     return st == VAULT_OK ? -1 : vault_fail(st, vpath);
 }
 
+/* Only hubs with a gate API (Whapi) take one; -1 if fine, else the exit code. */
+static int gate_url_check(const provider_ops *ops, const char *gate_url)
+{
+    if (gate_url && ops && !ops->default_gate_url)
+        return fail(EXIT_USAGE, _("--gate-url: %s has no gate API"), ops->label);
+    if (gate_url && strlen(gate_url) >= sizeof ((profile *)0)->gate_url)
+        return fail(EXIT_USAGE, "%s", _("the gate URL is too long"));
+    return -1;
+}
+
 static int cmd_profile_add(const char *name, const vopts *o)
 {
     char path[1024], err[512];
@@ -308,11 +320,14 @@ static int cmd_profile_add(const char *name, const vopts *o)
     snprintf(p.base_url, sizeof p.base_url, "%s",
              o->base_url ? o->base_url : ops ? ops->default_base_url : "");
     snprintf(p.label, sizeof p.label, "%s", o->label ? o->label : name);
+    snprintf(p.gate_url, sizeof p.gate_url, "%s", o->gate_url ? o->gate_url : "");
     if (o->secret)
         snprintf(p.secret, sizeof p.secret, "%s", o->secret);
     else if (snprintf(p.secret, sizeof p.secret, "%s-token", name) >= (int)sizeof p.secret)
         p.secret[0] = '\0';
-    if (profile_add(&l, &p, err, sizeof err) < 0)
+    if ((rc = gate_url_check(ops, o->gate_url)) >= 0)
+        ;
+    else if (profile_add(&l, &p, err, sizeof err) < 0)
         rc = fail(EXIT_USAGE, "%s", err);
     else if (!o->secret && (rc = store_token(p.secret, p.name, o)) >= 0)
         ;
@@ -337,8 +352,9 @@ static int cmd_profile_list(const vopts *o)
     for (size_t i = 0; i < l.n; i++) {
         const profile *p = &l.items[i];
         if (o->json) {
-            json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", p->name, "provider", p->provider,
-                                  "base_url", p->base_url, "label", p->label, "secret", p->secret);
+            json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name", p->name, "provider",
+                                  p->provider, "base_url", p->base_url, "gate_url", p->gate_url,
+                                  "label", p->label, "secret", p->secret);
             char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
             printf("%s\n", s ? s : "{}");
             free(s);
@@ -403,7 +419,8 @@ static int cmd_profile_rm(const char *name, const vopts *opts)
     return rc >= 0 ? rc : EXIT_OK;
 }
 
-/* `profile edit NAME [--base-url U] [--label L] [--secret ENTRY]`; provider is fixed. */
+/* `profile edit NAME [--base-url U] [--gate-url U] [--label L] [--secret ENTRY]`; provider is
+   fixed. An empty --gate-url "" goes back to the driver's default. */
 static int cmd_profile_edit(const char *name, const vopts *o)
 {
     char path[1024], err[512];
@@ -418,11 +435,14 @@ static int cmd_profile_edit(const char *name, const vopts *o)
     }
     profile p = l.items[i];
     if ((o->base_url && snprintf(p.base_url, sizeof p.base_url, "%s", o->base_url) >= (int)sizeof p.base_url) ||
+        (o->gate_url && snprintf(p.gate_url, sizeof p.gate_url, "%s", o->gate_url) >= (int)sizeof p.gate_url) ||
         (o->label && snprintf(p.label, sizeof p.label, "%s", o->label) >= (int)sizeof p.label) ||
         (o->secret && snprintf(p.secret, sizeof p.secret, "%s", o->secret) >= (int)sizeof p.secret))
         rc = fail(EXIT_USAGE, "%s", _("a value is too long"));
     else if (o->provider && strcmp(o->provider, p.provider) != 0)
         rc = fail(EXIT_USAGE, "%s", _("the provider of a profile cannot change; add a new profile"));
+    else if ((rc = gate_url_check(provider_find(p.provider), o->gate_url)) >= 0)
+        ;
     else if (profile_validate(&p, err, sizeof err) < 0)
         rc = fail(EXIT_USAGE, "%s", err);
     else {
@@ -469,7 +489,7 @@ int cli_profile_main(int argc, char **argv)
         return fail(EXIT_USAGE, _("profile %s: wrong number of arguments"), cmd);
     if (strcmp(cmd, "add") == 0) {
         if (!o.provider)
-            return fail(EXIT_USAGE, "%s", _("profile add: --provider is required (keebai)"));
+            return fail(EXIT_USAGE, "%s", _("profile add: --provider is required (keebai, whapi)"));
         return cmd_profile_add(arg, &o);
     }
     if (strcmp(cmd, "list") == 0)
@@ -530,4 +550,28 @@ char *cli_profile_token(const char *name, int passphrase_fd, char *provider, siz
     profile_list_free(&l);
     *exit_code = rc >= 0 ? rc : EXIT_OTHER;
     return token;
+}
+
+int cli_profile_get(const char *name, profile *out)
+{
+    char path[1024];
+    profile_list l;
+    int rc = load_profiles(path, sizeof path, &l);
+    if (rc >= 0)
+        return rc;
+    int i = profile_find(&l, name);
+    if (i < 0)
+        rc = fail(EXIT_USAGE, _("no profile called %s (see: hubdesk profile list)"), name);
+    else
+        *out = l.items[i];
+    profile_list_free(&l);
+    return rc;
+}
+
+int cli_vault_unlock(int passphrase_fd, vault **out)
+{
+    char vpath[1024];
+    int rc = vault_path(vpath, sizeof vpath);
+    *out = NULL;
+    return rc >= 0 ? rc : unlock(vpath, passphrase_fd, out);
 }

@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+#include "profile.h"
+#include "vault.h"
+
 /* `hubdesk vault init|list|add NAME|rm NAME|passwd|reset`: argv[0] is "vault". Exit code. */
 int cli_vault_main(int argc, char **argv);
 /* `hubdesk profile add|list|rm`: argv[0] is "profile". Exit code. */
@@ -20,5 +23,15 @@ int cli_profile_lookup(const char *name, char *provider, size_t psz, char *base_
  */
 char *cli_profile_token(const char *name, int passphrase_fd, char *provider, size_t psz,
                         char *base_url, size_t bsz, int *exit_code);
+
+/* Profile `name` into *out. -1 if found, else prints why (one line) and returns the exit code. */
+int cli_profile_get(const char *name, profile *out);
+
+/*
+ * Unlocks the user's vault once, with the passphrase from `passphrase_fd` /
+ * HUBDESK_PASSPHRASE_FILE / the terminal. -1 with *out open (vault_close it), else prints
+ * one line on stderr and returns the exit code (3 for a wrong passphrase).
+ */
+int cli_vault_unlock(int passphrase_fd, vault **out);
 
 #endif

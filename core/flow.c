@@ -1,5 +1,6 @@
 /* flow.c: the onboarding state machine; screens and line mode only send intents to it. */
 #include "flow.h"
+#include "flow_priv.h"
 #include "i18n.h"
 #include "secret.h"
 #include "text.h"
@@ -8,19 +9,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FLOW_DEFAULT_NAME "WhatsApp QR"
-#define WAITING_FOR_PHONE N_("Waiting for the phone: WhatsApp > Linked devices > Link a device")
-
 static int skip_profile(const flow *f)
 {
     return f->profile_fixed;
 }
 
+static int skip_project(const flow *f)
+{
+    const flow_profile *p = flow_current(f);
+    return !p || !(p->ops->caps & PROVIDER_CAP_PROJECTS);
+}
+
+/* A driver that only pairs (no calls) has no lists to show. */
+static int skip_channels(const flow *f)
+{
+    const flow_profile *p = flow_current(f);
+    return !p || !p->ops->call;
+}
+
+static int mode_count(const flow *f)
+{
+    const flow_profile *p = flow_current(f);
+    int n = 0;
+    for (int m = PAIR_MODE_QR; p && m <= PAIR_MODE_CODE; m++)
+        n += provider_has_mode(p->ops, (pair_mode)m);
+    return n;
+}
+
+static int skip_mode(const flow *f)
+{
+    return mode_count(f) <= 1;
+}
+
+/* The name step asks for a name (new channel), a pipeline (browser) or a phone (code). */
+static int skip_name(const flow *f)
+{
+    return f->channel && f->mode == PAIR_MODE_QR;
+}
+
 static const flow_step_info step_table[FLOW_STEP_COUNT] = {
-    {FLOW_STEP_PROFILE, N_("Hub account"), FLOW_STEP_PROFILE, skip_profile},
-    {FLOW_STEP_NAME, N_("Channel name"), FLOW_STEP_PROFILE, NULL},
-    {FLOW_STEP_PAIR, N_("Pair the phone"), FLOW_STEP_NAME, NULL},
-    {FLOW_STEP_RESULT, N_("Result"), FLOW_STEP_NAME, NULL},
+    [FLOW_STEP_PROFILE] = {FLOW_STEP_PROFILE, N_("Hub account"), FLOW_STEP_PROFILE, skip_profile},
+    [FLOW_STEP_PROJECT] = {FLOW_STEP_PROJECT, N_("Project"), FLOW_STEP_PROFILE, skip_project},
+    [FLOW_STEP_CHANNELS] = {FLOW_STEP_CHANNELS, N_("Channels"), FLOW_STEP_PROJECT, skip_channels},
+    [FLOW_STEP_MODE] = {FLOW_STEP_MODE, N_("How to link"), FLOW_STEP_CHANNELS, skip_mode},
+    [FLOW_STEP_NAME] = {FLOW_STEP_NAME, N_("Details"), FLOW_STEP_MODE, skip_name},
+    [FLOW_STEP_PAIR] = {FLOW_STEP_PAIR, N_("Pair the phone"), FLOW_STEP_NAME, NULL},
+    [FLOW_STEP_RESULT] = {FLOW_STEP_RESULT, N_("Result"), FLOW_STEP_CHANNELS, NULL},
+    [FLOW_STEP_WEBHOOK] = {FLOW_STEP_WEBHOOK, N_("Webhook"), FLOW_STEP_RESULT, NULL},
 };
 
 const flow_step_info *flow_steps(void)
@@ -33,10 +68,56 @@ const char *flow_step_title(flow_step s)
     return (unsigned)s < FLOW_STEP_COUNT ? _(step_table[s].title) : "";
 }
 
-static void changed(flow *f, const pair_event *ev)
+void flow_changed(flow *f, const pair_event *ev)
 {
     if (f->on_change)
         f->on_change(f, ev, f->arg);
+}
+
+const flow_profile *flow_current(const flow *f)
+{
+    return f->profile >= 0 && (size_t)f->profile < f->nprofiles ? &f->profiles[f->profile] : NULL;
+}
+
+void flow_ctx(const flow *f, provider_ctx *ctx, const char *token)
+{
+    const flow_profile *p = flow_current(f);
+    *ctx = f->tuning;
+    ctx->l = f->l;
+    ctx->http = f->http;
+    ctx->base_url = p ? p->base_url : NULL;
+    ctx->gate_url = p && p->gate_url ? p->gate_url : p ? p->ops->default_gate_url : NULL;
+    ctx->token = token;
+}
+
+int flow_fetch_token(flow *f, char **out, char *why, size_t whysz)
+{
+    const flow_profile *p = flow_current(f);
+    *out = NULL;
+    if (!p)
+        return -1;
+    if (f->secrets.profile_token && !p->token) {
+        *out = f->secrets.profile_token(f, f->profile, why, whysz, f->secrets.arg);
+        return *out ? 0 : -1;
+    }
+    if (p->token && !(*out = secret_dup(p->token))) {
+        snprintf(why, whysz, "%s", _("out of memory"));
+        return -1;
+    }
+    return 0;
+}
+
+const char *flow_channel_id(const flow *f)
+{
+    const char *id = json_string_value(json_object_get(f->channel, "id"));
+    return id ? id : "";
+}
+
+void flow_json_set(json_t **slot, json_t *v)
+{
+    json_incref(v);
+    json_decref(*slot);
+    *slot = v;
 }
 
 void flow_init(flow *f, loop *l, http_client *http, flow_change_fn fn, void *arg)
@@ -49,16 +130,21 @@ void flow_init(flow *f, loop *l, http_client *http, flow_change_fn fn, void *arg
     f->on_change = fn;
     f->arg = arg;
     f->step = FLOW_STEP_PROFILE;
+    f->call_retry_after_s = -1;
 }
 
 static void stop_session(flow *f)
 {
-    if (f->session && f->profile >= 0)
-        f->profiles[f->profile].ops->pair_stop(f->session);
+    const flow_profile *p = flow_current(f);
+    if (f->session && p)
+        p->ops->pair_stop(f->session);
     f->session = NULL;
+    secret_free(f->pair_token);
+    secret_free(f->pair_channel_token);
+    f->pair_token = f->pair_channel_token = NULL;
 }
 
-static void clear_pairing(flow *f)
+void flow_clear_pairing(flow *f)
 {
     stop_session(f);
     free(f->qr);
@@ -66,17 +152,34 @@ static void clear_pairing(flow *f)
     f->qr_attempt = f->qr_count = 0;
     f->qr_deadline_ms = f->wait_until_ms = 0;
     f->status[0] = f->channel_id[0] = f->phone[0] = f->channel_name[0] = '\0';
-    f->fail_message[0] = '\0';
+    f->fail_message[0] = f->link_url[0] = f->pair_code[0] = f->progress[0] = '\0';
     f->fail_status = HD_OK;
     f->pair = FLOW_PAIR_IDLE;
 }
 
+/* Forgets what the hub told us about the account (a new profile was chosen). */
+void flow_clear_hub_state(flow *f)
+{
+    flow_call_cancel(f);
+    flow_clear_pairing(f);
+    flow_json_set(&f->account, NULL);
+    flow_json_set(&f->projects, NULL);
+    flow_json_set(&f->channels, NULL);
+    flow_json_set(&f->health, NULL);
+    flow_json_set(&f->channel, NULL);
+    f->project_id[0] = f->type_filter[0] = f->notice[0] = '\0';
+    f->call = FLOW_CALL_IDLE;
+    f->call_message[0] = '\0';
+}
+
 void flow_release(flow *f)
 {
-    clear_pairing(f);
+    flow_clear_hub_state(f);
     for (size_t i = 0; i < f->nprofiles; i++) {
         free(f->profiles[i].label);
         free(f->profiles[i].base_url);
+        free(f->profiles[i].gate_url);
+        free(f->profiles[i].name);
         secret_free(f->profiles[i].token);
     }
     free(f->profiles);
@@ -106,15 +209,25 @@ int flow_profile_add(flow *f, const char *label, const provider_ops *ops, const 
     return (int)f->nprofiles++;
 }
 
-hd_status flow_choose_profile(flow *f, int index)
+static int replace_str(char **slot, const char *v)
+{
+    char *c = v ? strdup(v) : NULL;
+    if (v && !c)
+        return -1;
+    free(*slot);
+    *slot = c;
+    return 0;
+}
+
+int flow_profile_set(flow *f, int index, const char *name, const char *gate_url)
 {
     if (index < 0 || (size_t)index >= f->nprofiles)
-        return HD_ERR_USAGE;
-    clear_pairing(f);
-    f->profile = index;
-    f->step = FLOW_STEP_NAME;
-    changed(f, NULL);
-    return HD_OK;
+        return -1;
+    flow_profile *p = &f->profiles[index];
+    if ((name && replace_str(&p->name, name) < 0) ||
+        (gate_url && replace_str(&p->gate_url, *gate_url ? gate_url : NULL) < 0))
+        return -1;
+    return 0;
 }
 
 hd_status flow_name_check(const char *name, char *why, size_t whysz)
@@ -131,143 +244,4 @@ hd_status flow_name_check(const char *name, char *why, size_t whysz)
         return HD_ERR_USAGE;
     }
     return HD_OK;
-}
-
-static void on_qr(flow *f, const pair_event *ev)
-{
-    char *qr = strdup(ev->qr);
-    if (!qr)
-        return;
-    free(f->qr);
-    f->qr = qr;
-    f->qr_count++;
-    f->qr_attempt = ev->attempt > 0 ? ev->attempt : f->qr_count;
-    if (f->qr_attempt > f->qr_attempts_max)
-        f->qr_attempts_max = f->qr_attempt;
-    f->qr_deadline_ms = ev->expires_in_ms > 0 ? loop_now_ms() + (uint64_t)ev->expires_in_ms : 0;
-    f->wait_until_ms = 0;
-    f->pair = FLOW_PAIR_QR;
-    snprintf(f->status, sizeof f->status, "%s", _(WAITING_FOR_PHONE));
-}
-
-static void finish(flow *f, flow_pair_state st, const pair_event *ev)
-{
-    f->pair = st;
-    f->step = FLOW_STEP_RESULT;
-    f->wait_until_ms = 0;
-    if (st == FLOW_PAIR_CONNECTED) {
-        snprintf(f->channel_id, sizeof f->channel_id, "%s", ev->channel_id ? ev->channel_id : "");
-        snprintf(f->phone, sizeof f->phone, "%s", ev->phone ? ev->phone : "");
-        snprintf(f->channel_name, sizeof f->channel_name, "%s",
-                 ev->name && *ev->name ? ev->name : f->name);
-        snprintf(f->status, sizeof f->status, "%s", _("Connected"));
-    } else {
-        f->fail_status = ev->status != HD_OK ? ev->status
-                                             : (st == FLOW_PAIR_EXPIRED ? HD_ERR_EXPIRED : HD_ERR_INTERNAL);
-        snprintf(f->fail_message, sizeof f->fail_message, "%s", ev->message ? ev->message : "");
-        snprintf(f->status, sizeof f->status, "%s", hd_status_message(f->fail_status));
-    }
-}
-
-static void on_pair_event(const pair_event *ev, void *arg)
-{
-    flow *f = arg;
-    switch (ev->type) {
-    case PAIR_EV_STARTING:
-        f->pair = FLOW_PAIR_STARTING;
-        break;
-    case PAIR_EV_WAITING:
-        snprintf(f->status, sizeof f->status, "%s", ev->message ? ev->message : "");
-        f->wait_until_ms = loop_now_ms() + (uint64_t)(ev->wait_ms > 0 ? ev->wait_ms : 0);
-        break;
-    case PAIR_EV_RESUMED:
-        f->wait_until_ms = 0;
-        if (f->pair == FLOW_PAIR_QR)
-            snprintf(f->status, sizeof f->status, "%s", _(WAITING_FOR_PHONE));
-        break;
-    case PAIR_EV_QR:
-        on_qr(f, ev);
-        break;
-    case PAIR_EV_SCANNED:
-        f->pair = FLOW_PAIR_SCANNED;
-        f->qr_deadline_ms = 0;
-        snprintf(f->status, sizeof f->status, "%s", _("Scanned. The hub is finishing the link..."));
-        break;
-    case PAIR_EV_CONNECTED:
-        finish(f, FLOW_PAIR_CONNECTED, ev);
-        break;
-    case PAIR_EV_EXPIRED:
-        finish(f, FLOW_PAIR_EXPIRED, ev);
-        break;
-    case PAIR_EV_FAILED:
-        finish(f, FLOW_PAIR_FAILED, ev);
-        break;
-    }
-    changed(f, ev);
-}
-
-static hd_status start_pairing(flow *f)
-{
-    if (f->profile < 0)
-        return HD_ERR_USAGE;
-    const flow_profile *p = &f->profiles[f->profile];
-    clear_pairing(f);
-    provider_ctx ctx = f->tuning;
-    ctx.l = f->l;
-    ctx.http = f->http;
-    ctx.base_url = p->base_url;
-    ctx.token = p->token;
-    pair_request req = {.name = f->name};
-    f->step = FLOW_STEP_PAIR;
-    f->pair = FLOW_PAIR_STARTING;
-    snprintf(f->status, sizeof f->status, _("Asking %s for a pairing session..."), p->ops->label);
-    f->session = p->ops->pair_start(&ctx, &req, on_pair_event, f);
-    if (!f->session) {
-        pair_event ev = {.type = PAIR_EV_FAILED, .status = HD_ERR_INTERNAL,
-                         .message = _("out of memory")};
-        finish(f, FLOW_PAIR_FAILED, &ev);
-        changed(f, &ev);
-        return HD_ERR_INTERNAL;
-    }
-    changed(f, NULL);
-    return HD_OK;
-}
-
-hd_status flow_set_name(flow *f, const char *name)
-{
-    char why[160];
-    if (!name || !*name)
-        name = FLOW_DEFAULT_NAME;
-    if (flow_name_check(name, why, sizeof why) != HD_OK)
-        return HD_ERR_USAGE;
-    snprintf(f->name, sizeof f->name, "%s", name);
-    return start_pairing(f);
-}
-
-hd_status flow_retry(flow *f)
-{
-    if (f->step != FLOW_STEP_RESULT && f->step != FLOW_STEP_PAIR)
-        return HD_ERR_USAGE;
-    return start_pairing(f);
-}
-
-void flow_back(flow *f)
-{
-    flow_step to = step_table[f->step].back;
-    while (to != FLOW_STEP_PROFILE && step_table[to].skip && step_table[to].skip(f))
-        to = step_table[to].back;
-    if (to == FLOW_STEP_PROFILE && skip_profile(f))
-        to = FLOW_STEP_NAME;
-    if (f->step == FLOW_STEP_PAIR || f->step == FLOW_STEP_RESULT)
-        clear_pairing(f);
-    f->step = to;
-    changed(f, NULL);
-}
-
-long flow_qr_remaining_ms(const flow *f)
-{
-    if (!f->qr_deadline_ms || f->pair != FLOW_PAIR_QR)
-        return 0;
-    uint64_t now = loop_now_ms();
-    return f->qr_deadline_ms > now ? (long)(f->qr_deadline_ms - now) : 0;
 }

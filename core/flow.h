@@ -8,12 +8,24 @@
 #include "provider.h"
 
 typedef enum flow_step {
-    FLOW_STEP_PROFILE, /* choose the hub account */
-    FLOW_STEP_NAME,    /* name the channel */
-    FLOW_STEP_PAIR,    /* QR on screen until the phone scans it */
-    FLOW_STEP_RESULT,  /* connected, expired or failed */
+    FLOW_STEP_PROFILE,  /* choose the hub account; choosing it checks the token */
+    FLOW_STEP_PROJECT,  /* Whapi: choose the project (skipped without PROVIDER_CAP_PROJECTS) */
+    FLOW_STEP_CHANNELS, /* the customer's channels: pick one to pair, or start a new one */
+    FLOW_STEP_MODE,     /* QR, browser or pairing code (skipped when the hub has one) */
+    FLOW_STEP_NAME,     /* the channel name and the mode's fields (pipeline, phone) */
+    FLOW_STEP_PAIR,     /* QR, link or code on screen until the phone is linked */
+    FLOW_STEP_RESULT,   /* connected, expired or failed; then webhook, status, live mode */
+    FLOW_STEP_WEBHOOK,  /* webhook URL and events */
     FLOW_STEP_COUNT
 } flow_step;
+
+/* A hub call the flow made for a step (check, lists, create, webhook, status...). */
+typedef enum flow_call_state {
+    FLOW_CALL_IDLE,
+    FLOW_CALL_BUSY,    /* `call_message` says what we are waiting for */
+    FLOW_CALL_DONE,
+    FLOW_CALL_FAILED,  /* `call_message` holds the hub's words ("UNAUTHORIZED: ...") */
+} flow_call_state;
 
 typedef enum flow_pair_state {
     FLOW_PAIR_IDLE,
@@ -29,10 +41,28 @@ typedef struct flow_profile {
     char *label;
     const provider_ops *ops;
     char *base_url;
-    char *token; /* guarded memory */
+    char *gate_url; /* NULL = the driver's default */
+    char *token;    /* guarded memory; NULL when flow_secrets.profile_token fetches it */
+    char *name;     /* profile name (vault entry names are built from it); may be NULL */
 } flow_profile;
 
 typedef struct flow flow;
+
+/*
+ * Where secrets come from and go to (the vault, in the console and in line mode). Every
+ * callback may be NULL. Fetched secrets are guarded memory the flow wipes right after use.
+ */
+typedef struct flow_secrets {
+    /* The profile's token right before a call; NULL: use flow_profile.token. */
+    char *(*profile_token)(flow *f, int profile, char *why, size_t whysz, void *arg);
+    /* A Whapi channel's own token; NULL with why when it is not in the vault. */
+    char *(*channel_token)(flow *f, const char *channel_id, char *why, size_t whysz, void *arg);
+    /* Keeps a secret the hub handed out (tag "ch": channel token, "hook": webhook secret).
+       0 with the entry's name in saved_as, or -1 with why. */
+    int (*store)(flow *f, const char *tag, const char *id, const char *secret, char *saved_as,
+                 size_t savedsz, char *why, size_t whysz, void *arg);
+    void *arg;
+} flow_secrets;
 
 /* Step table row: what the step is called, where Back goes, and whether it is skipped. */
 typedef struct flow_step_info {
@@ -69,6 +99,37 @@ struct flow {
     char fail_message[400];
     flow_change_fn on_change;
     void *arg;
+
+    flow_secrets secrets;
+    /* The step's hub call. */
+    flow_call_state call;
+    hub_op call_op;
+    void *call_handle;
+    hd_status call_status;
+    char call_message[400];
+    long call_retry_after_s;   /* 429: when to try again, -1 unknown */
+    json_t *account;           /* HUB_OP_CHECK data, NULL before */
+    json_t *projects;          /* HUB_OP_PROJECTS data (array) */
+    json_t *channels;          /* HUB_OP_CHANNELS data (array), filtered by project */
+    json_t *health;            /* last HUB_OP_STATUS data */
+    json_t *channel;           /* the chosen/created/connected channel, NULL for a new one */
+    char project_id[128];
+    char type_filter[32];      /* Keebai channel list filter; "" = all */
+    /* Pairing choices. */
+    pair_mode mode;
+    char pipeline_id[128];
+    int coexistence;
+    char pair_phone[32];
+    char link_url[1024];       /* browser mode: the verification URI (also drawn as a QR) */
+    char pair_code[32];        /* code mode: "ABCD-EFGH" */
+    char progress[200];        /* the hub's own state while getting ready ("LAUNCH") */
+    /* Webhook step. */
+    unsigned webhook_events;   /* bit i = ops->webhook_events[i] */
+    char webhook_url[2048];
+    char notice[400];          /* one line on what the last action did ("secret saved as ...") */
+    flow_step webhook_return;  /* where Back goes from the webhook step */
+    /* Guarded copies handed to the running call/session, wiped when it ends. */
+    char *call_token, *call_channel_token, *pair_token, *pair_channel_token;
 };
 
 void flow_init(flow *f, loop *l, http_client *http, flow_change_fn fn, void *arg);
@@ -78,16 +139,39 @@ void flow_release(flow *f);
 /* Adds a profile (strings copied; token into guarded memory). Returns its index or -1. */
 int flow_profile_add(flow *f, const char *label, const provider_ops *ops, const char *base_url,
                      const char *token);
+/* Sets a profile's name and gate URL (NULL = keep). 0 or -1 (out of memory). */
+int flow_profile_set(flow *f, int index, const char *name, const char *gate_url);
 
 /* The step table, FLOW_STEP_COUNT rows in order. */
 const flow_step_info *flow_steps(void);
 const char *flow_step_title(flow_step s);
 
 /* Intents. Each returns HD_OK or why it was refused (nothing changes then). */
-hd_status flow_choose_profile(flow *f, int index);
-hd_status flow_set_name(flow *f, const char *name); /* also starts pairing */
+hd_status flow_choose_profile(flow *f, int index); /* checks the token, then lists */
+hd_status flow_choose_project(flow *f, int index); /* index into f->projects */
+hd_status flow_reload(flow *f);                    /* the step's list again (or the check) */
+hd_status flow_set_type_filter(flow *f, const char *type); /* Keebai: "" = all; reloads */
+hd_status flow_select_channel(flow *f, int index); /* f->channel = channels[index], no move */
+hd_status flow_choose_channel(flow *f, int index); /* Whapi: pair it; Keebai: select only */
+hd_status flow_new_channel(flow *f);               /* a new channel: mode (or name) step */
+hd_status flow_choose_mode(flow *f, pair_mode m);
+/* Name step: validates every field first (nothing changes on error: why says which). */
+hd_status flow_submit_pairing(flow *f, const char *name, const char *pipeline_id,
+                              int coexistence, const char *phone, char *why, size_t whysz);
+hd_status flow_set_name(flow *f, const char *name); /* QR mode with this name */
+/* Line mode: straight to pairing with these choices (profile chosen, no steps before). */
+hd_status flow_start_pairing(flow *f, const pair_request *req);
 hd_status flow_retry(flow *f);                      /* new session after expiry/failure */
 void flow_back(flow *f);                            /* follows the table's Back column */
+/* Result/channels steps: channel actions on f->channel (or channels[index] when >= 0). */
+hd_status flow_channel_live(flow *f, int index);    /* Whapi: trial/sandbox -> live */
+hd_status flow_channel_delete(flow *f, int index);  /* confirmation is the caller's */
+hd_status flow_status(flow *f, int index);          /* Whapi: health into f->health */
+hd_status flow_open_webhook(flow *f);               /* -> WEBHOOK with defaults preselected */
+hd_status flow_toggle_webhook_event(flow *f, int i);
+hd_status flow_set_webhook(flow *f, const char *url, char *why, size_t whysz);
+/* Stops the step's hub call, if any (no callback afterwards). */
+void flow_call_cancel(flow *f);
 
 /* Milliseconds until the QR expires (0 if unknown or past), for the countdown. */
 long flow_qr_remaining_ms(const flow *f);

@@ -1,4 +1,5 @@
-/* keebai.c: the Keebai driver: WhatsApp QR pairing over an SSE stream. */
+/* keebai.c: the Keebai driver: WhatsApp QR pairing over an SSE stream, and the ops table
+ * (browser pairing and the REST calls live in keebai_api.c). */
 #include "i18n.h"
 #include "keebai_decode.h"
 #include "provider.h"
@@ -13,6 +14,7 @@
 #include <string.h>
 
 typedef struct kb_session {
+    unsigned kind; /* KB_KIND_QR; must stay first (see keebai_decode.h) */
     provider_ctx ctx;
     char *base_url;
     char *token;
@@ -205,6 +207,7 @@ static void *kb_start(const provider_ctx *ctx, const pair_request *req, pair_eve
     kb_session *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
+    s->kind = KB_KIND_QR;
     s->ctx = *ctx;
     s->fn = fn;
     s->arg = arg;
@@ -257,12 +260,48 @@ static void kb_stop(void *session)
     free(s);
 }
 
+/* QR (the SSE stream, and the default without a request), browser (embedded signup). */
+static void *kb_pair_start(const provider_ctx *ctx, const pair_request *req, pair_event_fn fn,
+                           void *arg)
+{
+    pair_mode mode = req ? req->mode : PAIR_MODE_QR;
+    if (mode == PAIR_MODE_BROWSER)
+        return keebai_signup_start(ctx, req, fn, arg);
+    if (mode != PAIR_MODE_QR)
+        return keebai_pair_refuse(ctx, HD_ERR_USAGE,
+                                  _("Keebai has no pairing code mode: use QR or browser mode"),
+                                  fn, arg);
+    return kb_start(ctx, req, fn, arg);
+}
+
+static void kb_pair_stop(void *session)
+{
+    if (session && *(const unsigned *)session == KB_KIND_SIGNUP)
+        keebai_signup_stop(session);
+    else
+        kb_stop(session);
+}
+
+/*
+ * Keebai documents only whatsapp.channel.connected; the other names follow the sandbox's
+ * guess at the family (tests/sandbox/keebai_extra.c), so check them against the real hub.
+ */
+static const char *const kb_webhook_events[] = {
+    "whatsapp.channel.connected", "whatsapp.channel.disconnected", "message.received",
+    "message.sent", "conversation.created", NULL,
+};
+static const char *const kb_webhook_default_events[] = {"whatsapp.channel.connected", NULL};
+
 const provider_ops provider_keebai = {
     .id = "keebai",
     .label = "Keebai",
     .project_word = N_("pipeline"),
     .default_base_url = "https://api.keebai.com",
     .caps = PROVIDER_CAP_QR_STREAM | PROVIDER_CAP_BROWSER | PROVIDER_CAP_WEBHOOK,
-    .pair_start = kb_start,
-    .pair_stop = kb_stop,
+    .pair_start = kb_pair_start,
+    .pair_stop = kb_pair_stop,
+    .call = keebai_call,
+    .call_cancel = keebai_call_cancel,
+    .webhook_events = kb_webhook_events,
+    .webhook_default_events = kb_webhook_default_events,
 };

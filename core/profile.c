@@ -54,6 +54,10 @@ int profile_validate(const profile *p, char *err, size_t errsz)
         snprintf(err, errsz, _("profile %s: %s"), p->name, hd_status_message(st));
         return -1;
     }
+    if (p->gate_url[0] && (st = http_url_check(p->gate_url)) != HD_OK) {
+        snprintf(err, errsz, _("profile %s: gate URL: %s"), p->name, hd_status_message(st));
+        return -1;
+    }
     if (!text_is_clean(p->label) || (p->secret[0] && !name_ok(p->secret))) {
         snprintf(err, errsz, _("profile %s: invalid label or secret name"), p->name);
         return -1;
@@ -90,6 +94,7 @@ static int parse_one(json_t *o, profile *p, char *err, size_t errsz)
         copy_field(o, "provider", p->provider, sizeof p->provider, 1) < 0 ||
         copy_field(o, "base_url", p->base_url, sizeof p->base_url, 1) < 0 ||
         copy_field(o, "label", p->label, sizeof p->label, 0) < 0 ||
+        copy_field(o, "gate_url", p->gate_url, sizeof p->gate_url, 0) < 0 ||
         copy_field(o, "secret", p->secret, sizeof p->secret, 0) < 0) {
         snprintf(err, errsz, "%s", _("a profile is missing name, provider or base_url, or has a field that is too long"));
         return -1;
@@ -162,9 +167,11 @@ static json_t *list_to_json(const profile_list *l)
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < l->n; i++) {
         const profile *p = &l->items[i];
-        json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", p->name, "provider",
-                                             p->provider, "base_url", p->base_url, "label",
-                                             p->label, "secret", p->secret));
+        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "name", p->name, "provider", p->provider,
+                              "base_url", p->base_url, "label", p->label, "secret", p->secret);
+        if (o && p->gate_url[0]) /* only when set: files stay as they were for other hubs */
+            json_object_set_new(o, "gate_url", json_string(p->gate_url));
+        json_array_append_new(arr, o);
     }
     return json_pack("{s:i,s:o}", "version", 1, "profiles", arr);
 }

@@ -9,7 +9,8 @@
 typedef struct profile {
     char name[PROFILE_NAME_MAX + 1];   /* unique: 1..64 visible ASCII, typed as an argument */
     char provider[32];                 /* driver id: "keebai" */
-    char base_url[512];                /* the hub's API base */
+    char base_url[512];                /* the hub's API base (Whapi: the manager API) */
+    char gate_url[512];                /* Whapi: the gate API ("" = the driver's default) */
     char label[128];                   /* shown in lists; defaults to the name */
     char secret[PROFILE_NAME_MAX + 1]; /* name of its vault entry ("" = none yet) */
 } profile;

@@ -2,6 +2,8 @@
 #ifndef HD_PROVIDER_H
 #define HD_PROVIDER_H
 
+#include <jansson.h>
+
 #include "http.h"
 #include "loop.h"
 
@@ -14,13 +16,19 @@ enum provider_caps {
     PROVIDER_CAP_CREDENTIALS = 1 << 5,
     PROVIDER_CAP_WEBHOOK = 1 << 6,
     PROVIDER_CAP_TEST_MESSAGE = 1 << 7,
+    PROVIDER_CAP_PROJECTS = 1 << 8,       /* HUB_OP_PROJECTS: channels live in projects */
+    PROVIDER_CAP_CHANNEL_CREATE = 1 << 9, /* HUB_OP_CHANNEL_CREATE before pairing (own token) */
+    PROVIDER_CAP_CHANNEL_MODE = 1 << 10,  /* HUB_OP_CHANNEL_MODE (trial -> live) */
+    PROVIDER_CAP_CHANNEL_DELETE = 1 << 11,
+    PROVIDER_CAP_STATUS = 1 << 12,        /* HUB_OP_STATUS on a channel */
 };
 
 /* What a driver needs from outside: the loop, HTTP, where the hub is and its token. */
 typedef struct provider_ctx {
     loop *l;
     http_client *http;
-    const char *base_url;   /* e.g. https://api.keebai.com */
+    const char *base_url;   /* e.g. https://api.keebai.com (Whapi: the manager API) */
+    const char *gate_url;   /* Whapi: the gate API; NULL = the driver's default_gate_url */
     const char *token;      /* secret, owned by the caller, valid while a session runs */
     long backoff_base_ms;   /* 0 = http default; tests shorten it */
     long idle_timeout_ms;   /* SSE silence that counts as a drop; 0 = default */
@@ -36,6 +44,9 @@ typedef enum pair_event_type {
     PAIR_EV_CONNECTED,  /* done: `channel_id`, `phone`, `name` */
     PAIR_EV_EXPIRED,    /* the hub gave up (QR attempts used up, session expired) */
     PAIR_EV_FAILED,     /* `status` and `message` say why */
+    PAIR_EV_LINK,       /* browser mode: open `url` (also shown as a QR), `expires_in_ms` */
+    PAIR_EV_CODE,       /* pairing code mode: type `code` ("ABCD-EFGH") on the phone */
+    PAIR_EV_PROGRESS,   /* the hub is getting ready: `message` (e.g. "LAUNCH: starting") */
 } pair_event_type;
 
 typedef struct pair_event {
@@ -47,13 +58,74 @@ typedef struct pair_event {
     hd_status status;
     const char *message;  /* sanitized, for the user; never holds a secret */
     long wait_ms;
+    const char *url;      /* PAIR_EV_LINK */
+    const char *code;     /* PAIR_EV_CODE */
+    const json_t *channel; /* PAIR_EV_CONNECTED: the channel as in HUB_OP_CHANNELS, or NULL */
 } pair_event;
 
 typedef void (*pair_event_fn)(const pair_event *ev, void *arg);
 
+typedef enum pair_mode {
+    PAIR_MODE_QR,      /* QR on screen (Keebai: SSE stream; Whapi: polled rowdata) */
+    PAIR_MODE_BROWSER, /* Keebai embedded_signup: a URL the customer opens */
+    PAIR_MODE_CODE,    /* Whapi: 8-character pairing code for the customer's phone */
+} pair_mode;
+
 typedef struct pair_request {
-    const char *name; /* channel label; NULL = the hub's default */
+    const char *name;          /* channel label; NULL = the hub's default */
+    pair_mode mode;
+    const char *pipeline_id;   /* Keebai browser mode; NULL = the default pipeline */
+    int coexistence;           /* Keebai browser mode: number stays on the Business app */
+    const char *phone;         /* code mode: digits with country code, no + */
+    const char *channel_id;    /* Whapi: the channel being paired */
+    const char *channel_token; /* Whapi: its token (secret; the driver copies it) */
 } pair_request;
+
+/*
+ * Everything but pairing is one asynchronous call: hub_req in, hub_result out.
+ * `data` is normalised so the console and line mode need not know each hub's shapes:
+ *   HUB_OP_CHECK    {"account": str, "company": str, "scopes": [str]} (keys may be missing)
+ *   HUB_OP_PROJECTS [{"id","name"}]
+ *   HUB_OP_CHANNELS [channel]; a channel is {"id","name","type","phone","active": bool} plus
+ *                   what the hub adds: Keebai "phone_number_id","business_account_id";
+ *                   Whapi "mode","status","stopped","active_till","trial","created" (ms),
+ *                   "project_id","owner_id","server","api_url"
+ *   HUB_OP_CHANNEL_CREATE / HUB_OP_CHANNEL_MODE: the channel; create also gives `secret`
+ *                   (the channel's own token), never inside `data`
+ *   HUB_OP_CHANNEL_DELETE {} 
+ *   HUB_OP_WEBHOOK_SET {"id","url","events":[str]}; Keebai also gives `secret` (signing secret)
+ *   HUB_OP_STATUS   {"code": int, "text": "AUTH", "meaning": sentence for the agent}
+ */
+typedef enum hub_op {
+    HUB_OP_CHECK,          /* is the token accepted? */
+    HUB_OP_PROJECTS,
+    HUB_OP_CHANNELS,       /* `type_filter` (Keebai ?type=), `project_id` (Whapi, client side) */
+    HUB_OP_CHANNEL_CREATE, /* `name`, `project_id` */
+    HUB_OP_CHANNEL_MODE,   /* `channel_id`, `mode` ("live") */
+    HUB_OP_CHANNEL_DELETE, /* `channel_id` */
+    HUB_OP_WEBHOOK_SET,    /* `url` (checked first), `events`, `name`; Whapi: `channel_token` */
+    HUB_OP_STATUS,         /* Whapi: `channel_token` */
+    HUB_OP_COUNT
+} hub_op;
+
+typedef struct hub_req {
+    hub_op op;
+    const char *project_id, *channel_id, *channel_token, *name, *type_filter, *mode, *url;
+    const char *const *events; /* NULL-terminated; NULL = the driver's webhook_default_events */
+} hub_req;
+
+typedef struct hub_result {
+    hd_status status;     /* HD_OK, or why not (HD_ERR_USAGE: refused before sending) */
+    long code;            /* HTTP status, 0 if none */
+    json_t *data;         /* borrowed: valid during the callback only; NULL on failure */
+    const char *message;  /* sanitized line for the user ("" on success); never a secret */
+    const char *secret;   /* guarded copy, valid during the callback only; NULL if none */
+    long retry_after_s;   /* with HD_ERR_RATE_LIMITED: when to try again, -1 if unknown */
+} hub_result;
+
+typedef void (*hub_done_fn)(const hub_result *r, void *arg);
+/* While a call waits before a retry (429 Retry-After, 5xx backoff): what to tell the user. */
+typedef void (*hub_wait_fn)(long delay_ms, const char *message, void *arg);
 
 typedef struct provider_ops {
     const char *id;            /* "keebai": used in profiles and on the command line */
@@ -69,6 +141,18 @@ typedef struct provider_ops {
                         void *arg);
     /* Cancels (if running) and frees a session. Safe from inside its own callback. */
     void (*pair_stop)(void *session);
+    /*
+     * Starts one call. `done` runs exactly once, never from inside hub_call itself (failures
+     * found before sending are reported on the next loop turn); the call frees itself after
+     * `done` returns. NULL only when out of memory. `wait` may be NULL.
+     */
+    void *(*call)(const provider_ctx *ctx, const hub_req *req, hub_done_fn done,
+                  hub_wait_fn wait, void *arg);
+    /* Stops a call before its `done`; nothing is called afterwards. NULL is fine. */
+    void (*call_cancel)(void *call);
+    const char *default_gate_url;                /* Whapi's gate API; NULL elsewhere */
+    const char *const *webhook_events;           /* NULL-terminated catalogue */
+    const char *const *webhook_default_events;   /* preselected */
 } provider_ops;
 
 /* NULL-terminated list of every driver. */
@@ -82,6 +166,34 @@ const provider_ops *provider_find(const char *id);
  */
 char *provider_error_text(const http_response *r, char *out, size_t outsz);
 
+/* 1 if the driver offers this pairing mode (from its caps). */
+int provider_has_mode(const provider_ops *ops, pair_mode m);
+/* "qr", "browser", "code" and back; -1 if unknown. */
+const char *pair_mode_name(pair_mode m);
+int pair_mode_from_name(const char *name);
+
+/* Human name of an operation ("list channels"), for messages. */
+const char *hub_op_label(hub_op op);
+
+/*
+ * Checks a webhook URL before it is sent: https:// with a host (both hubs refuse anything
+ * else), no spaces or control characters, at most 2000 bytes.
+ * HD_OK or HD_ERR_USAGE with a sentence in why.
+ */
+hd_status provider_webhook_url_check(const char *url, char *why, size_t whysz);
+/* Checks a phone for pairing codes: 8..15 digits with the country code, no +. */
+hd_status provider_phone_check(const char *phone, char *why, size_t whysz);
+
+/*
+ * Vault entry name for a secret the hub handed out: "<profile>/<tag>/<id>" ("acme/ch/SHAZAM-3HDYQ"
+ * for a Whapi channel token, tag "hook" for a Keebai webhook secret). An id with characters a
+ * name cannot hold, or too long to fit 64, is replaced by 16 hex digits of its BLAKE2b hash,
+ * so the name is stable. 0, or -1 if even that does not fit (a very long profile name).
+ */
+int provider_secret_name(char *out, size_t outsz, const char *profile, const char *tag,
+                         const char *id);
+
 extern const provider_ops provider_keebai;
+extern const provider_ops provider_whapi;
 
 #endif

@@ -15,9 +15,13 @@
 
 static const screen_ops *const screen_for_step[FLOW_STEP_COUNT] = {
     [FLOW_STEP_PROFILE] = &screen_profile,
+    [FLOW_STEP_PROJECT] = &screen_project,
+    [FLOW_STEP_CHANNELS] = &screen_channels,
+    [FLOW_STEP_MODE] = &screen_mode,
     [FLOW_STEP_NAME] = &screen_name,
     [FLOW_STEP_PAIR] = &screen_pair,
     [FLOW_STEP_RESULT] = &screen_result,
+    [FLOW_STEP_WEBHOOK] = &screen_webhook,
 };
 
 static const screen_ops *const screen_for_mode[APP_MODE_COUNT] = {
@@ -64,6 +68,7 @@ void app_flow_restart(app *a)
 {
     flow_release(&a->f);
     flow_init(&a->f, a->l, a->http, on_flow_change, a);
+    app_secrets_install(a);
 }
 
 void app_set_mode(app *a, app_mode m)
@@ -193,9 +198,11 @@ int app_init(app *a, const app_options *o)
         return -1;
     }
     flow_init(&a->f, a->l, a->http, on_flow_change, a);
+    app_secrets_install(a);
     a->style = o ? o->style : QR_STYLE_AUTO;
     a->subtitle = o ? o->subtitle : NULL;
     a->demo_hint = o ? o->demo_hint : NULL;
+    a->demo_url = o ? o->demo_url : NULL;
     a->utf8 = env_locale_is_utf8();
     a->allow_sextant = sextants_render_well();
     a->use_vault = o && o->use_vault;
@@ -211,6 +218,7 @@ void app_release(app *a)
     free(a->profile_secret);
     a->profile_secret = NULL;
     flow_release(&a->f);
+    app_secrets_forget(a);
     http_client_free(a->http);
     loop_free(a->l);
 }
@@ -263,7 +271,7 @@ int app_run(app *a)
     if (curses_start(a) < 0)
         return 1;
     if (a->f.profile_fixed && a->f.profile >= 0)
-        a->f.step = FLOW_STEP_NAME;
+        flow_choose_profile(&a->f, a->f.profile); /* checks the token, then lists */
     loop_fd_watch(a->l, STDIN_FILENO, LOOP_READ, on_stdin, a);
     loop_set_idle(a->l, draw, a);
     a->tick_timer = loop_timer_add(a->l, 1000, on_tick, a);

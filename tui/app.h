@@ -35,6 +35,7 @@ typedef struct screen_ops {
 } screen_ops;
 
 extern const screen_ops screen_profile, screen_name, screen_pair, screen_result;
+extern const screen_ops screen_project, screen_channels, screen_mode, screen_webhook;
 extern const screen_ops screen_create, screen_unlock, screen_reset, screen_vault,
     screen_vault_edit;
 
@@ -64,7 +65,8 @@ typedef enum app_vault_edit {
 typedef struct app_options {
     qr_style style;       /* QR style to start with */
     const char *subtitle; /* "sandbox" for the demo */
-    const char *demo_hint; /* demo: how to simulate the phone's scan */
+    const char *demo_hint; /* how to simulate the phone's scan (tests) */
+    const char *demo_url;  /* demo: the sandbox's origin, for the per-mode hints */
     int use_vault;        /* profiles from the config file, tokens from the vault */
     int lock_after_min;   /* auto-lock after this idle time (0: the default) */
 } app_options;
@@ -86,8 +88,18 @@ struct app {
     wchar_t name_buf[64];
     int name_len;
     char name_error[160];
+    /* Lists of the flow's steps (projects, channels, modes, webhook events). */
+    int project_cursor, channel_cursor, mode_cursor, event_cursor;
+    int confirm;               /* channels/result: an action waits for y (ACT_DELETE, ACT_LIVE) */
+    /* Name step fields beyond the name: Keebai pipeline, Whapi phone; focus 0..2. */
+    wchar_t pipeline_buf[64], phone_buf[24];
+    int pipeline_len, phone_len, form_focus;
+    wchar_t url_buf[256];      /* webhook URL */
+    int url_len;
     const char *subtitle;
     const char *demo_hint;
+    const char *demo_url;
+    char demo_line[512];
     uint64_t tick_timer;
 
     /* The vault (use_vault only). Secrets are never kept here: only the unlocked handle. */
@@ -111,6 +123,12 @@ struct app {
     app_vault_edit vault_edit;
     char vault_target[VAULT_NAME_MAX + 1]; /* entry being renamed/replaced/deleted */
     loop_timer_fn after_frame;    /* runs on the turn after the next frame is on screen */
+    /* Without a vault (demo, HUBDESK_TOKEN): secrets the hub handed out, for this run only. */
+    struct app_mem_secret {
+        char name[VAULT_NAME_MAX + 1];
+        char *secret; /* guarded */
+    } *mem_secrets;
+    size_t nmem_secrets;
 };
 
 /* Runs the console until the user quits. Profiles must be added to a->f before. */
@@ -132,12 +150,12 @@ void app_vault_unlocked(app *a, vault *v);
 /* Stops any pairing, closes the vault (wiping its key), forgets what was decrypted and
    returns to the unlock screen. No-op without an open vault. */
 void app_lock(app *a);
-/* Vault mode: puts the chosen profile's token from the vault into the flow profile (guarded
-   memory) right before a session starts. 0, or -1 with a->token_error set. */
-int app_token_fetch(app *a);
-/* Wipes that copy again once the session has started (the driver keeps its own). */
-void app_token_drop(app *a);
-/* Starts a session with the chosen name: fetch, flow_set_name, drop. */
+/* app_secrets.c: where the flow's secrets come from and go to (flow_secrets). */
+/* Installs the callbacks on a->f: the vault when one is open, else memory for this run. */
+void app_secrets_install(app *a);
+/* Wipes the secrets kept in memory (no-vault runs) and frees them. */
+void app_secrets_forget(app *a);
+/* Starts a session with the chosen name (QR mode). */
 hd_status app_start_pairing(app *a, const char *name);
 /* r on the pairing/result screens: fetch, flow_retry, drop; back to the name step on error. */
 void app_retry_pairing(app *a);

@@ -46,6 +46,8 @@ static void load_profiles(app *a)
             continue; /* profile_load validated it; a driver may still be missing here */
         int idx = flow_profile_add(&a->f, l.items[i].label, ops, l.items[i].base_url, NULL);
         if (idx >= 0)
+            flow_profile_set(&a->f, idx, l.items[i].name, l.items[i].gate_url);
+        if (idx >= 0)
             snprintf(a->profile_secret[idx], sizeof a->profile_secret[idx], "%s",
                      l.items[i].secret);
     }
@@ -122,73 +124,14 @@ const char *app_profile_secret(const app *a, int i)
     return a->profile_secret[i];
 }
 
-/* Sets token_error to a sentence naming the entry (sanitized: it comes from a file). */
-static int token_fail(app *a, const char *fmt, const char *entry)
-{
-    char clean[PROFILE_NAME_MAX + 1];
-    text_sanitize(entry, clean, sizeof clean);
-    snprintf(a->token_error, sizeof a->token_error, fmt, clean);
-    return -1;
-}
-
-int app_token_fetch(app *a)
-{
-    a->token_error[0] = '\0';
-    if (!a->use_vault)
-        return 0; /* the token came from HUBDESK_TOKEN and is already in the profile */
-    const char *entry = app_profile_secret(a, a->f.profile);
-    if (!a->vault || !entry)
-        return token_fail(a, "%s", _("the vault is locked"));
-    if (!entry[0])
-        return token_fail(a, "%s", _("this profile names no vault entry for its token"));
-    /* See a token added meanwhile by `hubdesk vault add`; if the file cannot be read now,
-       the state read at unlock still serves, unless the passphrase changed under us. */
-    unsigned char *sec = NULL;
-    vault_status st = vault_refresh(a->vault);
-    if (st != VAULT_ERR_KEY_CHANGED)
-        st = vault_get(a->vault, entry, &sec, NULL);
-    if (st == VAULT_ERR_NOT_FOUND)
-        return token_fail(a, _("the profile's secret %s is not in the vault; add it in the vault "
-                               "screen (v on the hub account list)"), entry);
-    if (st != VAULT_OK) {
-        char msg[512];
-        return token_fail(a, "%s", vault_describe(st, a->vault_path, 0, msg, sizeof msg));
-    }
-    int safe = secret_is_token_safe((const char *)sec);
-    flow_profile *p = &a->f.profiles[a->f.profile];
-    secret_free(p->token);
-    p->token = safe ? secret_dup((const char *)sec) : NULL;
-    vault_secret_free(sec);
-    if (!safe)
-        return token_fail(a, _("the secret %s holds characters no token has (spaces, line "
-                               "breaks); replace it in the vault screen"), entry);
-    return p->token ? 0 : token_fail(a, "%s", vault_status_message(VAULT_ERR_NOMEM));
-}
-
-void app_token_drop(app *a)
-{
-    if (!a->use_vault || a->f.profile < 0)
-        return;
-    flow_profile *p = &a->f.profiles[a->f.profile];
-    secret_free(p->token); /* wipes it; the session's driver holds its own guarded copy */
-    p->token = NULL;
-}
-
 hd_status app_start_pairing(app *a, const char *name)
 {
-    if (app_token_fetch(a) < 0)
-        return HD_ERR_AUTH;
-    hd_status st = flow_set_name(&a->f, name);
-    app_token_drop(a);
-    return st;
+    a->token_error[0] = '\0';
+    return flow_set_name(&a->f, name); /* the flow fetches the token through app_secrets */
 }
 
 void app_retry_pairing(app *a)
 {
-    if (app_token_fetch(a) < 0) {
-        flow_back(&a->f); /* the name screen shows token_error */
-        return;
-    }
+    a->token_error[0] = '\0';
     flow_retry(&a->f);
-    app_token_drop(a);
 }

@@ -28,8 +28,10 @@ static const struct {
     {0, L'i', ACT_INVERT},      {0, L'q', ACT_QUIT},       {0, L'Q', ACT_QUIT},
     {0, L'\t', ACT_NEXT},       {1, KEY_BTAB, ACT_UP},     {0, L' ', ACT_CYCLE},
     {1, KEY_RIGHT, ACT_CYCLE},  {0, L'v', ACT_VAULT},      {0, L'a', ACT_ADD},
-    {0, L'n', ACT_RENAME},      {0, L'c', ACT_REPLACE},    {0, L'd', ACT_DELETE},
+    {0, L'n', ACT_NEW},           {0, L'c', ACT_REPLACE},    {0, L'd', ACT_DELETE},
     {1, KEY_DC, ACT_DELETE},    {0, 24, ACT_LOCK},         {0, 18, ACT_FORGOT},
+    {0, L'w', ACT_WEBHOOK},     {0, L'l', ACT_LIVE},       {0, L'h', ACT_HEALTH},
+    {0, L't', ACT_FILTER},
 };
 
 tui_action keys_action(int is_keycode, wint_t ch)

@@ -9,17 +9,21 @@
     X(ACT_SELECT, "Enter", N_("choose / confirm"), 0)                                             \
     X(ACT_UP, "Up k", N_("move up"), 0)                                                           \
     X(ACT_DOWN, "Down j", N_("move down"), 0)                                                     \
-    X(ACT_NEXT, "Tab", N_("next field of a form"), 1)                                             \
-    X(ACT_CYCLE, "Space", N_("next choice (the kind of a vault entry)"), 1)                       \
+    X(ACT_NEXT, "Tab", N_("next field of a form"), 0)                                             \
+    X(ACT_CYCLE, "Space", N_("toggle or next choice (webhook events, coexistence, entry kind)"), 0) \
     X(ACT_BACK, "Esc b", N_("go back (stops a running pairing)"), 0)                              \
     X(ACT_STYLE, "s", N_("switch QR style: auto, half-block, sextant, large, ASCII"), 0)          \
-    X(ACT_RETRY, "r", N_("start a new pairing session"), 0)                                       \
+    X(ACT_RETRY, "r", N_("new pairing session; reload a list from the hub"), 0)                   \
+    X(ACT_NEW, "n", N_("channels: link a new channel; vault: rename the secret"), 0)              \
+    X(ACT_WEBHOOK, "w", N_("set the webhook (channels and result screens)"), 0)                   \
+    X(ACT_LIVE, "l", N_("Whapi: switch the channel from trial to live (asks first)"), 0)          \
+    X(ACT_HEALTH, "h", N_("Whapi: read the channel's status (health)"), 0)                        \
+    X(ACT_FILTER, "t", N_("Keebai channels: filter by type"), 0)                                  \
     X(ACT_INVERT, "i", N_("invert the QR (terminals without colours, light backgrounds)"), 0)     \
     X(ACT_VAULT, "v", N_("open the vault (from the hub account list)"), 1)                        \
     X(ACT_ADD, "a", N_("vault: add a secret"), 1)                                                 \
-    X(ACT_RENAME, "n", N_("vault: rename the secret"), 1)                                         \
     X(ACT_REPLACE, "c", N_("vault: change (replace) the secret's value"), 1)                      \
-    X(ACT_DELETE, "d Del", N_("vault: delete the secret (asks first)"), 1)                        \
+    X(ACT_DELETE, "d Del", N_("delete a channel or a vault secret (asks first)"), 0)              \
     X(ACT_LOCK, "Ctrl-X", N_("lock the vault now (also when idle, see --lock-after)"), 1)         \
     X(ACT_FORGOT, "Ctrl-R", N_("forgot the passphrase: reset the vault, losing every secret"), 1) \
     X(ACT_HELP, "? F1", N_("show or hide this help"), 0)                                             \

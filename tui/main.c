@@ -1,6 +1,7 @@
 /* main.c: hubdesk's entry point: picks the console, the demo or a line-mode command. */
 #include "app.h"
 #include "cli.h"
+#include "cli_hub.h"
 #include "cli_vault.h"
 #include "env.h"
 #include "i18n.h"
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #define SANDBOX_TOKEN "hubdesk-sandbox-token"
+#define SANDBOX_PARTNER_TOKEN "hubdesk-sandbox-partner"
 
 static int usage_error(const char *msg, const char *arg)
 {
@@ -38,13 +40,16 @@ static int run_demo(app_options *o)
     app a;
     int rc = 1;
     o->subtitle = _("sandbox");
-    snprintf(hint, sizeof hint,
-             _("Demo, no phone needed: curl -X POST %s/_sandbox/sessions/latest/scan"),
-             child.url);
-    o->demo_hint = hint;
+    snprintf(hint, sizeof hint, "%s", child.url);
+    o->demo_url = hint;
     if (app_init(&a, o) == 0) {
         snprintf(url, sizeof url, "%s/keebai", child.url);
-        flow_profile_add(&a.f, _("Sandbox"), &provider_keebai, url, SANDBOX_TOKEN);
+        flow_profile_add(&a.f, _("Sandbox Keebai"), &provider_keebai, url, SANDBOX_TOKEN);
+        snprintf(url, sizeof url, "%s/whapi/manager", child.url);
+        int w = flow_profile_add(&a.f, _("Sandbox Whapi.Cloud"), &provider_whapi, url,
+                                 SANDBOX_PARTNER_TOKEN);
+        snprintf(url, sizeof url, "%s/whapi/gate", child.url);
+        flow_profile_set(&a.f, w, "sandbox-whapi", url);
         rc = app_run(&a);
         app_release(&a);
     }
@@ -53,15 +58,18 @@ static int run_demo(app_options *o)
 }
 
 /* The console with the profile the command line describes (none: the empty list). */
-static int run_console_with(const char *provider, const char *base, app_options *o)
+static int run_console_with(const char *provider, const char *base, const char *gate,
+                            app_options *o)
 {
     const provider_ops *ops = NULL;
     if (provider && !(ops = provider_find(provider)))
-        return usage_error(_("unknown provider '%s' (known: keebai)"), provider);
-    if (!provider && base)
-        return usage_error("%s", _("--base-url needs --provider"));
+        return usage_error(_("unknown provider '%s' (known: keebai, whapi)"), provider);
+    if (!provider && (base || gate))
+        return usage_error("%s", _("--base-url and --gate-url need --provider"));
     const char *url = ops ? (base ? base : ops->default_base_url) : NULL;
     hd_status st = url ? http_url_check(url) : HD_OK;
+    if (st == HD_OK && gate)
+        st = http_url_check(gate);
     if (st != HD_OK)
         return usage_error("%s", hd_status_message(st));
     char *token = ops ? env_take_secret("HUBDESK_TOKEN") : NULL;
@@ -78,6 +86,7 @@ static int run_console_with(const char *provider, const char *base, app_options 
     if (app_init(&a, o) == 0) {
         if (ops) {
             int idx = flow_profile_add(&a.f, ops->label, ops, url, token);
+            flow_profile_set(&a.f, idx, "session", gate);
             a.f.profile_fixed = 1;
             a.f.profile = idx;
         }
@@ -106,9 +115,9 @@ static int run_console(int argc, char **argv, int demo)
         {"provider", required_argument, NULL, 'p'}, {"base-url", required_argument, NULL, 'b'},
         {"qr-style", required_argument, NULL, 's'}, {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},        {"lock-after", required_argument, NULL, 'L'},
-        {NULL, 0, NULL, 0},
+        {"gate-url", required_argument, NULL, 'g'}, {NULL, 0, NULL, 0},
     };
-    const char *provider = NULL, *base = NULL;
+    const char *provider = NULL, *base = NULL, *gate = NULL;
     app_options o = {.style = QR_STYLE_AUTO};
     int ch;
     opterr = 0;
@@ -116,6 +125,7 @@ static int run_console(int argc, char **argv, int demo)
         switch (ch) {
         case 'p': provider = optarg; break;
         case 'b': base = optarg; break;
+        case 'g': gate = optarg; break;
         case 's':
             if (qr_style_from_name(optarg) < 0)
                 return usage_error(_("unknown QR style '%s' (auto, half, sextant, large, ascii)"), optarg);
@@ -135,7 +145,7 @@ static int run_console(int argc, char **argv, int demo)
         return usage_error(_("unknown command '%s'"), argv[optind]);
     if (demo)
         return run_demo(&o);
-    return run_console_with(provider, base, &o);
+    return run_console_with(provider, base, gate, &o);
 }
 
 int main(int argc, char **argv)
@@ -151,6 +161,8 @@ int main(int argc, char **argv)
         return cli_vault_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "profile") == 0)
         return cli_profile_main(argc - 1, argv + 1);
+    if (argc > 1 && cli_hub_is_command(argv[1]))
+        return cli_hub_main(argc - 1, argv + 1);
     int demo = 0;
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "demo") == 0)

@@ -1,4 +1,5 @@
 /* scr_pair.c: the pairing step: the QR fitted to the terminal, countdown, attempt, status. */
+#include "bigtext.h"
 #include "i18n.h"
 #include "ui.h"
 
@@ -67,9 +68,15 @@ static qr_render *fit(app *a, const qr_matrix *m, int avail_rows, int *stacked, 
     return NULL;
 }
 
+/* What the QR encodes: the pairing string, or in browser mode the link to open. */
+static const char *qr_text(const app *a)
+{
+    return a->f.link_url[0] ? a->f.link_url : a->f.qr;
+}
+
 static void view_update(app *a)
 {
-    const char *qr = a->f.qr;
+    const char *qr = qr_text(a);
     if (!qr)
         return;
     if (view.qr && strcmp(view.qr, qr) == 0 && view.want == a->style && view.cols == COLS &&
@@ -133,10 +140,51 @@ static const char *style_label(qr_style s)
     }
 }
 
+/* Browser mode: the link in full (it is what the QR holds) and the session's time left. */
+static int draw_link_info(app *a, int y, int x, int w, int bottom)
+{
+    char line[1200];
+    long secs = (flow_qr_remaining_ms(&a->f) + 999) / 1000;
+    y += ui_wrap(y, x, w, 2, ROLE_TITLE, _("Customer: open this link, or scan the QR with the phone's camera"));
+    y += ui_wrap(y, x, w, 3, ROLE_TEXT, _("It opens the hub's portal and Meta's Embedded Signup."));
+    if (y < bottom)
+        y++;
+    y += ui_wrap(y, x, w, bottom - y > 6 ? 6 : bottom - y, ROLE_OK, a->f.link_url);
+    if (secs > 0 && y < bottom) {
+        snprintf(line, sizeof line, _("Session expires in %ld:%02ld"), secs / 60, secs % 60);
+        ui_put(y++, x, w, ROLE_TEXT, line);
+    }
+    if (y < bottom) {
+        snprintf(line, sizeof line, _("Pipeline: %s Â· coexistence: %s"),
+                 a->f.pipeline_id[0] ? a->f.pipeline_id : _("default"),
+                 a->f.coexistence ? _("on") : _("off"));
+        y += ui_wrap(y, x, w, 2, ROLE_DIM, line);
+    }
+    return y;
+}
+
+/* Demo: how to play the customer's part against the sandbox, for the mode on screen. */
+static const char *demo_hint(app *a)
+{
+    if (!a->demo_url)
+        return a->demo_hint;
+    const char *path = a->f.link_url[0] ? "/_sandbox/signup/latest/complete"
+                       : a->f.profiles[a->f.profile].ops->caps & PROVIDER_CAP_CHANNEL_CREATE
+                           ? "/_sandbox/whapi/channels/latest/scan"
+                           : "/_sandbox/sessions/latest/scan";
+    snprintf(a->demo_line, sizeof a->demo_line, _("Demo, no phone needed: curl -X POST %s%s"),
+             a->demo_url, path);
+    return a->demo_line;
+}
+
 static void draw_info(app *a, int y, int x, int w, int h)
 {
     char line[256];
     int bottom = y + h;
+    if (a->f.link_url[0]) {
+        y = draw_link_info(a, y, x, w, bottom);
+        goto tail;
+    }
     y += ui_wrap(y, x, w, 2, ROLE_TITLE, _("Scan this with WhatsApp on the customer's phone"));
     y += ui_wrap(y, x, w, 3, ROLE_TEXT, _("Settings > Linked devices > Link a device"));
     if (y < bottom)
@@ -149,9 +197,13 @@ static void draw_info(app *a, int y, int x, int w, int h)
         snprintf(line, sizeof line, _("QR %d of %d"), a->f.qr_attempt, a->f.qr_attempts_max);
     if (y < bottom)
         ui_put(y++, x, w, ROLE_OK, line);
-    snprintf(line, sizeof line, _("Channel: %s"), a->f.name);
+    const char *cname = json_string_value(json_object_get(a->f.channel, "name"));
+    snprintf(line, sizeof line, _("Channel: %s"), cname && *cname ? cname : a->f.name);
     if (y < bottom)
         ui_put(y++, x, w, ROLE_TEXT, line);
+    if (a->f.notice[0] && y < bottom) /* where the new channel's token went */
+        y += ui_wrap(y, x, w, bottom - y > 3 ? 3 : bottom - y, ROLE_DIM, a->f.notice);
+tail:
     if (view.r && y < bottom) {
         snprintf(line, sizeof line, _("Style: %s (s to switch)"),
                  a->style == QR_STYLE_AUTO ? style_label(view.r->style) : style_label(a->style));
@@ -165,8 +217,9 @@ static void draw_info(app *a, int y, int x, int w, int h)
                      _("Compact QR: if it shows gaps, enlarge the window or press s."));
     if (a->f.wait_until_ms && y + 1 < bottom)
         y += 1 + ui_wrap(y + 1, x, w, bottom - y - 1, ROLE_WARN, a->f.status);
-    if (a->demo_hint && y + 1 < bottom)
-        ui_wrap(y + 1, x, w, bottom - y - 1, ROLE_DIM, a->demo_hint);
+    const char *hint = demo_hint(a);
+    if (hint && y + 1 < bottom)
+        ui_wrap(y + 1, x, w, bottom - y - 1, ROLE_DIM, hint);
 }
 
 static void draw_waiting(app *a, const char *headline)
@@ -178,16 +231,52 @@ static void draw_waiting(app *a, const char *headline)
     ui_wrap(5, 2, COLS - 4, LINES - 8, a->f.wait_until_ms ? ROLE_WARN : ROLE_TEXT, a->f.status);
 }
 
+/* Code mode: the code in block letters, the steps on the phone, the time left. */
+static void draw_code(app *a)
+{
+    char line[300];
+    int y = 2;
+    y += ui_wrap(y, 2, COLS - 4, 2, ROLE_TITLE, _("Pairing code for the customer's phone"));
+    y++;
+    int w = bigtext_width(a->f.pair_code);
+    if (w <= COLS - 4 && y + BIGTEXT_ROWS < LINES - 6) {
+        bigtext_draw(y, (COLS - w) / 2, a->f.pair_code, a->utf8);
+        y += BIGTEXT_ROWS + 1;
+    }
+    snprintf(line, sizeof line, _("Code: %s"), a->f.pair_code);
+    ui_put(y++, (COLS - ui_width(line)) / 2 > 2 ? (COLS - ui_width(line)) / 2 : 2, COLS - 4,
+           ROLE_OK, line);
+    y++;
+    y += ui_wrap(y, 2, COLS - 4, 3, ROLE_TEXT,
+                 _("On the phone: WhatsApp > Settings > Linked devices > Link a device > Link "
+                   "with phone number instead, then type the code."));
+    snprintf(line, sizeof line, _("Phone: %s"), a->f.pair_phone);
+    if (y < LINES - 2)
+        ui_put(y++, 2, COLS - 4, ROLE_DIM, line);
+    if (a->f.wait_until_ms && y < LINES - 2)
+        y += ui_wrap(y, 2, COLS - 4, LINES - 2 - y, ROLE_WARN, a->f.status);
+    const char *hint = demo_hint(a);
+    if (hint && y + 1 < LINES - 2)
+        ui_wrap(y + 1, 2, COLS - 4, LINES - 3 - y, ROLE_DIM, hint);
+}
+
 static void pair_draw(app *a)
 {
     ui_title_bar(a, flow_step_title(FLOW_STEP_PAIR));
-    ui_hint_bar(_("s QR style  r new session  Esc back  ? help  q quit"));
+    ui_hint_bar(a->f.pair_code[0] ? _("r new code  Esc back  ? help  q quit")
+                                  : _("s QR style  r new session  Esc back  ? help  q quit"));
     if (a->f.pair == FLOW_PAIR_SCANNED) {
         draw_waiting(a, _("Scanned! The hub is finishing the link..."));
         return;
     }
-    if (!a->f.qr) {
-        draw_waiting(a, _("Starting the pairing session..."));
+    if (a->f.pair_code[0]) {
+        draw_code(a);
+        return;
+    }
+    if (!qr_text(a)) {
+        draw_waiting(a, a->f.call == FLOW_CALL_BUSY ? a->f.call_message
+                        : a->f.progress[0]          ? a->f.progress
+                                                    : _("Starting the pairing session..."));
         return;
     }
     view_update(a);
@@ -235,7 +324,7 @@ static int pair_key(app *a, tui_action act, int is_keycode, wint_t ch)
 
 static int pair_tick(app *a)
 {
-    return a->f.pair == FLOW_PAIR_QR || a->f.wait_until_ms || !a->f.qr ||
+    return a->f.pair == FLOW_PAIR_QR || a->f.wait_until_ms || !qr_text(a) ||
            a->f.pair == FLOW_PAIR_SCANNED;
 }
 

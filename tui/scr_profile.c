@@ -46,6 +46,20 @@ static void draw_list(app *a, int y)
     }
 }
 
+/* Choosing a profile checks its token first: say so, and show the hub's answer if it fails. */
+static void draw_check(app *a)
+{
+    char line[700];
+    const flow *f = &a->f;
+    if (f->call == FLOW_CALL_BUSY) {
+        ui_wrap(LINES - 5, 2, COLS - 4, 3, ROLE_WARN, f->call_message);
+    } else if (f->call == FLOW_CALL_FAILED || a->token_error[0]) {
+        snprintf(line, sizeof line, _("%s. Enter tries again; v opens the vault to fix the token."),
+                 a->token_error[0] ? a->token_error : f->call_message);
+        ui_wrap(LINES - 5, 2, COLS - 4, 3, ROLE_ERROR, line);
+    }
+}
+
 static void profile_draw(app *a)
 {
     ui_title_bar(a, flow_step_title(FLOW_STEP_PROFILE));
@@ -55,6 +69,7 @@ static void profile_draw(app *a)
     } else {
         y += ui_wrap(y, 2, COLS - 4, 2, ROLE_TEXT, _("Which hub account is the customer on?"));
         draw_list(a, y + 1);
+        draw_check(a);
     }
     if (!a->vault)
         ui_hint_bar(a->f.nprofiles ? _("Enter choose  Up/Down move  ? help  q quit")
@@ -96,7 +111,7 @@ static int profile_key(app *a, tui_action act, int is_keycode, wint_t ch)
 /* A profile added from a shell (hubdesk profile add) shows up within a second. */
 static int profile_tick(app *a)
 {
-    return app_profiles_reload_if_changed(a);
+    return app_profiles_reload_if_changed(a) || a->f.call == FLOW_CALL_BUSY;
 }
 
 const screen_ops screen_profile = {

@@ -219,7 +219,7 @@ static int vault_key(app *a, tui_action act, int is_keycode, wint_t ch)
     case ACT_UP: a->vault_cursor -= a->vault_cursor > 0; break;
     case ACT_DOWN: a->vault_cursor += (size_t)a->vault_cursor + 1 < n; break;
     case ACT_ADD: edit(a, VAULT_EDIT_ADD); break;
-    case ACT_RENAME: edit(a, VAULT_EDIT_RENAME); break;
+    case ACT_NEW: edit(a, VAULT_EDIT_RENAME); break;
     case ACT_REPLACE: edit(a, VAULT_EDIT_REPLACE); break;
     case ACT_DELETE: view.confirm_delete = current(a) != NULL; break;
     case ACT_BACK:

@@ -249,6 +249,15 @@ for k in sys.argv[2:]:
 ' "$body" "$@"
 }
 
+# new_qr_channel TIMEOUT: from the channel list, n (a new channel) and the QR mode: the
+# console then shows the name screen.
+new_qr_channel() {
+    wait_for_screen 'Channels' "$1"
+    keys n
+    wait_for_screen 'How to link' 5
+    keys Enter
+}
+
 sb_scan() { sb_req POST /_sandbox/sessions/latest/scan >/dev/null || fail "sandbox refused the scan"; }
 sb_drop() { sb_req POST /_sandbox/sessions/latest/drop; }
 

@@ -9,7 +9,7 @@
 #     the pairing screen (first junk that keeps to that screen, after which
 #     the QR still decodes, then raw escape-sequence junk that may wander); Ctrl-C quits with 0
 #     and the terminal is sane.
-#  2. Wrong token: the result screen says the token was refused; '?' there; junk there; Ctrl-C.
+#  2. Wrong token: the account list shows the hub's UNAUTHORIZED; '?' there; junk there; Ctrl-C.
 #  3. Short expiry: the "expired" screen; r starts a new session that shows a QR again; q quits.
 #  4. `hubdesk demo`: shows the Sandbox profile (its URL leads the test to the demo's own
 #     sandbox), the QR decodes to that sandbox's string, a scan connects, q quits; a second demo
@@ -118,6 +118,7 @@ quit_ctrl_c() {
 
 start_console() { # [TOKEN]
     pane_run "HUBDESK_TOKEN='${1:-$TOKEN}' '$HUBDESK_BIN' --provider keebai --base-url '$SB_BASE'"
+    new_qr_channel 10
     wait_for_screen 'Channel name' 10
     CONSOLE_PID=$(pane_hubdesk_pid) || fail "no hubdesk process in the pane"
 }
@@ -146,7 +147,7 @@ wait_for_no_screen 'Press any key to close' 5
 grep -q 'Name: *WhatsApp QR *$' "$E2E_TXT" || fail "the key that closed the help was typed"
 log "name screen: help opens and closes"
 
-send_junk raw 1 $'\r\n' # Enter would start pairing
+send_junk stay 1 $'\r\n' # Enter would start pairing; Esc would go back to the mode list
 check_redraws "$CONSOLE_PID"
 grep -q 'Channel name' "$E2E_TXT" || fail "junk left the name screen"
 log "name screen: junk input survived"
@@ -211,6 +212,7 @@ cid=$(sb_latest channel_id)
 grep -Eq "Channel id: +$cid( |$)" "$E2E_TXT" || fail "the screen does not show channel id $cid"
 log "paired after a drop: $cid"
 keys Escape
+new_qr_channel 5
 wait_for_screen 'Channel name' 5
 keys Enter
 wait_for_screen 'QR [0-9]+ of 6' 10
@@ -239,24 +241,26 @@ quit_ctrl_c
 log "Ctrl-C quit, terminal sane"
 
 # ---- 2. wrong token ------------------------------------------------------------------------
-start_console wrong-token
-keys Enter
-wait_for_screen 'refused the token' 10
-grep -q 'The pairing failed' "$E2E_TXT" || fail "the result screen has no failure headline"
-grep -q 'Result' "$E2E_TXT" || fail "not the result screen"
+# The token is checked when the account is chosen: the hub's envelope stays on the account list.
+pane_run "HUBDESK_TOKEN=wrong-token '$HUBDESK_BIN' --provider keebai --base-url '$SB_BASE'"
+wait_for_screen 'UNAUTHORIZED' 10
+CONSOLE_PID=$(pane_hubdesk_pid) || fail "no hubdesk process in the pane"
+grep -q 'Hub account' "$E2E_TXT" || fail "not the account list"
+grep -q 'Enter tries again' "$E2E_TXT" || fail "no way forward offered after a refused token"
 if grep -q 'wrong-token' "$E2E_TXT"; then fail "the token is on screen"; fi
-log "wrong token: result screen says the token was refused"
+log "wrong token: the account list shows the hub's UNAUTHORIZED"
 keys '?'
 wait_for_screen 'Press any key to close' 5
 keys Escape
 wait_for_no_screen 'Press any key to close' 5
-grep -q 'refused the token' "$E2E_TXT" || fail "the key that closed the help acted"
-send_junk stay 3 $'qQb?\r\n' # quit, back, help, Enter (pair another)
+grep -q 'UNAUTHORIZED' "$E2E_TXT" || fail "the key that closed the help acted"
+send_junk stay 3 $'qQb?' # quit, back, help
 check_redraws "$CONSOLE_PID"
-wait_for_screen 'refused the token' 10
+wait_for_screen 'UNAUTHORIZED' 10
 send_junk raw 5 'qQ'
 check_redraws "$CONSOLE_PID"
-log "result screen: help and junk input survived"
+wait_for_screen 'UNAUTHORIZED' 10
+log "account list: help and junk input survived"
 quit_ctrl_c
 
 # ---- 3. short expiry -----------------------------------------------------------------------
@@ -304,6 +308,7 @@ demo_url=$(grep -o 'http://127\.0\.0\.1:[0-9]*/keebai' "$E2E_TXT" | head -n 1)
 [ -n "$demo_url" ] || fail "demo: the profile list shows no sandbox URL"
 SB_URL=${demo_url%/keebai} SB_PID=$DEMO_SB
 keys Enter
+new_qr_channel 5
 wait_for_screen 'Channel name' 5
 keys Enter
 wait_for_screen 'QR [0-9]+ of 6' 10

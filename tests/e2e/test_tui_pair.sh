@@ -15,6 +15,7 @@ pair_at() {
     sandbox_start --qr-first-ms 4000 --qr-next-ms 4000 --qr-attempts 6 --scan-delay-ms 300
     tmux_start "$cols" "$rows" "$term" "HUBDESK_TOKEN=$TOKEN"
     pane_run "'$HUBDESK_BIN' --provider keebai --base-url '$SB_BASE'"
+    new_qr_channel 10
     wait_for_screen 'Channel name' 10
     grep -q 'Name: *WhatsApp QR' "$E2E_TXT" || fail "the name field is not prefilled"
     keys Enter

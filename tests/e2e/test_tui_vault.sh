@@ -151,14 +151,13 @@ no_canary_in_files() {
     [ "$(grep -caF "$CANARY" "$VAULT")" = 0 ] || fail "the vault holds the canary in clear"
     [ "$(grep -caF "$PASS" "$VAULT")" = 0 ] || fail "the vault holds the passphrase in clear"
 }
-keys Down Enter # nosecret: its entry is missing, said on the name screen
-wait_for_screen 'Channel name' 5
-keys Enter
+keys Down Enter # nosecret: its entry is missing, said on the account list
 wait_for_screen 'secret missing-entry is not in the vault' 5
 [ "$(sb_latest session_id)" = "" ] || fail "a session was started without a token"
 keys Escape
 wait_for_screen 'Which hub account' 5
 keys Up Enter
+new_qr_channel 5
 wait_for_screen 'Channel name' 5
 keys Enter
 wait_for_screen 'QR [0-9]+ of 6' 10
@@ -173,7 +172,8 @@ no_canary_in_proc "$CONSOLE_PID"
 log "paired with the vault's token: $cid; no canary in /proc, files or screen"
 
 # Ctrl-X while pairing: the session stops (stream closed) and the unlock screen comes.
-keys Enter # pair another: the name step
+keys Enter # pair another: the channel list, then a new channel
+new_qr_channel 5
 wait_for_screen 'Channel name' 5
 keys Enter
 wait_for_screen 'QR [0-9]+ of 6' 10

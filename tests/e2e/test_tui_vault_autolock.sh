@@ -34,6 +34,7 @@ keys Enter
 wait_for_screen ' sb +Keebai' 15
 CONSOLE_PID=$(pane_hubdesk_pid) || fail "no hubdesk process in the pane"
 keys Enter
+new_qr_channel 5
 wait_for_screen 'Channel name' 5
 keys Enter
 wait_for_screen 'QR [0-9]+ of [0-9]+' 10

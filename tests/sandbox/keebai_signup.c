@@ -18,6 +18,7 @@ typedef struct sb_signup {
     char *pipeline_id; /* NULL: the portal's default pipeline */
     bool coexistence;
     char channel_id[40], phone[24], phone_number_id[16], waba_id[16];
+    long fail_polls; /* set by /fail: this many polls answer 503 before the real answer */
 } sb_signup;
 
 /* Oldest first; the last one is "latest". */
@@ -156,13 +157,19 @@ enum MHD_Result sb_signup_poll(sb_req *req, const char *id)
     pthread_mutex_lock(&srv->lock);
     sb_signup *s = find(srv, id);
     json_t *body = NULL;
-    if (s && strcmp(id, "latest")) {
+    bool fail = s && strcmp(id, "latest") && s->fail_polls > 0;
+    if (fail)
+        s->fail_polls--;
+    else if (s && strcmp(id, "latest")) {
         advance(srv, s);
         body = json_pack("{s:s}", "status", state_name(s->state));
         if (s->state == SU_COMPLETED)
             json_object_set_new(body, "channel", channel_json(s));
     }
     pthread_mutex_unlock(&srv->lock);
+    if (fail)
+        return sb_reply_error(req, 503, "SERVER_ERROR", "the sandbox was told to fail this poll",
+                              NULL);
     if (!body)
         return sb_reply_error(req, 404, "SESSION_NOT_FOUND", "no such connect session", NULL);
     return sb_reply_json(req, 200, body);
@@ -178,18 +185,25 @@ static void complete(sb_signup *s)
     snprintf(s->waba_id, sizeof s->waba_id, "9%09u", (unsigned)randombytes_uniform(1000000000));
 }
 
-/* /_sandbox/signup/{id|latest}[/complete|expire|cancel]: what the portal user would do. */
+/*
+ * /_sandbox/signup/{id|latest}[/complete|expire|cancel]: what the portal user would do.
+ * /fail?times=N (default 1): the next N polls of the session answer 503, whatever its state,
+ * so a client's retry and recovery can be seen.
+ */
 enum MHD_Result sb_signup_control(sb_req *req, const char *id, const char *action)
 {
-    static const char *const actions[] = {"complete", "expire", "cancel"};
+    static const char *const actions[] = {"complete", "expire", "cancel", "fail"};
     int act = -1;
-    for (int i = 0; action && i < 3; i++)
+    long times = 1;
+    for (int i = 0; action && i < 4; i++)
         if (!strcmp(action, actions[i]))
             act = i;
     if (action && act < 0)
         return sb_reply_error(req, 404, "NOT_FOUND", "no such route", NULL);
     if (action ? !sb_is_post(req) : !sb_is_get(req))
         return sb_reply_method(req, action ? "POST" : "GET");
+    if (act == 3 && sb_arg(req, "times") && !sb_parse_long(sb_arg(req, "times"), 0, 100000, &times))
+        return sb_reply_error(req, 400, "INVALID_REQUEST", "times must be 0..100000", NULL);
     sb_server *srv = req->srv;
     pthread_mutex_lock(&srv->lock);
     sb_signup *s = find(srv, id);
@@ -197,7 +211,9 @@ enum MHD_Result sb_signup_control(sb_req *req, const char *id, const char *actio
     json_t *body = NULL;
     if (s) {
         advance(srv, s);
-        if (act >= 0 && s->state != SU_PENDING)
+        if (act == 3)
+            s->fail_polls = times;
+        else if (act >= 0 && s->state != SU_PENDING)
             status = 409;
         else if (act >= 0)
             act == 0 ? complete(s) : (void)(s->state = act == 1 ? SU_EXPIRED : SU_CANCELLED);

@@ -57,7 +57,7 @@ typedef struct sb_server {
     char *partner_token; /* Whapi manager token */
     size_t partner_len;
     sb_signups *signups; /* Keebai embedded-signup sessions (keebai_signup.c) */
-    json_t *webhooks;    /* Keebai webhooks, secrets included (keebai_hooks.c) */
+    json_t *webhooks;    /* Keebai webhooks, secrets included (keebai_extra.c) */
     json_t *rates;       /* rate-limit key -> array of request times (ratelimit.c) */
     sb_whapi *whapi;     /* Whapi channels (whapi_store.c) */
 } sb_server;

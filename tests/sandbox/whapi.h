@@ -20,6 +20,8 @@ typedef struct sb_wchannel {
     int attempt;      /* rowdata number, 1-based; 0 before the first */
     char *rowdata;    /* the current pairing string */
     json_t *settings; /* the last PATCH /settings body */
+    bool mobile;      /* a mobile channel: no QR, rowdata answers 406 (test control) */
+    int fail_next;    /* gate requests with its token still to answer 503 (test control) */
 } sb_wchannel;
 
 struct sb_whapi {

@@ -12,6 +12,8 @@ static enum MHD_Result rowdata_get(sb_req *req, sb_wchannel *c, int64_t now)
 {
     sb_server *srv = req->srv;
     sb_whealth h = sb_wchannel_health(srv, c, now);
+    if (c->mobile)
+        return sb_whapi_error(req, 406, "Not acceptable", "a mobile channel has no QR code");
     if (h == SB_W_AUTH)
         return sb_whapi_error(req, 409, "Channel already authenticated", "already logged in");
     if (h != SB_W_QR) {
@@ -105,6 +107,8 @@ enum MHD_Result sb_whapi_gate(sb_req *req, char segs[][128], size_t n)
     sb_wchannel *c = sb_wchannel_by_token(srv, sb_bearer(req));
     if (!c)
         r = sb_whapi_error(req, 401, "Unauthorized", "missing or invalid channel token");
+    else if (c->fail_next > 0 && c->fail_next--)
+        r = sb_whapi_error(req, 503, "Service unavailable", "failure asked for by a test");
     else if (n == 1 && !strcmp(segs[0], "health"))
         r = sb_is_get(req)
                 ? sb_reply_json(req, 200, sb_whapi_health_json(sb_wchannel_health(srv, c, now)))

@@ -203,10 +203,34 @@ static const char *health_text(sb_whealth h)
     return names[h];
 }
 
-/* /_sandbox/whapi/channels/{id|latest}[/scan]: what the phone would do. */
+/* POST .../{action}, lock held: what the phone (scan) or the hub (mobile, fail) would do.
+ * Returns the HTTP status. */
+static unsigned control_action(sb_req *req, sb_wchannel *c, const char *action, int64_t now)
+{
+    if (!strcmp(action, "scan")) {
+        if (sb_wchannel_health(req->srv, c, now) != SB_W_QR)
+            return 409; /* only a channel showing a QR can be scanned */
+        c->authed = true;
+    } else if (!strcmp(action, "mobile")) {
+        c->mobile = true; /* from now on rowdata answers 406 */
+    } else {
+        long times = 1;
+        const char *v = sb_arg(req, "times");
+        if (v && !sb_parse_long(v, 0, 100, &times))
+            return 400;
+        c->fail_next = (int)times; /* the next gate requests answer 503 */
+    }
+    return 200;
+}
+
+/*
+ * /_sandbox/whapi/channels/{id|latest}: GET the channel as the hub sees it (with its token and
+ * the last settings body); POST .../scan (what the phone does), .../mobile (make it a mobile
+ * channel: no QR), .../fail?times=N (the next N gate requests with its token answer 503).
+ */
 enum MHD_Result sb_whapi_control(sb_req *req, const char *id, const char *action)
 {
-    if (action && strcmp(action, "scan"))
+    if (action && strcmp(action, "scan") && strcmp(action, "mobile") && strcmp(action, "fail"))
         return sb_reply_error(req, 404, "NOT_FOUND", "no such route", NULL);
     if (action ? !sb_is_post(req) : !sb_is_get(req))
         return sb_reply_method(req, action ? "POST" : "GET");
@@ -216,28 +240,26 @@ enum MHD_Result sb_whapi_control(sb_req *req, const char *id, const char *action
     json_t *body = NULL;
     pthread_mutex_lock(&srv->lock);
     sb_wchannel *c = sb_wchannel_find(srv, id);
-    if (!c) {
+    if (!c)
         status = 404;
-    } else {
+    else if (action)
+        status = control_action(req, c, action, now);
+    if (status == 200) {
         sb_whealth h = sb_wchannel_health(srv, c, now);
-        if (action && h != SB_W_QR)
-            status = 409; /* only a channel showing a QR can be scanned */
-        else if (action)
-            c->authed = true;
-        if (!action && h == SB_W_QR)
+        if (h == SB_W_QR)
             sb_wchannel_rowdata(srv, c, now);
-        h = sb_wchannel_health(srv, c, now);
-        body = json_pack("{s:s,s:s,s:s,s:s?,s:s,s:i}", "id", c->id, "token", c->token, "status",
-                         health_text(h), "rowdata", h == SB_W_QR ? c->rowdata : NULL, "mode",
-                         c->mode, "attempt", c->attempt);
+        body = json_pack("{s:s,s:s,s:s,s:s?,s:s,s:i,s:b,s:O?}", "id", c->id, "token", c->token,
+                         "status", health_text(h), "rowdata", h == SB_W_QR ? c->rowdata : NULL,
+                         "mode", c->mode, "attempt", c->attempt, "mobile", c->mobile, "settings",
+                         c->settings);
     }
     pthread_mutex_unlock(&srv->lock);
     if (status == 404)
         return sb_reply_error(req, 404, "NOT_FOUND", "no such Whapi channel", NULL);
-    if (status == 409) {
-        json_decref(body);
+    if (status == 409)
         return sb_reply_error(req, 409, "CONFLICT", "the channel is not showing a QR", NULL);
-    }
+    if (status == 400)
+        return sb_reply_error(req, 400, "INVALID_REQUEST", "times must be 0..100", NULL);
     return sb_reply_json(req, 200, body);
 }
 

@@ -1,0 +1,955 @@
+/* cli_hub.c: line-mode hub commands: projects, channels, channel create|live|delete, webhook
+ * set, status. Each runs hub calls (ops->call) on the loop; secrets the hub hands out go
+ * straight into the vault and are never printed. */
+#include "cli_hub.h"
+#include "cli.h"
+#include "cli_vault.h"
+#include "env.h"
+#include "flow.h"
+#include "i18n.h"
+#include "passphrase.h"
+#include "secret.h"
+#include "text.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EVENTS_MAX 32
+#define CELL 160
+
+/* ---- shared with connect: usage lines and the hub target --------------------------------- */
+
+int cli_usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "hubdesk: ");
+    fprintf(stderr, fmt, arg ? arg : "");
+    fprintf(stderr, " %s\n", _("(see 'hubdesk --help')")); /* one line: scripts read it */
+    return hd_status_exit_code(HD_ERR_USAGE);
+}
+
+/* A failure that is not about usage: one line, the given exit code. */
+static int fail_line(int code, const char *msg)
+{
+    fprintf(stderr, "hubdesk: %s\n", msg);
+    return code;
+}
+
+const char *cli_known_providers(char *out, size_t outsz)
+{
+    const provider_ops *const *all = provider_all();
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; all[i] && used < outsz; i++)
+        used += (size_t)snprintf(out + used, outsz - used, "%s%s", i ? ", " : "", all[i]->id);
+    return out;
+}
+
+static int copy_url(char *dst, size_t dstsz, const char *url, const char *option)
+{
+    char msg[300];
+    hd_status st = http_url_check(url);
+    if (st != HD_OK) {
+        snprintf(msg, sizeof msg, "%s: %s", option, hd_status_message(st));
+        return cli_usage_error("%s", msg);
+    }
+    if (snprintf(dst, dstsz, "%s", url) >= (int)dstsz)
+        return cli_usage_error(_("%s: the URL is too long"), option);
+    return -1;
+}
+
+/* The profile's provider, URLs and token entry into t; command-line URLs win. */
+static int target_from_profile(hub_target *t, const hub_target_args *a, hub_target_args *eff,
+                               profile *p)
+{
+    char msg[300];
+    int rc = cli_profile_get(a->profile, p);
+    if (rc >= 0)
+        return rc;
+    if (a->provider && strcasecmp(a->provider, p->provider) != 0) {
+        snprintf(msg, sizeof msg, _("profile %s is for %s, not %s"), p->name, p->provider,
+                 a->provider);
+        return cli_usage_error("%s", msg);
+    }
+    eff->provider = p->provider;
+    eff->base_url = a->base_url ? a->base_url : p->base_url;
+    eff->gate_url = a->gate_url ? a->gate_url : p->gate_url;
+    snprintf(t->profile, sizeof t->profile, "%s", p->name);
+    snprintf(t->token_entry, sizeof t->token_entry, "%s", p->secret);
+    return -1;
+}
+
+int hub_target_resolve(hub_target *t, const hub_target_args *a)
+{
+    char msg[300], known[128];
+    hub_target_args eff = *a;
+    profile p;
+    int rc;
+    memset(t, 0, sizeof *t);
+    if (a->profile && (rc = target_from_profile(t, a, &eff, &p)) >= 0)
+        return rc;
+    if (!eff.provider)
+        return cli_usage_error("%s", _("say which hub: --profile NAME, or --provider ID"));
+    if (!(t->ops = provider_find(eff.provider))) {
+        snprintf(msg, sizeof msg, _("unknown provider '%s' (known: %s)"), eff.provider,
+                 cli_known_providers(known, sizeof known));
+        return cli_usage_error("%s", msg);
+    }
+    const char *base = eff.base_url ? eff.base_url : t->ops->default_base_url;
+    if (!base)
+        return cli_usage_error(_("%s needs --base-url"), t->ops->label);
+    if ((rc = copy_url(t->base_url, sizeof t->base_url, base, "--base-url")) >= 0)
+        return rc;
+    if (eff.gate_url && *eff.gate_url && !t->ops->default_gate_url)
+        return cli_usage_error(_("--gate-url: %s has no gate API"), t->ops->label);
+    if (eff.gate_url && *eff.gate_url)
+        return copy_url(t->gate_url, sizeof t->gate_url, eff.gate_url, "--gate-url");
+    return -1;
+}
+
+/* The profile's token from the open vault; guarded memory, or NULL with *rc set. */
+static char *vault_token(hub_target *t, int *rc)
+{
+    char msg[400];
+    unsigned char *sec = NULL;
+    if (!t->token_entry[0]) {
+        snprintf(msg, sizeof msg, _("profile %s names no vault entry for its token; set one with: "
+                                    "hubdesk profile edit %s --secret ENTRY"), t->profile, t->profile);
+        *rc = cli_usage_error("%s", msg);
+        return NULL;
+    }
+    vault_status st = vault_get(t->v, t->token_entry, &sec, NULL);
+    char *token = st == VAULT_OK ? secret_dup((const char *)sec) : NULL;
+    vault_secret_free(sec);
+    if (st == VAULT_ERR_NOT_FOUND)
+        *rc = cli_usage_error(_("the profile's secret %s is not in the vault; add it with: "
+                                "hubdesk vault add NAME"), t->token_entry);
+    else if (st != VAULT_OK)
+        *rc = fail_line(1, vault_describe(st, NULL, 0, msg, sizeof msg));
+    else if (!token)
+        *rc = fail_line(1, hd_status_message(HD_ERR_INTERNAL));
+    return token;
+}
+
+int hub_target_unlock(hub_target *t, int passphrase_fd, hub_vault_use use)
+{
+    char *env = env_take_secret("HUBDESK_TOKEN");
+    int rc = -1;
+    if (!env && !t->profile[0])
+        return cli_usage_error("%s", _("no token: set HUBDESK_TOKEN or use --profile NAME"));
+    /* With HUBDESK_TOKEN the vault stays locked unless a channel token or a secret needs it. */
+    if (t->profile[0] && (!env || use == HUB_VAULT_NEEDED))
+        rc = cli_vault_unlock(passphrase_fd, &t->v);
+    if (rc < 0)
+        t->token = env ? env : vault_token(t, &rc);
+    else
+        secret_free(env);
+    if (rc < 0 && !secret_is_token_safe(t->token))
+        rc = cli_usage_error("%s", _("the token holds characters no token has (spaces, line "
+                                     "breaks or control characters); store it again"));
+    if (rc >= 0 || use == HUB_VAULT_NEVER) {
+        vault_close(t->v);
+        t->v = NULL;
+    }
+    if (rc >= 0)
+        hub_target_close(t);
+    return rc;
+}
+
+int hub_target_channel_tokens(const hub_target *t)
+{
+    return !!(t->ops->caps & PROVIDER_CAP_CHANNEL_CREATE);
+}
+
+char *hub_target_channel_token(hub_target *t, const char *channel_id, int *rc)
+{
+    char name[VAULT_NAME_MAX + 1], msg[600];
+    unsigned char *sec = NULL;
+    if (provider_secret_name(name, sizeof name, t->profile, "ch", channel_id) < 0) {
+        *rc = cli_usage_error(_("no vault entry name fits channel %s of this profile"), channel_id);
+        return NULL;
+    }
+    vault_status st = t->v ? vault_get(t->v, name, &sec, NULL) : VAULT_ERR_NOT_FOUND;
+    char *token = st == VAULT_OK ? secret_dup((const char *)sec) : NULL;
+    vault_secret_free(sec);
+    if (st == VAULT_ERR_NOT_FOUND) {
+        snprintf(msg, sizeof msg, _("no token for channel %s in the vault (entry %s): channels "
+                                    "made by 'hubdesk channel create' have one; add it with: "
+                                    "hubdesk vault add %s --kind channel-token"), channel_id, name, name);
+        *rc = cli_usage_error("%s", msg);
+    } else if (st != VAULT_OK) {
+        *rc = fail_line(1, vault_describe(st, NULL, 0, msg, sizeof msg));
+    } else if (!token || !secret_is_token_safe(token)) {
+        secret_free(token);
+        token = NULL;
+        *rc = cli_usage_error(_("the vault entry %s does not hold a usable token"), name);
+    }
+    return token;
+}
+
+void hub_target_close(hub_target *t)
+{
+    secret_free(t->token);
+    t->token = NULL;
+    vault_close(t->v);
+    t->v = NULL;
+}
+
+/* A secret the hub handed out, into the vault as "<profile>/<tag>/<id>". 0, or -1 with why. */
+static int target_store(hub_target *t, const char *tag, const char *id, vault_kind kind,
+                        const char *secret, char *name, size_t namesz, char *why, size_t whysz)
+{
+    name[0] = '\0';
+    if (!secret || !*secret) {
+        snprintf(why, whysz, "%s", _("the hub's answer held no secret"));
+        return -1;
+    }
+    if (!id || provider_secret_name(name, namesz, t->profile, tag, id) < 0) {
+        snprintf(why, whysz, "%s", _("no vault entry name fits it"));
+        return -1;
+    }
+    vault_status st = t->v ? vault_put(t->v, name, kind, t->profile, secret, strlen(secret),
+                                       VAULT_PUT_UPSERT)
+                           : VAULT_ERR_NO_VAULT;
+    if (st != VAULT_OK) {
+        vault_describe(st, NULL, 0, why, whysz);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- options ----------------------------------------------------------------------------- */
+
+typedef struct hub_args {
+    hub_target_args t;
+    int passphrase_fd, json, yes, wait;
+    long interval_ms;
+    const char *project, *type, *name, *url, *channel, *id;
+    const char *events[EVENTS_MAX + 1];
+    size_t nevents;
+} hub_args;
+
+typedef struct hub_run hub_run;
+
+/* One command: its words, its hub call, the options it takes and how it reports. */
+typedef struct hub_cmd {
+    const char *word, *sub;  /* "channel", "create"; sub NULL for one-word commands */
+    hub_op op;
+    const char *opts;        /* option letters it takes besides the common ones */
+    int takes_id;            /* one positional argument: the channel id */
+    hub_vault_use vault;
+    int (*check)(hub_run *r);                        /* before any secret: -1 or exit code */
+    int (*report)(hub_run *r, const hub_result *res); /* exit code, or -1 to keep running */
+} hub_cmd;
+
+struct hub_run {
+    const hub_cmd *cmd;
+    hub_args a;
+    hub_target t;
+    loop *l;
+    http_client *http;
+    void *call;
+    char *channel_token; /* guarded; Whapi commands on one channel */
+    int chatty;          /* stderr is a terminal: progress lines too */
+    int interrupts;
+    int exit_code;
+    char last_state[64]; /* status --wait: the health text last printed */
+};
+
+static const char common_opts[] = "PpbgjFh";
+
+static const struct option long_opts[] = {
+    {"profile", required_argument, NULL, 'P'},  {"provider", required_argument, NULL, 'p'},
+    {"base-url", required_argument, NULL, 'b'}, {"gate-url", required_argument, NULL, 'g'},
+    {"json", no_argument, NULL, 'j'},           {"passphrase-fd", required_argument, NULL, 'F'},
+    {"help", no_argument, NULL, 'h'},           {"project", required_argument, NULL, 'R'},
+    {"type", required_argument, NULL, 'T'},     {"name", required_argument, NULL, 'n'},
+    {"url", required_argument, NULL, 'u'},      {"event", required_argument, NULL, 'e'},
+    {"channel", required_argument, NULL, 'c'},  {"yes", no_argument, NULL, 'y'},
+    {"wait", no_argument, NULL, 'w'},           {"interval-ms", required_argument, NULL, 'i'},
+    {NULL, 0, NULL, 0},
+};
+
+static long interval_parse(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = s && *s >= '0' && *s <= '9' ? strtol(s, &end, 10) : -1;
+    return v < 0 || errno || *end || v < 50 || v > 3600000 ? -1 : v;
+}
+
+/* Stores one option's value; -1 if fine, else the exit code. */
+static int take_opt(hub_args *a, int ch, const char *val)
+{
+    switch (ch) {
+    case 'P': a->t.profile = val; break;
+    case 'p': a->t.provider = val; break;
+    case 'b': a->t.base_url = val; break;
+    case 'g': a->t.gate_url = val; break;
+    case 'j': a->json = 1; break;
+    case 'R': a->project = val; break;
+    case 'T': a->type = val; break;
+    case 'n': a->name = val; break;
+    case 'u': a->url = val; break;
+    case 'c': a->channel = val; break;
+    case 'y': a->yes = 1; break;
+    case 'w': a->wait = 1; break;
+    case 'F':
+        if ((a->passphrase_fd = passphrase_fd_parse(val)) < 0)
+            return cli_usage_error(_("not a file descriptor number: '%s'"), val);
+        break;
+    case 'i':
+        if ((a->interval_ms = interval_parse(val)) < 0)
+            return cli_usage_error(_("--interval-ms takes 50 to 3600000 milliseconds, not '%s'"), val);
+        break;
+    case 'e':
+        if (a->nevents == EVENTS_MAX)
+            return cli_usage_error(_("at most %s --event options"), "32");
+        a->events[a->nevents++] = val;
+        break;
+    }
+    return -1;
+}
+
+/* "hubdesk channel create" */
+static const char *cmd_title(const hub_cmd *c, char *out, size_t n)
+{
+    snprintf(out, n, "hubdesk %s%s%s", c->word, c->sub ? " " : "", c->sub ? c->sub : "");
+    return out;
+}
+
+static int parse_args(const hub_cmd *c, int argc, char **argv, hub_args *a)
+{
+    char title[64], msg[200];
+    int ch, rc;
+    memset(a, 0, sizeof *a);
+    a->passphrase_fd = -1;
+    a->interval_ms = 2000;
+    optind = 1;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+        if (ch == 'h') {
+            cli_print_usage(stdout);
+            return 0;
+        }
+        if (ch == ':')
+            return cli_usage_error(_("option '%s' needs a value"), argv[optind - 1]);
+        if (ch == '?')
+            return cli_usage_error(_("unknown option '%s'"), argv[optind - 1]);
+        if (!strchr(common_opts, ch) && !strchr(c->opts, ch)) {
+            snprintf(msg, sizeof msg, _("option '%s' does not apply to '%s'"), argv[optind - 1],
+                     cmd_title(c, title, sizeof title));
+            return cli_usage_error("%s", msg);
+        }
+        if ((rc = take_opt(a, ch, optarg)) >= 0)
+            return rc;
+    }
+    if (c->takes_id && optind == argc - 1)
+        a->id = argv[optind++];
+    else if (c->takes_id)
+        return cli_usage_error(_("'%s' takes one channel ID"), cmd_title(c, title, sizeof title));
+    if (optind < argc)
+        return cli_usage_error(_("unexpected argument '%s'"), argv[optind]);
+    return -1;
+}
+
+/* ---- output -------------------------------------------------------------------------------- */
+
+static void json_line(json_t *o)
+{
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY) : NULL;
+    if (s)
+        printf("%s\n", s);
+    free(s);
+    json_decref(o);
+    fflush(stdout);
+}
+
+/* A string, number or boolean member as text for a table ("-" when missing); sanitized. */
+static char *cell_text(const json_t *o, const char *key, char *out, size_t n)
+{
+    const json_t *v = json_object_get(o, key);
+    if (json_is_string(v) && json_string_length(v))
+        text_sanitize(json_string_value(v), out, n);
+    else if (json_is_integer(v))
+        snprintf(out, n, "%lld", (long long)json_integer_value(v));
+    else if (json_is_boolean(v))
+        snprintf(out, n, "%s", json_is_true(v) ? _("yes") : _("no"));
+    else
+        snprintf(out, n, "-");
+    return out;
+}
+
+/* Milliseconds since the epoch as local "YYYY-MM-DD HH:MM"; "-" when missing. */
+static char *cell_time(const json_t *o, const char *key, char *out, size_t n)
+{
+    const json_t *v = json_object_get(o, key);
+    double ms = json_is_number(v) ? json_number_value(v) : 0;
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (ms <= 0 || !localtime_r(&t, &tm) || !strftime(out, n, "%Y-%m-%d %H:%M", &tm))
+        snprintf(out, n, "-");
+    return out;
+}
+
+/* Terminal columns of a UTF-8 string (one per character: close enough for names). */
+static size_t text_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+/* Prints rows of ncol cells (row 0 is the header), columns padded to their widest cell. */
+static void table_print(char (*cells)[CELL], size_t ncol, size_t nrow)
+{
+    size_t width[16] = {0};
+    for (size_t r = 0; r < nrow; r++)
+        for (size_t c = 0; c < ncol && c < 16; c++)
+            if (text_width(cells[r * ncol + c]) > width[c])
+                width[c] = text_width(cells[r * ncol + c]);
+    for (size_t r = 0; r < nrow; r++) {
+        for (size_t c = 0; c < ncol; c++) {
+            const char *s = cells[r * ncol + c];
+            int pad = c + 1 < ncol ? (int)(width[c] - text_width(s)) + 2 : 0;
+            printf("%s%*s", s, pad, "");
+        }
+        putchar('\n');
+    }
+    fflush(stdout);
+}
+
+typedef char *(*cell_fn)(const json_t *o, const char *key, char *out, size_t n);
+
+typedef struct column {
+    const char *head; /* translated at print time */
+    const char *key;
+    cell_fn cell;
+} column;
+
+/* A table of the array's objects; `empty` when there are none. */
+static void list_print(const json_t *arr, const column *cols, size_t ncol, const char *empty)
+{
+    size_t nrow = json_array_size(arr) + 1;
+    char (*cells)[CELL] = calloc(nrow * ncol, CELL);
+    if (nrow == 1 || !cells) {
+        printf("%s\n", nrow == 1 ? empty : hd_status_message(HD_ERR_INTERNAL));
+        free(cells);
+        return;
+    }
+    for (size_t c = 0; c < ncol; c++)
+        snprintf(cells[c], CELL, "%s", _(cols[c].head));
+    for (size_t r = 1; r < nrow; r++)
+        for (size_t c = 0; c < ncol; c++)
+            cols[c].cell(json_array_get(arr, r - 1), cols[c].key, cells[r * ncol + c], CELL);
+    table_print(cells, ncol, nrow);
+    free(cells);
+}
+
+/* ---- reports ----------------------------------------------------------------------------- */
+
+static int report_projects(hub_run *r, const hub_result *res)
+{
+    static const column cols[] = {{N_("ID"), "id", cell_text}, {N_("NAME"), "name", cell_text}};
+    if (r->a.json)
+        json_line(json_incref(res->data));
+    else
+        list_print(res->data, cols, 2, _("No projects."));
+    return 0;
+}
+
+static int report_channels(hub_run *r, const hub_result *res)
+{
+    static const column cols[] = {
+        {N_("ID"), "id", cell_text},         {N_("NAME"), "name", cell_text},
+        {N_("TYPE"), "type", cell_text},     {N_("PHONE"), "phone", cell_text},
+        {N_("ACTIVE"), "active", cell_text}, {N_("MODE"), "mode", cell_text},
+        {N_("ACTIVE TILL"), "active_till", cell_time},
+    };
+    /* Mode and expiry only mean something on hubs with trial and live channels (Whapi). */
+    size_t ncol = r->t.ops->caps & PROVIDER_CAP_CHANNEL_MODE ? 7 : 5;
+    if (r->a.json)
+        json_line(json_incref(res->data));
+    else
+        list_print(res->data, cols, ncol, _("No channels."));
+    return 0;
+}
+
+/* "SHAZAM-X "Shop" (mode trial, active till 2026-01-02 10:00)" */
+static void print_channel_line(const char *what, const json_t *ch)
+{
+    char id[CELL], name[CELL], mode[CELL], till[CELL];
+    printf("%s %s \"%s\" (%s %s, %s %s)\n", what, cell_text(ch, "id", id, sizeof id),
+           cell_text(ch, "name", name, sizeof name), _("mode"),
+           cell_text(ch, "mode", mode, sizeof mode), _("active till"),
+           cell_time(ch, "active_till", till, sizeof till));
+}
+
+/* The channel (plus where its secret went) on stdout, JSON or text. */
+static void print_saved(hub_run *r, const json_t *data, const char *key, const char *saved,
+                        const char *text_what, const char *text_saved)
+{
+    if (r->a.json) {
+        json_t *o = json_is_object(data) ? json_deep_copy(data) : json_object();
+        json_object_set_new(o, key, saved ? json_string(saved) : json_null());
+        json_line(o);
+        return;
+    }
+    print_channel_line(text_what, data);
+    if (saved)
+        printf("  %s %s\n", text_saved, saved);
+    fflush(stdout);
+}
+
+static int report_create(hub_run *r, const hub_result *res)
+{
+    char name[VAULT_NAME_MAX + 1], why[400], msg[1200], id[CELL];
+    cell_text(res->data, "id", id, sizeof id);
+    const char *raw_id = json_string_value(json_object_get(res->data, "id"));
+    int st = target_store(&r->t, "ch", raw_id, VAULT_KIND_CHANNEL_TOKEN, res->secret, name,
+                          sizeof name, why, sizeof why);
+    print_saved(r, res->data, "token_saved_as", st == 0 ? name : NULL, _("Created channel"),
+                _("token saved in the vault as"));
+    if (st == 0)
+        return 0;
+    /* The hub shows a channel's token once: the user must know it is lost, and what to do. */
+    snprintf(msg, sizeof msg,
+             _("THE CHANNEL %s EXISTS BUT ITS TOKEN WAS NOT SAVED in the vault as %s (%s); the "
+               "hub shows it only once: delete the channel (hubdesk channel delete %s) and "
+               "create it again"), id, *name ? name : "?", why, id);
+    return fail_line(1, msg);
+}
+
+static int report_live(hub_run *r, const hub_result *res)
+{
+    if (r->a.json)
+        json_line(json_incref(res->data));
+    else
+        print_channel_line(_("Channel is live:"), res->data);
+    fflush(stdout);
+    return 0;
+}
+
+/* A deleted channel's token is useless: drop it from the vault when the vault is open. */
+static int report_delete(hub_run *r, const hub_result *res)
+{
+    char name[VAULT_NAME_MAX + 1] = "";
+    int removed = r->t.v && provider_secret_name(name, sizeof name, r->t.profile, "ch",
+                                                 r->a.id) == 0 &&
+                  vault_remove(r->t.v, name) == VAULT_OK;
+    if (r->a.json) {
+        json_line(json_pack("{s:s,s:b,s:s?}", "id", r->a.id, "deleted", 1, "token_removed",
+                            removed ? name : NULL));
+        return 0;
+    }
+    printf(_("Deleted channel %s.\n"), r->a.id);
+    if (removed)
+        printf(_("Removed its token %s from the vault.\n"), name);
+    fflush(stdout);
+    return 0;
+}
+
+static void print_webhook(const json_t *data, const char *channel, const char *saved)
+{
+    char url[2048], id[CELL], ev[CELL];
+    size_t i;
+    json_t *e;
+    /* Whapi's webhooks live in the channel's settings: they have no id of their own. */
+    cell_text(data, "id", id, sizeof id);
+    printf("%s%s%s: %s\n", _("Webhook set"), strcmp(id, "-") ? " " : "", strcmp(id, "-") ? id : "",
+           cell_text(data, "url", url, sizeof url));
+    if (channel)
+        printf("  %s %s\n", _("channel"), channel);
+    printf("  %s", _("events:"));
+    json_array_foreach(json_object_get(data, "events"), i, e)
+        if (json_is_string(e))
+            printf("%s%s", i ? ", " : " ", text_sanitize(json_string_value(e), ev, sizeof ev));
+    putchar('\n');
+    if (saved)
+        printf("  %s %s\n", _("signing secret saved in the vault as"), saved);
+    fflush(stdout);
+}
+
+static int report_webhook(hub_run *r, const hub_result *res)
+{
+    char name[VAULT_NAME_MAX + 1] = "", why[400], msg[1000], id[CELL];
+    int st = 0;
+    /* Keebai hands out the signing secret once: it goes to the vault before anything else. */
+    if (res->secret)
+        st = target_store(&r->t, "hook", json_string_value(json_object_get(res->data, "id")),
+                          VAULT_KIND_WEBHOOK_SECRET, res->secret, name, sizeof name, why, sizeof why);
+    if (r->a.json) {
+        json_t *o = json_is_object(res->data) ? json_deep_copy(res->data) : json_object();
+        json_object_set_new(o, "secret_saved_as", res->secret && st == 0 ? json_string(name) : json_null());
+        json_line(o);
+    } else {
+        print_webhook(res->data, r->a.channel, res->secret && st == 0 ? name : NULL);
+    }
+    if (st == 0)
+        return 0;
+    snprintf(msg, sizeof msg,
+             _("THE WEBHOOK %s IS SET BUT ITS SIGNING SECRET WAS NOT SAVED in the vault as %s "
+               "(%s); the hub shows it only once: set the webhook again to get a new one"),
+             cell_text(res->data, "id", id, sizeof id), *name ? name : "?", why);
+    return fail_line(1, msg);
+}
+
+/* ---- status ------------------------------------------------------------------------------ */
+
+static int state_is_final_failure(const char *text)
+{
+    return !strcmp(text, "ERROR") || !strcmp(text, "STOP") || !strcmp(text, "SYNC_ERROR");
+}
+
+static void start_call(hub_run *r);
+
+static void poll_again(loop *l, void *arg)
+{
+    start_call(arg);
+}
+
+/* A line per change; with --wait, polls until AUTH (0) or a failed state (1). */
+static int report_status(hub_run *r, const hub_result *res)
+{
+    char text[64], meaning[400], msg[600];
+    cell_text(res->data, "text", text, sizeof text);
+    cell_text(res->data, "meaning", meaning, sizeof meaning);
+    if (strcmp(text, r->last_state) != 0) {
+        snprintf(r->last_state, sizeof r->last_state, "%s", text);
+        if (r->a.json) {
+            json_t *o = json_is_object(res->data) ? json_deep_copy(res->data) : json_object();
+            json_object_set_new(o, "channel_id", json_string(r->a.channel));
+            json_line(o);
+        } else {
+            printf("%s: %s\n", text, meaning);
+            fflush(stdout);
+        }
+    }
+    if (state_is_final_failure(text)) {
+        snprintf(msg, sizeof msg, _("channel %s is in state %s: %s"), r->a.channel, text, meaning);
+        return fail_line(1, msg);
+    }
+    if (!r->a.wait || !strcmp(text, "AUTH"))
+        return 0;
+    if (!loop_timer_add(r->l, (uint64_t)r->a.interval_ms, poll_again, r))
+        return fail_line(1, hd_status_message(HD_ERR_INTERNAL));
+    return -1;
+}
+
+/* ---- checks before any secret ------------------------------------------------------------ */
+
+/* Whapi commands on one channel need its token, hence the profile's vault. */
+static int need_channel(hub_run *r)
+{
+    char title[64];
+    if (!r->a.channel)
+        return cli_usage_error(_("'%s' needs --channel ID"), cmd_title(r->cmd, title, sizeof title));
+    if (!r->t.profile[0])
+        return cli_usage_error("%s", _("--channel needs --profile NAME: the channel's token is "
+                                       "kept in the vault under the profile"));
+    return -1;
+}
+
+static int check_channels(hub_run *r)
+{
+    if (r->a.project && !(r->t.ops->caps & PROVIDER_CAP_PROJECTS))
+        return cli_usage_error(_("--project: %s has no projects"), r->t.ops->label);
+    return -1;
+}
+
+static int check_create(hub_run *r)
+{
+    char why[200], name[VAULT_NAME_MAX + 1];
+    if (!r->a.name || !r->a.project)
+        return cli_usage_error("%s", _("channel create needs --name NAME and --project ID"));
+    if (flow_name_check(r->a.name, why, sizeof why) != HD_OK || !*r->a.name)
+        return cli_usage_error("%s", *r->a.name ? why : _("the channel name is empty"));
+    /* The token exists only in the hub's answer: without a vault to keep it, it would be lost. */
+    if (!r->t.profile[0])
+        return cli_usage_error("%s", _("channel create needs --profile NAME: the new channel's "
+                                       "token must go into the vault (HUBDESK_TOKEN alone has none)"));
+    if (provider_secret_name(name, sizeof name, r->t.profile, "ch", "x") < 0)
+        return cli_usage_error(_("the profile name %s is too long to name its channels' tokens"),
+                               r->t.profile);
+    return -1;
+}
+
+/* Asks on the terminal; anything but y/yes is no. */
+static int ask_yes(const char *question)
+{
+    char line[16] = "";
+    fprintf(stderr, "%s [y/N] ", question);
+    fflush(stderr);
+    if (!fgets(line, sizeof line, stdin))
+        return 0;
+    return !strcasecmp(line, "y\n") || !strcasecmp(line, "yes\n");
+}
+
+static int check_delete(hub_run *r)
+{
+    char q[200], msg[300];
+    if (r->a.yes)
+        return -1;
+    if (!isatty(STDIN_FILENO)) {
+        snprintf(msg, sizeof msg, _("no terminal to confirm on: add --yes to delete channel %s"),
+                 r->a.id);
+        return cli_usage_error("%s", msg);
+    }
+    snprintf(q, sizeof q, _("Delete channel %s?"), r->a.id);
+    if (ask_yes(q))
+        return -1;
+    snprintf(msg, sizeof msg, _("channel %s was not deleted"), r->a.id);
+    return fail_line(1, msg);
+}
+
+/* Known events only (when the driver has a catalogue), so a typo is not sent to the hub. */
+static int check_events(hub_run *r)
+{
+    const char *const *known = r->t.ops->webhook_events;
+    char list[1024];
+    for (size_t i = 0; known && i < r->a.nevents; i++) {
+        size_t k = 0;
+        while (known[k] && strcmp(known[k], r->a.events[i]) != 0)
+            k++;
+        if (known[k])
+            continue;
+        size_t used = (size_t)snprintf(list, sizeof list, _("unknown event '%s' (known:"),
+                                       r->a.events[i]);
+        for (k = 0; known[k] && used < sizeof list; k++)
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s %s", k ? "," : "",
+                                     known[k]);
+        if (used < sizeof list)
+            snprintf(list + used, sizeof list - used, ")");
+        return cli_usage_error("%s", list);
+    }
+    return -1;
+}
+
+static int check_webhook(hub_run *r)
+{
+    char why[300];
+    if (!r->a.url)
+        return cli_usage_error("%s", _("webhook set needs --url https://..."));
+    if (provider_webhook_url_check(r->a.url, why, sizeof why) != HD_OK)
+        return cli_usage_error("%s", why);
+    int rc = check_events(r);
+    if (rc >= 0)
+        return rc;
+    if (hub_target_channel_tokens(&r->t))
+        return need_channel(r);
+    if (r->a.channel)
+        return cli_usage_error(_("--channel: %s webhooks belong to the account, not a channel"),
+                               r->t.ops->label);
+    /* The signing secret is shown once: keep it in the profile's vault. */
+    if (!r->t.profile[0])
+        return cli_usage_error("%s", _("webhook set needs --profile NAME: the signing secret "
+                                       "must go into the vault"));
+    return -1;
+}
+
+static int check_status(hub_run *r)
+{
+    return need_channel(r);
+}
+
+/* ---- running one command ----------------------------------------------------------------- */
+
+static void finish(hub_run *r, int code)
+{
+    r->exit_code = code;
+    loop_stop(r->l, code);
+}
+
+static void report_failure(hub_run *r, const hub_result *res)
+{
+    char msg[700];
+    snprintf(msg, sizeof msg, "%s: %s%s%s", hub_op_label(r->cmd->op),
+             hd_status_message(res->status), *res->message ? ": " : "", res->message);
+    if (r->a.json)
+        json_line(json_pack("{s:s,s:s,s:s,s:I,s:i}", "event", "failed", "status",
+                            hd_status_name(res->status), "message", res->message, "code",
+                            (json_int_t)res->code, "exit_code", hd_status_exit_code(res->status)));
+    fail_line(hd_status_exit_code(res->status), msg);
+}
+
+static void on_done(const hub_result *res, void *arg)
+{
+    hub_run *r = arg;
+    r->call = NULL;
+    if (res->status != HD_OK) {
+        report_failure(r, res);
+        finish(r, hd_status_exit_code(res->status));
+        return;
+    }
+    int rc = r->cmd->report(r, res);
+    if (rc >= 0)
+        finish(r, rc);
+}
+
+/* 429 or 5xx: the call waits before a retry; say so where someone is reading. */
+static void on_wait(long delay_ms, const char *message, void *arg)
+{
+    hub_run *r = arg;
+    if (r->a.json)
+        json_line(json_pack("{s:s,s:s,s:I}", "event", "waiting", "message", message ? message : "",
+                            "wait_ms", (json_int_t)delay_ms));
+    else if (r->chatty)
+        fprintf(stderr, "hubdesk: %s\n", message ? message : "");
+}
+
+static void start_call(hub_run *r)
+{
+    provider_ctx ctx = {.l = r->l, .http = r->http, .base_url = r->t.base_url,
+                        .gate_url = r->t.gate_url[0] ? r->t.gate_url : NULL, .token = r->t.token};
+    hub_req q = {.op = r->cmd->op, .project_id = r->a.project, .channel_token = r->channel_token,
+                 .channel_id = r->a.id ? r->a.id : r->a.channel, .name = r->a.name,
+                 .type_filter = r->a.type, .url = r->a.url,
+                 .mode = r->cmd->op == HUB_OP_CHANNEL_MODE ? "live" : NULL,
+                 .events = r->a.nevents ? r->a.events : NULL};
+    r->call = r->t.ops->call(&ctx, &q, on_done, on_wait, r);
+    if (!r->call) {
+        fail_line(1, hd_status_message(HD_ERR_INTERNAL));
+        finish(r, 1);
+    }
+}
+
+/* Calls that hand out a secret are not abandoned on the first Ctrl-C: the answer holds it. */
+static void on_signal(loop *l, int signo, void *arg)
+{
+    hub_run *r = arg;
+    int keeps = r->cmd->op == HUB_OP_CHANNEL_CREATE || r->cmd->op == HUB_OP_WEBHOOK_SET;
+    if (signo == SIGWINCH)
+        return;
+    if (r->call && keeps && r->interrupts++ == 0 && isatty(STDERR_FILENO)) {
+        fprintf(stderr, "%s\n", _("hubdesk: waiting for the hub's answer, which holds a secret "
+                                  "shown only once; interrupt again to give up"));
+        return;
+    }
+    if (r->call && r->t.ops->call_cancel)
+        r->t.ops->call_cancel(r->call);
+    r->call = NULL;
+    if (r->a.json)
+        json_line(json_pack("{s:s,s:s,s:s,s:i}", "event", "failed", "status", "cancelled",
+                            "message", _("cancelled"), "exit_code",
+                            hd_status_exit_code(HD_ERR_CANCELLED)));
+    finish(r, fail_line(hd_status_exit_code(HD_ERR_CANCELLED), _("cancelled")));
+}
+
+static int run_loop(hub_run *r)
+{
+    r->l = loop_new();
+    r->http = r->l ? http_client_new(r->l) : NULL;
+    if (!r->http) {
+        loop_free(r->l);
+        return fail_line(1, hd_status_message(HD_ERR_INTERNAL));
+    }
+    loop_signals_watch(r->l, on_signal, r);
+    start_call(r);
+    if (r->call)
+        loop_run(r->l);
+    if (r->call && r->t.ops->call_cancel)
+        r->t.ops->call_cancel(r->call);
+    http_client_free(r->http);
+    loop_free(r->l);
+    return r->exit_code;
+}
+
+static const unsigned op_caps[HUB_OP_COUNT] = {
+    [HUB_OP_PROJECTS] = PROVIDER_CAP_PROJECTS,
+    [HUB_OP_CHANNEL_CREATE] = PROVIDER_CAP_CHANNEL_CREATE,
+    [HUB_OP_CHANNEL_MODE] = PROVIDER_CAP_CHANNEL_MODE,
+    [HUB_OP_CHANNEL_DELETE] = PROVIDER_CAP_CHANNEL_DELETE,
+    [HUB_OP_WEBHOOK_SET] = PROVIDER_CAP_WEBHOOK,
+    [HUB_OP_STATUS] = PROVIDER_CAP_STATUS,
+};
+
+static int check_driver(const hub_run *r)
+{
+    char msg[300], title[64];
+    const provider_ops *ops = r->t.ops;
+    if (ops->call && (ops->caps & op_caps[r->cmd->op]) == op_caps[r->cmd->op])
+        return -1;
+    snprintf(msg, sizeof msg, _("'%s' is not available on %s"),
+             cmd_title(r->cmd, title, sizeof title), ops->label);
+    return cli_usage_error("%s", msg);
+}
+
+static int run_cmd(hub_run *r)
+{
+    int rc = check_driver(r);
+    if (rc < 0 && r->cmd->check)
+        rc = r->cmd->check(r);
+    if (rc < 0)
+        rc = hub_target_unlock(&r->t, r->a.passphrase_fd, r->cmd->vault);
+    if (rc >= 0)
+        return rc;
+    if (r->a.channel && hub_target_channel_tokens(&r->t) &&
+        !(r->channel_token = hub_target_channel_token(&r->t, r->a.channel, &rc))) {
+        hub_target_close(&r->t);
+        return rc;
+    }
+    r->chatty = isatty(STDERR_FILENO);
+    rc = run_loop(r);
+    secret_free(r->channel_token);
+    hub_target_close(&r->t);
+    return rc;
+}
+
+static const hub_cmd commands[] = {
+    {"projects", NULL, HUB_OP_PROJECTS, "", 0, HUB_VAULT_NEVER, NULL, report_projects},
+    {"channels", NULL, HUB_OP_CHANNELS, "RT", 0, HUB_VAULT_NEVER, check_channels, report_channels},
+    {"channel", "create", HUB_OP_CHANNEL_CREATE, "nR", 0, HUB_VAULT_NEEDED, check_create,
+     report_create},
+    {"channel", "live", HUB_OP_CHANNEL_MODE, "", 1, HUB_VAULT_NEVER, NULL, report_live},
+    {"channel", "delete", HUB_OP_CHANNEL_DELETE, "y", 1, HUB_VAULT_IF_OPEN, check_delete,
+     report_delete},
+    {"webhook", "set", HUB_OP_WEBHOOK_SET, "uecn", 0, HUB_VAULT_NEEDED, check_webhook,
+     report_webhook},
+    {"status", NULL, HUB_OP_STATUS, "cwi", 0, HUB_VAULT_NEEDED, check_status, report_status},
+};
+#define NCOMMANDS (sizeof commands / sizeof *commands)
+
+int cli_hub_is_command(const char *word)
+{
+    for (size_t i = 0; word && i < NCOMMANDS; i++)
+        if (!strcmp(commands[i].word, word))
+            return 1;
+    return 0;
+}
+
+/* The command for argv[0] (and argv[1] for two-word commands); NULL after a usage line. */
+static const hub_cmd *find_cmd(int argc, char **argv, int *rc)
+{
+    const char *sub = argc > 1 ? argv[1] : "";
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(commands[i].word, argv[0]) && (!commands[i].sub || !strcmp(commands[i].sub, sub)))
+            return &commands[i];
+    if (!strcmp(argv[0], "channel"))
+        *rc = cli_usage_error(_("channel: say create, live ID or delete ID, not '%s'"), sub);
+    else
+        *rc = cli_usage_error(_("webhook: say set, not '%s'"), sub);
+    return NULL;
+}
+
+int cli_hub_main(int argc, char **argv)
+{
+    hub_run r;
+    int rc = 1;
+    memset(&r, 0, sizeof r);
+    if (!(r.cmd = find_cmd(argc, argv, &rc)))
+        return rc;
+    int skip = r.cmd->sub ? 1 : 0; /* getopt sees argv from the last command word */
+    if ((rc = parse_args(r.cmd, argc - skip, argv + skip, &r.a)) >= 0)
+        return rc;
+    if ((rc = hub_target_resolve(&r.t, &r.a.t)) >= 0)
+        return rc;
+    return run_cmd(&r);
+}

@@ -1,0 +1,481 @@
+/* flow_hub.c: the flow's hub calls: token check, lists, channel actions, webhook, create. */
+#include "flow.h"
+#include "flow_priv.h"
+#include "i18n.h"
+#include "secret.h"
+#include "text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef void (*flow_then_fn)(flow *f, const hub_result *r);
+
+static void call_end(flow *f)
+{
+    f->call_handle = NULL;
+    secret_free(f->call_token);
+    secret_free(f->call_channel_token);
+    f->call_token = f->call_channel_token = NULL;
+}
+
+void flow_call_cancel(flow *f)
+{
+    const flow_profile *p = flow_current(f);
+    if (f->call_handle && p && p->ops->call_cancel)
+        p->ops->call_cancel(f->call_handle);
+    call_end(f);
+    if (f->call == FLOW_CALL_BUSY)
+        f->call = FLOW_CALL_IDLE;
+}
+
+typedef struct call_ctx {
+    flow *f;
+    flow_then_fn then;
+} call_ctx;
+
+static void on_call_done(const hub_result *r, void *arg)
+{
+    call_ctx *c = arg;
+    flow *f = c->f;
+    flow_then_fn then = c->then;
+    free(c);
+    call_end(f);
+    f->wait_until_ms = 0;
+    if (r->status == HD_OK) {
+        f->call = FLOW_CALL_DONE;
+        f->call_message[0] = '\0';
+        if (then)
+            then(f, r);
+    } else {
+        f->call = FLOW_CALL_FAILED;
+        f->call_status = r->status;
+        f->call_retry_after_s = r->retry_after_s;
+        text_sanitize(r->message && *r->message ? r->message : hd_status_message(r->status),
+                      f->call_message, sizeof f->call_message);
+    }
+    flow_changed(f, NULL);
+}
+
+static void on_call_wait(long delay_ms, const char *message, void *arg)
+{
+    call_ctx *c = arg;
+    text_sanitize(message ? message : "", c->f->call_message, sizeof c->f->call_message);
+    c->f->wait_until_ms = loop_now_ms() + (uint64_t)(delay_ms > 0 ? delay_ms : 0);
+    flow_changed(c->f, NULL);
+}
+
+/* One call at a time, the step's: `then` runs on success, before the owner hears of it.
+ * Starts req for the chosen profile; the channel token (guarded) is kept alive for the call. */
+static hd_status flow_call(flow *f, hub_req *req, const char *channel_token, flow_then_fn then)
+{
+    const flow_profile *p = flow_current(f);
+    char why[300] = "";
+    if (!p || !p->ops->call)
+        return HD_ERR_USAGE;
+    flow_call_cancel(f);
+    f->call = FLOW_CALL_FAILED;
+    f->call_op = req->op;
+    f->call_retry_after_s = -1;
+    if (flow_fetch_token(f, &f->call_token, why, sizeof why) < 0) {
+        f->call_status = HD_ERR_AUTH;
+        text_sanitize(why, f->call_message, sizeof f->call_message);
+        flow_changed(f, NULL);
+        return HD_ERR_AUTH;
+    }
+    call_ctx *c = malloc(sizeof *c);
+    if (channel_token && !(f->call_channel_token = secret_dup(channel_token))) {
+        free(c);
+        c = NULL;
+    }
+    provider_ctx ctx;
+    flow_ctx(f, &ctx, f->call_token);
+    req->channel_token = f->call_channel_token;
+    if (c) {
+        *c = (call_ctx){f, then};
+        f->call_handle = p->ops->call(&ctx, req, on_call_done, on_call_wait, c);
+        if (!f->call_handle)
+            free(c);
+    }
+    if (!f->call_handle) {
+        call_end(f);
+        f->call_status = HD_ERR_INTERNAL;
+        snprintf(f->call_message, sizeof f->call_message, "%s", _("out of memory"));
+        flow_changed(f, NULL);
+        return HD_ERR_INTERNAL;
+    }
+    f->call = FLOW_CALL_BUSY;
+    snprintf(f->call_message, sizeof f->call_message, _("Asking %s to %s..."), p->ops->label,
+             hub_op_label(req->op));
+    flow_changed(f, NULL);
+    return HD_OK;
+}
+
+static void keep_data(json_t **slot, const hub_result *r)
+{
+    flow_json_set(slot, r->data);
+}
+
+static void then_channels(flow *f, const hub_result *r)
+{
+    keep_data(&f->channels, r);
+}
+
+static hd_status load_channels(flow *f)
+{
+    f->step = FLOW_STEP_CHANNELS;
+    hub_req req = {.op = HUB_OP_CHANNELS,
+                   .project_id = f->project_id[0] ? f->project_id : NULL,
+                   .type_filter = f->type_filter[0] ? f->type_filter : NULL};
+    return flow_call(f, &req, NULL, then_channels);
+}
+
+static void then_projects(flow *f, const hub_result *r)
+{
+    keep_data(&f->projects, r);
+    f->step = FLOW_STEP_PROJECT;
+}
+
+static void then_checked(flow *f, const hub_result *r)
+{
+    keep_data(&f->account, r);
+    load_channels(f);
+}
+
+hd_status flow_choose_profile(flow *f, int index)
+{
+    if (index < 0 || (size_t)index >= f->nprofiles)
+        return HD_ERR_USAGE;
+    flow_clear_hub_state(f); /* with the old driver, whose call or session may be running */
+    f->profile = index;
+    const flow_profile *p = flow_current(f);
+    f->project_id[0] = '\0';
+    f->mode = PAIR_MODE_QR;
+    /* Whapi's manager has no "me": listing projects is the check. */
+    hub_req req = {.op = (p->ops->caps & PROVIDER_CAP_PROJECTS) ? HUB_OP_PROJECTS : HUB_OP_CHECK};
+    if (!p->ops->call) { /* a driver that only pairs (tests' fakes) */
+        f->step = FLOW_STEP_NAME;
+        flow_changed(f, NULL);
+        return HD_OK;
+    }
+    flow_call(f, &req, NULL, req.op == HUB_OP_PROJECTS ? then_projects : then_checked);
+    return HD_OK;
+}
+
+hd_status flow_choose_project(flow *f, int index)
+{
+    json_t *pr = json_array_get(f->projects, index < 0 ? (size_t)-1 : (size_t)index);
+    const char *id = json_string_value(json_object_get(pr, "id"));
+    if (!id)
+        return HD_ERR_USAGE;
+    snprintf(f->project_id, sizeof f->project_id, "%s", id);
+    flow_json_set(&f->channels, NULL);
+    return load_channels(f);
+}
+
+hd_status flow_reload(flow *f)
+{
+    switch (f->step) {
+    case FLOW_STEP_PROFILE:
+        return f->profile >= 0 ? flow_choose_profile(f, f->profile) : HD_ERR_USAGE;
+    case FLOW_STEP_PROJECT: {
+        hub_req req = {.op = HUB_OP_PROJECTS};
+        return flow_call(f, &req, NULL, then_projects);
+    }
+    case FLOW_STEP_CHANNELS:
+        return load_channels(f);
+    default:
+        return HD_ERR_USAGE;
+    }
+}
+
+hd_status flow_set_type_filter(flow *f, const char *type)
+{
+    if (!type || strlen(type) >= sizeof f->type_filter)
+        return HD_ERR_USAGE;
+    snprintf(f->type_filter, sizeof f->type_filter, "%s", type);
+    return load_channels(f);
+}
+
+hd_status flow_select_channel(flow *f, int index)
+{
+    json_t *c = json_array_get(f->channels, index < 0 ? (size_t)-1 : (size_t)index);
+    if (!c)
+        return HD_ERR_USAGE;
+    flow_json_set(&f->channel, c);
+    flow_json_set(&f->health, NULL);
+    f->notice[0] = '\0';
+    return HD_OK;
+}
+
+hd_status flow_choose_channel(flow *f, int index)
+{
+    const flow_profile *p = flow_current(f);
+    if (!p || flow_select_channel(f, index) != HD_OK)
+        return HD_ERR_USAGE;
+    if (!(p->ops->caps & PROVIDER_CAP_CHANNEL_CREATE)) {
+        flow_changed(f, NULL); /* Keebai's channels are linked already: show, not pair */
+        return HD_OK;
+    }
+    f->step = FLOW_STEP_MODE;
+    if (flow_steps()[FLOW_STEP_MODE].skip(f))
+        return flow_choose_mode(f, PAIR_MODE_QR);
+    flow_changed(f, NULL);
+    return HD_OK;
+}
+
+/* channels[index], or the current channel when index < 0. */
+static json_t *target_channel(flow *f, int index)
+{
+    if (index >= 0)
+        return json_array_get(f->channels, (size_t)index);
+    return f->channel;
+}
+
+/* Puts an updated channel in the list and as the current one. */
+static void replace_channel(flow *f, json_t *updated)
+{
+    const char *id = json_string_value(json_object_get(updated, "id"));
+    size_t i;
+    json_t *c;
+    json_array_foreach(f->channels, i, c)
+    {
+        const char *cid = json_string_value(json_object_get(c, "id"));
+        if (id && cid && !strcmp(id, cid))
+            json_array_set(f->channels, i, updated);
+    }
+    if (!strcmp(flow_channel_id(f), id ? id : ""))
+        flow_json_set(&f->channel, updated);
+}
+
+static void then_live(flow *f, const hub_result *r)
+{
+    if (json_is_object(r->data))
+        replace_channel(f, r->data);
+    const char *mode = json_string_value(json_object_get(r->data, "mode"));
+    snprintf(f->notice, sizeof f->notice, _("The channel is now in %s mode."), mode ? mode : "live");
+}
+
+hd_status flow_channel_live(flow *f, int index)
+{
+    const char *id = json_string_value(json_object_get(target_channel(f, index), "id"));
+    if (!id)
+        return HD_ERR_USAGE;
+    flow_select_channel(f, index);
+    hub_req req = {.op = HUB_OP_CHANNEL_MODE, .channel_id = id, .mode = "live"};
+    return flow_call(f, &req, NULL, then_live);
+}
+
+static void then_deleted(flow *f, const hub_result *r)
+{
+    (void)r;
+    const char *gone = flow_channel_id(f);
+    size_t i;
+    json_t *c;
+    json_array_foreach(f->channels, i, c)
+    {
+        const char *cid = json_string_value(json_object_get(c, "id"));
+        if (cid && !strcmp(cid, gone)) {
+            json_array_remove(f->channels, i);
+            break;
+        }
+    }
+    snprintf(f->notice, sizeof f->notice, _("Channel %s deleted."), gone);
+    flow_json_set(&f->channel, NULL);
+}
+
+hd_status flow_channel_delete(flow *f, int index)
+{
+    json_t *c = target_channel(f, index);
+    const char *id = json_string_value(json_object_get(c, "id"));
+    if (!id)
+        return HD_ERR_USAGE;
+    if (index >= 0)
+        flow_select_channel(f, index);
+    hub_req req = {.op = HUB_OP_CHANNEL_DELETE, .channel_id = flow_channel_id(f)};
+    return flow_call(f, &req, NULL, then_deleted);
+}
+
+static void then_status(flow *f, const hub_result *r)
+{
+    keep_data(&f->health, r);
+}
+
+/* The channel's own token from the vault, for the gate API. NULL with call_message set. */
+static char *channel_token(flow *f)
+{
+    char why[300] = "";
+    char *tok = f->secrets.channel_token
+                    ? f->secrets.channel_token(f, flow_channel_id(f), why, sizeof why,
+                                               f->secrets.arg)
+                    : NULL;
+    if (!tok) {
+        f->call = FLOW_CALL_FAILED;
+        f->call_op = f->step == FLOW_STEP_WEBHOOK ? HUB_OP_WEBHOOK_SET : HUB_OP_STATUS;
+        f->call_status = HD_ERR_AUTH;
+        text_sanitize(*why ? why : _("this channel's token is not in the vault"),
+                      f->call_message, sizeof f->call_message);
+        flow_changed(f, NULL);
+    }
+    return tok;
+}
+
+hd_status flow_status(flow *f, int index)
+{
+    const flow_profile *p = flow_current(f);
+    if (!p || !(p->ops->caps & PROVIDER_CAP_STATUS) || !target_channel(f, index))
+        return HD_ERR_USAGE;
+    if (index >= 0)
+        flow_select_channel(f, index);
+    char *tok = channel_token(f);
+    if (!tok)
+        return HD_ERR_AUTH;
+    hub_req req = {.op = HUB_OP_STATUS, .channel_id = flow_channel_id(f)};
+    hd_status st = flow_call(f, &req, tok, then_status);
+    secret_free(tok);
+    return st;
+}
+
+hd_status flow_open_webhook(flow *f)
+{
+    const flow_profile *p = flow_current(f);
+    if (!p || !(p->ops->caps & PROVIDER_CAP_WEBHOOK) || !p->ops->webhook_events)
+        return HD_ERR_USAGE;
+    /* Whapi's webhooks are the channel's settings: there must be one. */
+    if ((p->ops->caps & PROVIDER_CAP_CHANNEL_CREATE) && !f->channel)
+        return HD_ERR_USAGE;
+    flow_call_cancel(f);
+    f->webhook_events = 0;
+    for (size_t i = 0; p->ops->webhook_events[i] && i < 32; i++)
+        for (size_t d = 0; p->ops->webhook_default_events && p->ops->webhook_default_events[d]; d++)
+            if (!strcmp(p->ops->webhook_events[i], p->ops->webhook_default_events[d]))
+                f->webhook_events |= 1u << i;
+    if (f->step != FLOW_STEP_WEBHOOK)
+        f->webhook_return = f->step;
+    f->step = FLOW_STEP_WEBHOOK;
+    f->call = FLOW_CALL_IDLE;
+    f->notice[0] = '\0';
+    flow_changed(f, NULL);
+    return HD_OK;
+}
+
+hd_status flow_toggle_webhook_event(flow *f, int i)
+{
+    const flow_profile *p = flow_current(f);
+    if (!p || !p->ops->webhook_events || i < 0 || i >= 32)
+        return HD_ERR_USAGE;
+    for (int k = 0; k <= i; k++)
+        if (!p->ops->webhook_events[k])
+            return HD_ERR_USAGE;
+    f->webhook_events ^= 1u << i;
+    flow_changed(f, NULL);
+    return HD_OK;
+}
+
+static void then_webhook(flow *f, const hub_result *r)
+{
+    char saved[80] = "", why[300] = "";
+    const char *id = json_string_value(json_object_get(r->data, "id"));
+    if (!r->secret) {
+        snprintf(f->notice, sizeof f->notice, _("Webhook set: %s"), f->webhook_url);
+        return;
+    }
+    if (f->secrets.store && f->secrets.store(f, "hook", id ? id : f->webhook_url, r->secret,
+                                             saved, sizeof saved, why, sizeof why,
+                                             f->secrets.arg) == 0)
+        snprintf(f->notice, sizeof f->notice,
+                 _("Webhook created. Its signing secret (shown once by the hub) is in the vault "
+                   "as %s."), saved);
+    else
+        snprintf(f->notice, sizeof f->notice,
+                 _("Webhook created, but its signing secret could NOT be saved (%s). Delete the "
+                   "webhook in the hub and create it again."), *why ? why : _("no vault"));
+}
+
+hd_status flow_set_webhook(flow *f, const char *url, char *why, size_t whysz)
+{
+    const flow_profile *p = flow_current(f);
+    const char *events[33];
+    size_t n = 0;
+    if (!p || f->step != FLOW_STEP_WEBHOOK)
+        return HD_ERR_USAGE;
+    if (provider_webhook_url_check(url, why, whysz) != HD_OK)
+        return HD_ERR_USAGE;
+    for (size_t i = 0; p->ops->webhook_events[i] && i < 32; i++)
+        if (f->webhook_events & (1u << i))
+            events[n++] = p->ops->webhook_events[i];
+    events[n] = NULL;
+    if (!n) {
+        snprintf(why, whysz, "%s", _("choose at least one event (Space)"));
+        return HD_ERR_USAGE;
+    }
+    snprintf(f->webhook_url, sizeof f->webhook_url, "%s", url);
+    hub_req req = {.op = HUB_OP_WEBHOOK_SET, .url = f->webhook_url, .events = events,
+                   .name = "hubdesk", .channel_id = f->channel ? flow_channel_id(f) : NULL};
+    char *tok = NULL;
+    if ((p->ops->caps & PROVIDER_CAP_CHANNEL_CREATE) && !(tok = channel_token(f))) {
+        snprintf(why, whysz, "%s", f->call_message);
+        return HD_ERR_AUTH;
+    }
+    hd_status st = flow_call(f, &req, tok, then_webhook);
+    secret_free(tok);
+    return st;
+}
+
+/* PUT /channels answered: the token goes to the vault now, then the pairing starts with it. */
+static void then_created(flow *f, const hub_result *r)
+{
+    char saved[80] = "", why[300] = "";
+    const char *id = json_string_value(json_object_get(r->data, "id"));
+    flow_json_set(&f->channel, r->data);
+    if (!r->secret || !id) {
+        snprintf(f->notice, sizeof f->notice, "%s", _("The hub created the channel but sent no token."));
+        return;
+    }
+    if (f->secrets.store &&
+        f->secrets.store(f, "ch", id, r->secret, saved, sizeof saved, why, sizeof why,
+                         f->secrets.arg) == 0)
+        snprintf(f->notice, sizeof f->notice, _("Channel %s created; its token is in the vault as %s."),
+                 id, saved);
+    else
+        snprintf(f->notice, sizeof f->notice,
+                 _("Channel %s created, but its token could NOT be saved (%s): finish pairing now; "
+                   "later actions on it need the token."), id, *why ? why : _("no vault"));
+    if (f->channels)
+        json_array_append(f->channels, r->data);
+    flow_pair_now(f, r->secret);
+}
+
+hd_status flow_create_then_pair(flow *f)
+{
+    if (!f->project_id[0])
+        return HD_ERR_USAGE;
+    hub_req req = {.op = HUB_OP_CHANNEL_CREATE, .name = f->name, .project_id = f->project_id};
+    return flow_call(f, &req, NULL, then_created);
+}
+
+void flow_back(flow *f)
+{
+    flow_step from = f->step;
+    flow_step to = from == FLOW_STEP_WEBHOOK ? f->webhook_return : flow_steps()[from].back;
+    while (to != FLOW_STEP_PROFILE && flow_steps()[to].skip && flow_steps()[to].skip(f))
+        to = flow_steps()[to].back;
+    /* A driver that only pairs has no channel list: another number starts at the name. */
+    int no_lists = flow_steps()[FLOW_STEP_CHANNELS].skip(f);
+    if (from == FLOW_STEP_RESULT && no_lists)
+        to = FLOW_STEP_NAME;
+    if (to == FLOW_STEP_PROFILE && f->profile_fixed && from != FLOW_STEP_PROFILE)
+        to = no_lists ? FLOW_STEP_NAME : from == FLOW_STEP_PROJECT ? from : FLOW_STEP_CHANNELS;
+    flow_call_cancel(f);
+    if (from == FLOW_STEP_PAIR || from == FLOW_STEP_RESULT)
+        flow_clear_pairing(f);
+    f->call = FLOW_CALL_IDLE;
+    f->call_message[0] = '\0';
+    f->step = to;
+    if (to == FLOW_STEP_CHANNELS && from != FLOW_STEP_WEBHOOK && flow_current(f) &&
+        flow_current(f)->ops->call) {
+        load_channels(f); /* a channel may have been added or linked since */
+        return;
+    }
+    flow_changed(f, NULL);
+}
