@@ -21,6 +21,7 @@ enum provider_caps {
     PROVIDER_CAP_CHANNEL_MODE = 1 << 10,  /* HUB_OP_CHANNEL_MODE (trial -> live) */
     PROVIDER_CAP_CHANNEL_DELETE = 1 << 11,
     PROVIDER_CAP_STATUS = 1 << 12,        /* HUB_OP_STATUS on a channel */
+    PROVIDER_CAP_TYPE_FILTER = 1 << 13,   /* HUB_OP_CHANNELS takes `type_filter` */
 };
 
 /* What a driver needs from outside: the loop, HTTP, where the hub is and its token. */

@@ -86,14 +86,14 @@ static hd_status refuse(wh_call *c, hd_status st, const char *why)
 static hd_status use_manager(wh_call *c, const provider_ctx *ctx, hubcall_opts *o)
 {
     if (!ctx->token || !*ctx->token)
-        return refuse(c, HD_ERR_USAGE, _("the profile has no partner token for the Whapi manager API"));
+        return refuse(c, HD_ERR_USAGE,
+                      _("the profile has no partner token for the Whapi manager API"));
     o->base_url = ctx->base_url && *ctx->base_url ? ctx->base_url : provider_whapi.default_base_url;
     o->token = ctx->token;
     return HD_OK;
 }
 
-static hd_status use_gate(wh_call *c, const provider_ctx *ctx, const hub_req *req,
-                          hubcall_opts *o)
+static hd_status use_gate(wh_call *c, const provider_ctx *ctx, const hub_req *req, hubcall_opts *o)
 {
     if (!req->channel_token || !*req->channel_token)
         return refuse(c, HD_ERR_USAGE, _("this needs the channel's own token (from the vault)"));
@@ -139,14 +139,16 @@ static hd_status channel_path(wh_call *c, const hub_req *req, char *path, size_t
                               const char *suffix)
 {
     if (whapi_channel_path(path, pn, req->channel_id, suffix) < 0)
-        return refuse(c, HD_ERR_USAGE, _("the channel id is empty or holds characters an id cannot have"));
+        return refuse(c, HD_ERR_USAGE,
+                      _("the channel id is empty or holds characters an id cannot have"));
     return HD_OK;
 }
 
-static hd_status prep_mode(wh_call *c, const provider_ctx *ctx, const hub_req *req,
-                           hubcall_opts *o, char *path, size_t pn, json_t **body)
+static hd_status prep_mode(wh_call *c, const provider_ctx *ctx, const hub_req *req, hubcall_opts *o,
+                           char *path, size_t pn, json_t **body)
 {
     const char *mode = req->mode && *req->mode ? req->mode : "live";
+    char id[256];
     size_t len = strlen(mode);
     if (len > 16 || strspn(mode, "abcdefghijklmnopqrstuvwxyz") != len)
         return refuse(c, HD_ERR_USAGE, _("the mode must be a word such as \"live\""));
@@ -154,7 +156,8 @@ static hd_status prep_mode(wh_call *c, const provider_ctx *ctx, const hub_req *r
         return HD_ERR_USAGE;
     o->method = "PATCH";
     *body = json_pack("{s:s}", "mode", mode);
-    c->echo = json_pack("{s:s,s:s,s:s}", "id", req->channel_id, "type", "whatsapp", "mode", mode);
+    c->echo = json_pack("{s:s,s:s,s:s}", "id", text_sanitize(req->channel_id, id, sizeof id),
+                        "type", "whatsapp", "mode", mode);
     if (!*body || !c->echo)
         return refuse(c, HD_ERR_INTERNAL, hd_status_message(HD_ERR_INTERNAL));
     return use_manager(c, ctx, o);
@@ -183,7 +186,8 @@ static hd_status hook_events(wh_call *c, const char *const *want, json_t *names)
     char shown[64], why[200];
     for (; want && *want; want++) {
         if (!in_list(wh_events, *want)) {
-            snprintf(why, sizeof why, _("Whapi has no webhook event \"%s\"; choose users or channel"),
+            snprintf(why, sizeof why,
+                     _("Whapi has no webhook event \"%s\"; choose users or channel"),
                      text_sanitize(*want, shown, sizeof shown));
             return refuse(c, HD_ERR_USAGE, why);
         }
@@ -206,8 +210,8 @@ static json_t *hook_body(const char *url, const json_t *names)
     size_t i;
     json_array_foreach(names, i, name)
         json_array_append_new(events, json_pack("{s:O,s:s}", "type", name, "method", "post"));
-    return json_pack("{s:[{s:o,s:s,s:s}],s:b}", "webhooks", "events", events, "mode", "body",
-                     "url", url, "callback_persist", 1);
+    return json_pack("{s:[{s:o,s:s,s:s}],s:b}", "webhooks", "events", events, "mode", "body", "url",
+                     url, "callback_persist", 1);
 }
 
 static hd_status prep_webhook(wh_call *c, const provider_ctx *ctx, const hub_req *req,
@@ -241,10 +245,10 @@ static hd_status prep_status(wh_call *c, const provider_ctx *ctx, const hub_req 
 }
 
 static const prep_fn preps[HUB_OP_COUNT] = {
-    [HUB_OP_CHECK] = prep_projects,         [HUB_OP_PROJECTS] = prep_projects,
-    [HUB_OP_CHANNELS] = prep_channels,      [HUB_OP_CHANNEL_CREATE] = prep_create,
-    [HUB_OP_CHANNEL_MODE] = prep_mode,      [HUB_OP_CHANNEL_DELETE] = prep_delete,
-    [HUB_OP_WEBHOOK_SET] = prep_webhook,    [HUB_OP_STATUS] = prep_status,
+    [HUB_OP_CHECK] = prep_projects,      [HUB_OP_PROJECTS] = prep_projects,
+    [HUB_OP_CHANNELS] = prep_channels,   [HUB_OP_CHANNEL_CREATE] = prep_create,
+    [HUB_OP_CHANNEL_MODE] = prep_mode,   [HUB_OP_CHANNEL_DELETE] = prep_delete,
+    [HUB_OP_WEBHOOK_SET] = prep_webhook, [HUB_OP_STATUS] = prep_status,
 };
 
 /* "too many new channels ...; try again in 12 min (at 14:05)". */
@@ -254,16 +258,21 @@ static void rate_text(long after_s, char *out, size_t n)
     time_t when = time(NULL) + (after_s > 0 ? after_s : 0);
     struct tm tm;
     if (after_s <= 0) {
-        snprintf(out, n, "%s", _("too many new channels (Whapi allows 20 in 30 minutes); try again later"));
+        snprintf(out, n, "%s",
+                 _("too many new channels (Whapi allows 20 in 30 minutes); try again later"));
         return;
     }
     if (localtime_r(&when, &tm))
         strftime(at, sizeof at, "%H:%M", &tm);
     if (after_s < 120)
-        snprintf(out, n, _("too many new channels (Whapi allows 20 in 30 minutes); try again in %ld s (at %s)"),
-                 after_s, at);
+        snprintf(
+            out, n,
+            _("too many new channels (Whapi allows 20 in 30 minutes); try again in %ld s (at %s)"),
+            after_s, at);
     else
-        snprintf(out, n, _("too many new channels (Whapi allows 20 in 30 minutes); try again in %ld min (at %s)"),
+        snprintf(out, n,
+                 _("too many new channels (Whapi allows 20 in 30 minutes); try again in %ld min "
+                   "(at %s)"),
                  (after_s + 59) / 60, at);
 }
 
@@ -316,23 +325,37 @@ static json_t *created_data(const json_t *j, char **secret, hd_status *st, char 
     return NULL;
 }
 
-static json_t *call_data(const wh_call *c, const json_t *j, char **secret, hd_status *st,
-                         char *msg, size_t n)
+static json_t *call_data(const wh_call *c, const json_t *j, char **secret, hd_status *st, char *msg,
+                         size_t n)
 {
     json_t *d = NULL;
     switch (c->op) {
-    case HUB_OP_CHECK: d = check_data(j); break;
-    case HUB_OP_PROJECTS: d = whapi_decode_projects(j); break;
-    case HUB_OP_CHANNELS: d = whapi_decode_channels(j, c->filter); break;
-    case HUB_OP_CHANNEL_CREATE: return created_data(j, secret, st, msg, n);
+    case HUB_OP_CHECK:
+        d = check_data(j);
+        break;
+    case HUB_OP_PROJECTS:
+        d = whapi_decode_projects(j);
+        break;
+    case HUB_OP_CHANNELS:
+        d = whapi_decode_channels(j, c->filter);
+        break;
+    case HUB_OP_CHANNEL_CREATE:
+        return created_data(j, secret, st, msg, n);
     case HUB_OP_CHANNEL_MODE: /* the answer's shape is undocumented: fall back to what we set */
         d = whapi_decode_channel(j);
         d = d ? d : json_incref(c->echo);
         break;
-    case HUB_OP_CHANNEL_DELETE: d = json_object(); break;
-    case HUB_OP_WEBHOOK_SET: d = json_incref(c->echo); break;
-    case HUB_OP_STATUS: d = status_data(j); break;
-    default: break;
+    case HUB_OP_CHANNEL_DELETE:
+        d = json_object();
+        break;
+    case HUB_OP_WEBHOOK_SET:
+        d = json_incref(c->echo);
+        break;
+    case HUB_OP_STATUS:
+        d = status_data(j);
+        break;
+    default:
+        break;
     }
     if (!d) {
         *st = HD_ERR_PROTOCOL;
@@ -503,7 +526,9 @@ static void on_wait(long delay_ms, const char *message, void *arg)
     wh_session *s = arg;
     s->waiting = 1;
     /* hub_wait_fn carries no status: a retry follows a network error, 5xx or 429 alike. */
-    emit(s, (pair_event){.type = PAIR_EV_WAITING, .status = HD_ERR_NETWORK, .message = message,
+    emit(s, (pair_event){.type = PAIR_EV_WAITING,
+                         .status = HD_ERR_NETWORK,
+                         .message = message,
                          .wait_ms = delay_ms});
 }
 
@@ -518,8 +543,8 @@ static void on_poll(loop *l, void *arg)
         snprintf(path, sizeof path, "/users/login/%s", s->phone); /* digits only: checked */
     else
         snprintf(path, sizeof path, "/health");
-    hubcall_opts o = {.base_url = s->gate, .path = path, .token = s->token,
-                      .backoff_base_ms = s->backoff_ms};
+    hubcall_opts o = {
+        .base_url = s->gate, .path = path, .token = s->token, .backoff_base_ms = s->backoff_ms};
     s->call = hubcall_start(s->http, s->l, &o, on_answer, on_wait, s);
     if (!s->call)
         fail(s, HD_ERR_INTERNAL, hd_status_message(HD_ERR_INTERNAL));
@@ -542,7 +567,8 @@ static int progress(wh_session *s, const char *text, const char *msg)
     if (msg)
         snprintf(line, sizeof line, "%s: %s", text, msg);
     else if (s->code_shown && whapi_health_phase(text) == WH_PHASE_QR)
-        snprintf(line, sizeof line, "%s: %s", text, _("waiting for the code to be typed on the phone"));
+        snprintf(line, sizeof line, "%s: %s", text,
+                 _("waiting for the code to be typed on the phone"));
     else
         snprintf(line, sizeof line, "%s: %s", text, whapi_health_meaning(text));
     return emit(s, (pair_event){.type = PAIR_EV_PROGRESS, .message = line});
@@ -557,8 +583,10 @@ static void connected(wh_session *s, const wh_health *h)
     }
     const char *phone = *h->phone ? h->phone : s->phone; /* code mode: the phone typed in */
     const char *name = s->name ? s->name : *h->name ? h->name : NULL;
-    finish(s, (pair_event){.type = PAIR_EV_CONNECTED, .channel_id = s->channel_id,
-                           .phone = phone, .name = name});
+    finish(s, (pair_event){.type = PAIR_EV_CONNECTED,
+                           .channel_id = s->channel_id,
+                           .phone = phone,
+                           .name = name});
 }
 
 static void on_health(wh_session *s, const hubcall_result *r)
@@ -599,13 +627,15 @@ static void show_qr(wh_session *s, const wh_rowdata *q)
     if (strcmp(q->qr, s->shown)) {
         memcpy(s->shown, q->qr, strlen(q->qr) + 1);
         s->qrs++;
-        if (!emit(s, (pair_event){.type = PAIR_EV_QR, .qr = s->shown, .attempt = s->qrs,
+        if (!emit(s, (pair_event){.type = PAIR_EV_QR,
+                                  .qr = s->shown,
+                                  .attempt = s->qrs,
                                   .expires_in_ms = q->expires_in_ms}))
             return;
     }
     /* Every poll interval, and right when this QR runs out, for the next one. */
-    long next = q->expires_in_ms > 0 && q->expires_in_ms < s->poll_ms ? q->expires_in_ms
-                                                                       : s->poll_ms;
+    long next =
+        q->expires_in_ms > 0 && q->expires_in_ms < s->poll_ms ? q->expires_in_ms : s->poll_ms;
     schedule(s, next < WH_MIN_POLL_MS ? WH_MIN_POLL_MS : next);
 }
 
@@ -663,9 +693,15 @@ static void on_answer(const hubcall_result *r, void *arg)
             return;
     }
     switch (s->step) {
-    case WH_STEP_QR: on_rowdata(s, r); break;
-    case WH_STEP_CODE: on_code(s, r); break;
-    default: on_health(s, r); break;
+    case WH_STEP_QR:
+        on_rowdata(s, r);
+        break;
+    case WH_STEP_CODE:
+        on_code(s, r);
+        break;
+    default:
+        on_health(s, r);
+        break;
     }
 }
 
@@ -727,7 +763,11 @@ static void *wh_pair_start(const provider_ctx *ctx, const pair_request *req, pai
     if (!s)
         return NULL;
     req = req ? req : &none;
-    *s = (wh_session){.l = ctx->l, .http = ctx->http, .mode = req->mode, .fn = fn, .arg = arg,
+    *s = (wh_session){.l = ctx->l,
+                      .http = ctx->http,
+                      .mode = req->mode,
+                      .fn = fn,
+                      .arg = arg,
                       .poll_ms = ctx->stream_retry_ms > 0 ? ctx->stream_retry_ms : WH_POLL_MS,
                       .max_ms = ctx->idle_timeout_ms > 0 ? ctx->idle_timeout_ms : WH_PAIR_MAX_MS,
                       .backoff_ms = ctx->backoff_base_ms};

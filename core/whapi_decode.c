@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define ID_MAX 128          /* longer ids are not ids: refused rather than cut */
+#define ID_MAX 128               /* longer ids are not ids: refused rather than cut */
 #define MS_MAX 100000000000000.0 /* 1e14 ms: the year 5138; anything later is garbage */
 
 static const char *str(const json_t *o, const char *key)
@@ -130,7 +130,9 @@ int whapi_decode_rowdata(const json_t *j, wh_rowdata *out)
 
 int whapi_code_normalise(const char *in, char out[WH_CODE_SIZE])
 {
-    static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    /* Liberal on purpose: api-notes says Crockford base32, but Baileys' pairing alphabet has
+     * an L; any letter or digit is shown, anything else (punctuation, controls) is refused. */
+    static const char alnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     size_t len = in ? strlen(in) : 0;
     if (len != 8 && !(len == 9 && in[4] == '-'))
         return -1;
@@ -138,7 +140,7 @@ int whapi_code_normalise(const char *in, char out[WH_CODE_SIZE])
         if (len == 9 && i == 4)
             continue;
         char c = (char)toupper((unsigned char)in[i]);
-        if (!c || !strchr(crockford, c))
+        if (!c || !strchr(alnum, c))
             return -1;
         out[k < 4 ? k : k + 1] = c;
         k++;

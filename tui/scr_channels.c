@@ -13,9 +13,6 @@
 #include <wchar.h>
 
 /* scr_project.c: the step's hub call (busy, failed, waits). */
-int scr_call_status(app *a, int y, int x, int w, int maxrows, const char *retry_hint);
-int scr_call_ticking(app *a);
-void scr_call_forget(void);
 
 #define DAY_MS 86400000LL
 #define HOUR_MS 3600000LL
@@ -62,7 +59,7 @@ static unsigned caps(const app *a)
 /* Keebai's GET /v1/channels takes ?type=; no other hub filters by type. */
 static int has_type_filter(const app *a)
 {
-    return hub(a) && strcmp(hub(a)->id, "keebai") == 0;
+    return hub(a) && (hub(a)->caps & PROVIDER_CAP_TYPE_FILTER);
 }
 
 static int count(const app *a)

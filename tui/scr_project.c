@@ -10,9 +10,6 @@
 #include <string.h>
 
 /* Shared with scr_channels.c (no header of its own: app.h/ui.h are not this file's). */
-int scr_call_status(app *a, int y, int x, int w, int maxrows, const char *retry_hint);
-int scr_call_ticking(app *a);
-void scr_call_forget(void);
 
 /* A failed call with Retry-After: when that wait ends (monotonic ms), 0 when none. The flow
  * keeps only the seconds, so the deadline is fixed the first time the failure is seen. */

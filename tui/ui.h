@@ -43,4 +43,10 @@ void ui_qr(int y, int x, const qr_render *r);
 /* The help overlay over the current screen; the vault's keys only when one is in use. */
 void ui_help_overlay(int with_vault);
 
+/* scr_project.c: the hub call of a list screen (busy, failed, 429 countdown), shared by the
+   project and channel lists. Rows used; ticking: redraw once a second; forget: a new action. */
+int scr_call_status(app *a, int y, int x, int w, int maxrows, const char *retry_hint);
+int scr_call_ticking(app *a);
+void scr_call_forget(void);
+
 #endif
