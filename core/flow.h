@@ -105,6 +105,7 @@ struct flow {
     flow_call_state call;
     hub_op call_op;
     void *call_handle;
+    void (*call_then)(flow *f, const hub_result *r); /* runs when the call succeeds */
     hd_status call_status;
     char call_message[400];
     long call_retry_after_s;   /* 429: when to try again, -1 unknown */

@@ -29,17 +29,10 @@ void flow_call_cancel(flow *f)
         f->call = FLOW_CALL_IDLE;
 }
 
-typedef struct call_ctx {
-    flow *f;
-    flow_then_fn then;
-} call_ctx;
-
 static void on_call_done(const hub_result *r, void *arg)
 {
-    call_ctx *c = arg;
-    flow *f = c->f;
-    flow_then_fn then = c->then;
-    free(c);
+    flow *f = arg;
+    flow_then_fn then = f->call_then;
     call_end(f);
     f->wait_until_ms = 0;
     if (r->status == HD_OK) {
@@ -59,10 +52,10 @@ static void on_call_done(const hub_result *r, void *arg)
 
 static void on_call_wait(long delay_ms, const char *message, void *arg)
 {
-    call_ctx *c = arg;
-    text_sanitize(message ? message : "", c->f->call_message, sizeof c->f->call_message);
-    c->f->wait_until_ms = loop_now_ms() + (uint64_t)(delay_ms > 0 ? delay_ms : 0);
-    flow_changed(c->f, NULL);
+    flow *f = arg;
+    text_sanitize(message ? message : "", f->call_message, sizeof f->call_message);
+    f->wait_until_ms = loop_now_ms() + (uint64_t)(delay_ms > 0 ? delay_ms : 0);
+    flow_changed(f, NULL);
 }
 
 /* One call at a time, the step's: `then` runs on success, before the owner hears of it.
@@ -83,19 +76,12 @@ static hd_status flow_call(flow *f, hub_req *req, const char *channel_token, flo
         flow_changed(f, NULL);
         return HD_ERR_AUTH;
     }
-    call_ctx *c = malloc(sizeof *c);
-    if (channel_token && !(f->call_channel_token = secret_dup(channel_token))) {
-        free(c);
-        c = NULL;
-    }
     provider_ctx ctx;
     flow_ctx(f, &ctx, f->call_token);
-    req->channel_token = f->call_channel_token;
-    if (c) {
-        *c = (call_ctx){f, then};
-        f->call_handle = p->ops->call(&ctx, req, on_call_done, on_call_wait, c);
-        if (!f->call_handle)
-            free(c);
+    if (!channel_token || (f->call_channel_token = secret_dup(channel_token))) {
+        req->channel_token = f->call_channel_token;
+        f->call_then = then;
+        f->call_handle = p->ops->call(&ctx, req, on_call_done, on_call_wait, f);
     }
     if (!f->call_handle) {
         call_end(f);

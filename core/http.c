@@ -239,9 +239,16 @@ static int buffer_append(http_request *r, const char *buf, size_t len)
         size_t cap = r->resp_cap ? r->resp_cap : 4096;
         while (cap < r->resp_len + len + 1)
             cap *= 2;
-        char *n = realloc(r->resp, cap);
+        /* Not realloc: answers may hold secrets (a channel token, a signing secret), and
+           realloc would leave the old copy in freed memory. */
+        char *n = malloc(cap);
         if (!n)
             return -1;
+        if (r->resp) {
+            memcpy(n, r->resp, r->resp_len + 1);
+            sodium_memzero(r->resp, r->resp_cap);
+            free(r->resp);
+        }
         r->resp = n;
         r->resp_cap = cap;
     }
@@ -319,6 +326,8 @@ static int request_launch(http_request *r)
 {
     http_client *c = r->c;
     r->retry_timer = 0;
+    if (r->resp)
+        sodium_memzero(r->resp, r->resp_cap);
     r->resp_len = 0;
     r->retry_after_s = -1;
     r->too_large = r->stopped_by_reader = 0;
@@ -441,10 +450,14 @@ static void request_free(http_request *r)
     free(r->method);
     free(r->url);
     free(r->origin);
+    if (r->body)
+        sodium_memzero(r->body, strlen(r->body)); /* request bodies may carry secrets too */
     free(r->body);
     secret_free(r->token);
     free(r->token_header);
     free(r->last_event_id);
+    if (r->resp)
+        sodium_memzero(r->resp, r->resp_cap);
     free(r->resp);
     free(r);
 }

@@ -57,23 +57,27 @@ static void on_done(const http_response *r, void *arg)
     free(h);
 }
 
-static void on_retry(long delay_ms, const http_response *why, void *arg)
+char *hubcall_wait_text(long delay_ms, const http_response *why, char *out, size_t outsz)
 {
-    hubcall *h = arg;
-    char detail[300], msg[400];
+    char detail[300];
     long secs = (delay_ms + 999) / 1000;
-    if (!h->wait)
-        return;
     if (why->status == HD_OK)
         provider_error_text(why, detail, sizeof detail);
     else
         snprintf(detail, sizeof detail, "%s", why->error);
     if (why->code == 429)
-        snprintf(msg, sizeof msg, _("the hub asks us to slow down (%s); waiting %ld s"), detail,
-                 secs);
+        snprintf(out, outsz, _("the hub asks us to slow down (%s); waiting %ld s"), detail, secs);
     else
-        snprintf(msg, sizeof msg, _("%s; trying again in %ld s"), detail, secs);
-    h->wait(delay_ms, msg, h->arg);
+        snprintf(out, outsz, _("%s; trying again in %ld s"), detail, secs);
+    return out;
+}
+
+static void on_retry(long delay_ms, const http_response *why, void *arg)
+{
+    hubcall *h = arg;
+    char msg[400];
+    if (h->wait)
+        h->wait(delay_ms, hubcall_wait_text(delay_ms, why, msg, sizeof msg), h->arg);
 }
 
 static void on_refused(loop *l, void *arg)

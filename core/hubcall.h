@@ -41,6 +41,10 @@ hubcall *hubcall_start(http_client *c, loop *l, const hubcall_opts *o, hubcall_d
 /* Stops it before `done`; nothing is called afterwards. NULL is fine. */
 void hubcall_cancel(hubcall *h);
 
+/* The words for a wait before a retry: "the hub asks us to slow down (...); waiting N s" on a
+   429, "<why>; trying again in N s" otherwise. Returns out. */
+char *hubcall_wait_text(long delay_ms, const http_response *why, char *out, size_t outsz);
+
 /* Joins base and path with exactly one '/' between them. -1 if it does not fit. */
 int hubcall_join(char *out, size_t outsz, const char *base, const char *path);
 

@@ -1,5 +1,6 @@
 /* keebai.c: the Keebai driver: WhatsApp QR pairing over an SSE stream, and the ops table
  * (browser pairing and the REST calls live in keebai_api.c). */
+#include "hubcall.h"
 #include "i18n.h"
 #include "keebai_decode.h"
 #include "provider.h"
@@ -34,19 +35,9 @@ static void kb_stop(void *session);
 /* Delivers an event; returns 0 if the callback freed the session. */
 static int emit(kb_session *s, pair_event ev)
 {
-    int alive = 1;
-    int *outer = s->alive;
-    s->alive = &alive;
     if (ev.type == PAIR_EV_CONNECTED || ev.type == PAIR_EV_EXPIRED || ev.type == PAIR_EV_FAILED)
         s->finished = 1;
-    s->fn(&ev, s->arg);
-    if (!alive) {
-        if (outer)
-            *outer = 0;
-        return 0;
-    }
-    s->alive = outer;
-    return 1;
+    return pair_emit(s->fn, s->arg, &s->alive, &ev);
 }
 
 static void finish_stream(kb_session *s)
@@ -177,16 +168,8 @@ static void on_start_done(const http_response *r, void *arg)
 static void on_start_retry(long delay_ms, const http_response *why, void *arg)
 {
     kb_session *s = arg;
-    char detail[300], msg[400];
-    if (why->status == HD_OK)
-        provider_error_text(why, detail, sizeof detail);
-    else
-        snprintf(detail, sizeof detail, "%s", why->error);
-    if (why->code == 429)
-        snprintf(msg, sizeof msg, _("the hub asks us to slow down (%s); waiting %ld s"), detail,
-                 (delay_ms + 999) / 1000);
-    else
-        snprintf(msg, sizeof msg, _("%s; trying again in %ld s"), detail, (delay_ms + 999) / 1000);
+    char msg[400];
+    hubcall_wait_text(delay_ms, why, msg, sizeof msg);
     emit(s, (pair_event){.type = PAIR_EV_WAITING, .status = why->status == HD_OK ? http_status_for_code(why->code) : why->status,
                          .message = msg, .wait_ms = delay_ms});
 }

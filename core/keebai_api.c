@@ -368,19 +368,9 @@ typedef struct kb_su {
 /* Delivers an event; returns 0 if the callback freed the session. */
 static int emit(kb_su *s, pair_event ev)
 {
-    int alive = 1;
-    int *outer = s->alive;
-    s->alive = &alive;
     if (ev.type == PAIR_EV_CONNECTED || ev.type == PAIR_EV_EXPIRED || ev.type == PAIR_EV_FAILED)
         s->finished = 1;
-    s->fn(&ev, s->arg);
-    if (!alive) {
-        if (outer)
-            *outer = 0;
-        return 0;
-    }
-    s->alive = outer;
-    return 1;
+    return pair_emit(s->fn, s->arg, &s->alive, &ev);
 }
 
 static void su_fail(kb_su *s, hd_status st, const char *msg)

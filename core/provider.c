@@ -148,3 +148,18 @@ int provider_secret_name(char *out, size_t outsz, const char *profile, const cha
     n = snprintf(out, outsz, "%s/%s/%s", profile, tag, hashed);
     return n > 0 && (size_t)n < outsz && n <= 64 && name_char_ok(out) ? 0 : -1;
 }
+
+int pair_emit(pair_event_fn fn, void *arg, int **alive, const pair_event *ev)
+{
+    int here = 1;
+    int *outer = *alive;
+    *alive = &here;
+    fn(ev, arg);
+    if (!here) { /* the session is gone: its memory, *alive included, may not be touched */
+        if (outer)
+            *outer = 0;
+        return 0;
+    }
+    *alive = outer;
+    return 1;
+}

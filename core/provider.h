@@ -167,6 +167,13 @@ const provider_ops *provider_find(const char *id);
  */
 char *provider_error_text(const http_response *r, char *out, size_t outsz);
 
+/*
+ * Delivers a pairing event for a driver. `*alive` is the session's slot for a flag that its
+ * pair_stop clears (`if (s->alive) *s->alive = 0;`), so a callback that stops the session is
+ * noticed here and up the stack. Returns 0 when the session was stopped (freed) meanwhile.
+ */
+int pair_emit(pair_event_fn fn, void *arg, int **alive, const pair_event *ev);
+
 /* 1 if the driver offers this pairing mode (from its caps). */
 int provider_has_mode(const provider_ops *ops, pair_mode m);
 /* "qr", "browser", "code" and back; -1 if unknown. */

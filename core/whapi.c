@@ -474,17 +474,7 @@ static void wh_pair_stop(void *session);
 /* Delivers an event; returns 0 if the callback freed the session. */
 static int emit(wh_session *s, pair_event ev)
 {
-    int alive = 1;
-    int *outer = s->alive;
-    s->alive = &alive;
-    s->fn(&ev, s->arg);
-    if (!alive) {
-        if (outer)
-            *outer = 0;
-        return 0;
-    }
-    s->alive = outer;
-    return 1;
+    return pair_emit(s->fn, s->arg, &s->alive, &ev);
 }
 
 static void halt(wh_session *s)
