@@ -117,8 +117,10 @@ static void name_draw(app *a)
                 : a->token_error[0] ? a->token_error : a->f.call_message);
     else if (a->f.call == FLOW_CALL_BUSY)
         ui_wrap(LINES - 5, 2, COLS - 4, 3, ROLE_WARN, a->f.call_message);
-    ui_hint_bar(n > 1 ? _("Enter start  Tab next field  Space toggle  Esc back  Ctrl-U clear  F1 help")
-                      : _("Enter start pairing  Esc back  Ctrl-U clear  F1 help"));
+    ui_hint_bar(a->f.mode == PAIR_MODE_BROWSER
+                    ? _("Enter start  Tab next field  Space toggle  Esc back  Ctrl-U clear  F1 help")
+                : n > 1 ? _("Enter start  Tab next field  Esc back  Ctrl-U clear  F1 help")
+                        : _("Enter start pairing  Esc back  Ctrl-U clear  F1 help"));
     if (cy >= 0)
         move(cy, cx); /* the cursor shows where typing goes */
 }

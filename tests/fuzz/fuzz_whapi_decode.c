@@ -37,10 +37,10 @@ static void check_clean(const json_t *v)
 
 static void check_code(const char *code)
 {
-    static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    static const char alnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"; /* as shown */
     CHECK(strlen(code) == 9 && code[4] == '-');
     for (int i = 0; i < 9; i++)
-        CHECK(i == 4 || (code[i] && strchr(crockford, code[i])));
+        CHECK(i == 4 || (code[i] && strchr(alnum, code[i])));
 }
 
 static void json_decoders(const json_t *j)
