@@ -78,6 +78,10 @@ keys h
 wait_for_screen 'Status: AUTH' 10
 keys w
 wait_for_screen 'URL:' 5
+# Junk typed into the URL field: control bytes, spaces and non-ASCII never enter a URL.
+keys_lit $'\x01\x02\x07\x0b\x10 \xc3\xa9\xe4\xb8\xad\xf0\x9f\x8e\x89 '
+sleep 0.3
+screen_has 'URL: *$' || fail "junk entered the URL field: $(grep 'URL:' "$E2E_TXT")"
 keys_lit 'http://example.com/hook'
 keys Enter
 wait_for_screen 'https://' 5
@@ -109,6 +113,16 @@ log "live mode after confirmation"
 # ---- 3. the list, delete ----------------------------------------------------------------
 keys Enter
 wait_for_screen 'Loja Centro' 10
+# Junk on the list: keys it does not use, paging keys past both ends; it stays, and alive.
+CONSOLE_PID=$(pane_hubdesk_pid) || fail "no hubdesk process in the pane"
+keys_lit 'zZxX!@#%^&*()_+=-~0123456789'
+sleep 0.3
+screen_has 'Loja Centro' || fail "printable junk left the channel list"
+keys PPage NPage Up Up Up Down Down Down Down
+sleep 0.3
+kill -0 "$CONSOLE_PID" || fail "junk on the channel list killed hubdesk"
+screen_has 'Loja Centro' || fail "junk left the channel list"
+screen_has 'Delete' && fail "junk asked to delete a channel"
 id=$(wfield id)
 keys d
 wait_for_screen 'Delete' 5
