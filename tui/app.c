@@ -134,6 +134,40 @@ static void handle_key(app *a, int is_keycode, wint_t ch)
     }
 }
 
+/*
+ * After an Esc byte: an escape sequence ncurses did not know (Home as ESC [ 1 ~ under a
+ * mismatched TERM, a bracketed paste marker, a terminal reply) is read to its end and dropped,
+ * instead of being taken as Esc = back followed by junk. 1 if one was dropped.
+ */
+static int swallow_unknown_sequence(void)
+{
+    wint_t ch;
+    int rc = wget_wch(stdscr, &ch);
+    if (rc == ERR)
+        return 0; /* a plain Esc */
+    if (rc == OK && (ch == L'[' || ch == L'O')) {
+        /* CSI: parameters and intermediates (0x20-0x3f), then one final byte. SS3: one byte. */
+        for (int n = 0; n < 64 && wget_wch(stdscr, &ch) == OK && ch >= 0x20 && ch < 0x40; n++)
+            ;
+        return 1;
+    }
+    if (rc == OK && (ch == L']' || ch == L'P' || ch == L'_' || ch == L'^')) {
+        /* OSC, DCS, APC, PM: up to BEL or ESC \ (String Terminator). */
+        for (int n = 0; n < 512 && wget_wch(stdscr, &ch) == OK; n++)
+            if (ch == 7 || ch == 27)
+                break;
+        if (ch == 27)
+            wget_wch(stdscr, &ch);
+        return 1;
+    }
+    /* Esc, then a key of its own (typed fast, or queued): both count. */
+    if (rc == KEY_CODE_YES)
+        ungetch((int)ch);
+    else
+        unget_wch((wchar_t)ch);
+    return 0;
+}
+
 /* Drains every pending key, so a paste or key repeat costs one redraw. */
 static void on_stdin(loop *l, int fd, int events, void *arg)
 {
@@ -145,6 +179,8 @@ static void on_stdin(loop *l, int fd, int events, void *arg)
         if (rc == KEY_CODE_YES && ch == KEY_RESIZE)
             continue; /* SIGWINCH comes through the loop */
         a->last_input_ms = loop_now_ms();
+        if (rc == OK && ch == 27 && swallow_unknown_sequence())
+            continue;
         handle_key(a, rc == KEY_CODE_YES, ch);
     }
     if (events & LOOP_ERROR) /* the terminal went away */

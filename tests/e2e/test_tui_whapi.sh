@@ -118,7 +118,7 @@ CONSOLE_PID=$(pane_hubdesk_pid) || fail "no hubdesk process in the pane"
 keys_lit 'zZxX!@#%^&*()_+=-~0123456789'
 sleep 0.3
 screen_has 'Loja Centro' || fail "printable junk left the channel list"
-keys PPage NPage Up Up Up Down Down Down Down
+keys PPage NPage Home End F5 F12 IC Up Up Up Down Down Down Down
 sleep 0.3
 kill -0 "$CONSOLE_PID" || fail "junk on the channel list killed hubdesk"
 screen_has 'Loja Centro' || fail "junk left the channel list"
