@@ -503,55 +503,6 @@ int cli_profile_main(int argc, char **argv)
     return fail(EXIT_USAGE, _("unknown profile command '%s'"), cmd);
 }
 
-int cli_profile_lookup(const char *name, char *provider, size_t psz, char *base_url, size_t bsz)
-{
-    char path[1024];
-    profile_list l;
-    int rc = load_profiles(path, sizeof path, &l);
-    if (rc >= 0)
-        return rc;
-    int i = profile_find(&l, name);
-    if (i < 0) {
-        rc = fail(EXIT_USAGE, _("no profile called %s (see: hubdesk profile list)"), name);
-    } else {
-        snprintf(provider, psz, "%s", l.items[i].provider);
-        snprintf(base_url, bsz, "%s", l.items[i].base_url);
-    }
-    profile_list_free(&l);
-    return rc;
-}
-
-char *cli_profile_token(const char *name, int passphrase_fd, char *provider, size_t psz,
-                        char *base_url, size_t bsz, int *exit_code)
-{
-    char path[1024], vpath[1024];
-    profile_list l;
-    int rc = cli_profile_lookup(name, provider, psz, base_url, bsz);
-    if (rc < 0)
-        rc = load_profiles(path, sizeof path, &l);
-    if (rc >= 0) {
-        *exit_code = rc;
-        return NULL;
-    }
-    const profile *p = &l.items[profile_find(&l, name)];
-    char *token = NULL;
-    vault *v = NULL;
-    if ((rc = vault_path(vpath, sizeof vpath)) < 0 && (rc = unlock(vpath, passphrase_fd, &v)) < 0) {
-        unsigned char *sec = NULL;
-        vault_status st = vault_get(v, p->secret, &sec, NULL);
-        if (st == VAULT_OK)
-            token = secret_dup((const char *)sec);
-        else
-            rc = fail(EXIT_USAGE, _("the profile's secret %s is not in the vault; add it with: "
-                                    "hubdesk vault add NAME"), p->secret);
-        vault_secret_free(sec);
-    }
-    vault_close(v);
-    profile_list_free(&l);
-    *exit_code = rc >= 0 ? rc : EXIT_OTHER;
-    return token;
-}
-
 int cli_profile_get(const char *name, profile *out)
 {
     char path[1024];

@@ -12,18 +12,6 @@ int cli_vault_main(int argc, char **argv);
 /* `hubdesk profile add|list|rm`: argv[0] is "profile". Exit code. */
 int cli_profile_main(int argc, char **argv);
 
-/* Provider and base URL of profile `name`. -1 if found, else prints why and returns the exit code. */
-int cli_profile_lookup(const char *name, char *provider, size_t psz, char *base_url, size_t bsz);
-
-/*
- * The token of profile `name` from the vault, unlocking it with the passphrase from
- * `passphrase_fd` / HUBDESK_PASSPHRASE_FILE / the terminal. Fills provider and base_url.
- * Returns guarded memory (secret_free), or NULL after printing one line on stderr;
- * *exit_code then says how to exit.
- */
-char *cli_profile_token(const char *name, int passphrase_fd, char *provider, size_t psz,
-                        char *base_url, size_t bsz, int *exit_code);
-
 /* Profile `name` into *out. -1 if found, else prints why (one line) and returns the exit code. */
 int cli_profile_get(const char *name, profile *out);
 
