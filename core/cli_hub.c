@@ -165,7 +165,7 @@ int hub_target_unlock(hub_target *t, int passphrase_fd, hub_vault_use use)
 
 int hub_target_channel_tokens(const hub_target *t)
 {
-    return !!(t->ops->caps & PROVIDER_CAP_CHANNEL_CREATE);
+    return !!(t->ops->caps & PROVIDER_CAP_CHANNEL_TOKEN);
 }
 
 char *hub_target_channel_token(hub_target *t, const char *channel_id, int *rc)

@@ -199,7 +199,7 @@ hd_status flow_choose_channel(flow *f, int index)
     const flow_profile *p = flow_current(f);
     if (!p || flow_select_channel(f, index) != HD_OK)
         return HD_ERR_USAGE;
-    if (!(p->ops->caps & PROVIDER_CAP_CHANNEL_CREATE)) {
+    if (!(p->ops->caps & PROVIDER_CAP_CHANNEL_TOKEN)) {
         flow_changed(f, NULL); /* Keebai's channels are linked already: show, not pair */
         return HD_OK;
     }
@@ -328,7 +328,7 @@ hd_status flow_open_webhook(flow *f)
     if (!p || !(p->ops->caps & PROVIDER_CAP_WEBHOOK) || !p->ops->webhook_events)
         return HD_ERR_USAGE;
     /* Whapi's webhooks are the channel's settings: there must be one. */
-    if ((p->ops->caps & PROVIDER_CAP_CHANNEL_CREATE) && !f->channel)
+    if ((p->ops->caps & PROVIDER_CAP_CHANNEL_TOKEN) && !f->channel)
         return HD_ERR_USAGE;
     flow_call_cancel(f);
     f->webhook_events = 0;
@@ -399,7 +399,7 @@ hd_status flow_set_webhook(flow *f, const char *url, char *why, size_t whysz)
     hub_req req = {.op = HUB_OP_WEBHOOK_SET, .url = f->webhook_url, .events = events,
                    .name = "hubdesk", .channel_id = f->channel ? flow_channel_id(f) : NULL};
     char *tok = NULL;
-    if ((p->ops->caps & PROVIDER_CAP_CHANNEL_CREATE) && !(tok = channel_token(f))) {
+    if ((p->ops->caps & PROVIDER_CAP_CHANNEL_TOKEN) && !(tok = channel_token(f))) {
         snprintf(why, whysz, "%s", f->call_message);
         return HD_ERR_AUTH;
     }

@@ -180,7 +180,7 @@ static hd_status pair_existing(flow *f)
 {
     const flow_profile *p = flow_current(f);
     char why[300] = "";
-    if (!(p->ops->caps & PROVIDER_CAP_CHANNEL_CREATE))
+    if (!(p->ops->caps & PROVIDER_CAP_CHANNEL_TOKEN))
         return flow_pair_now(f, NULL);
     char *tok = f->secrets.channel_token
                     ? f->secrets.channel_token(f, flow_channel_id(f), why, sizeof why,
@@ -206,7 +206,7 @@ static hd_status start_pairing(flow *f)
         return HD_ERR_USAGE;
     if (!provider_has_mode(p->ops, f->mode))
         return HD_ERR_USAGE;
-    if ((p->ops->caps & PROVIDER_CAP_CHANNEL_CREATE) && !f->channel)
+    if ((p->ops->caps & PROVIDER_CAP_CHANNEL_TOKEN) && !f->channel)
         return flow_create_then_pair(f);
     return pair_existing(f);
 }

@@ -30,6 +30,7 @@ struct http_request {
     CURL *easy;
     struct curl_slist *headers;
     char *method, *url, *body, *token, *token_header, *origin, *last_event_id;
+    char *api_key, *api_key_header;
     long timeout_ms, backoff_base_ms, max_wait_ms;
     int max_retries, stream, attempts, redirects;
     size_t max_body;
@@ -296,6 +297,11 @@ static struct curl_slist *build_headers(http_request *r)
         h = curl_slist_append(h, line);
         sodium_memzero(line, sizeof line);
     }
+    if (r->api_key && r->api_key_header && http_same_origin(r->url, r->origin)) {
+        snprintf(line, sizeof line, "%s: %s", r->api_key_header, r->api_key);
+        h = curl_slist_append(h, line);
+        sodium_memzero(line, sizeof line);
+    }
     return h;
 }
 
@@ -396,9 +402,11 @@ http_request *http_start(http_client *c, const http_opts *o, http_done_fn on_don
     r->body = dup_or_null(o->json_body);
     r->token = secret_dup(o->token);
     r->token_header = dup_or_null(o->token_header);
+    r->api_key = o->api_key ? secret_dup(o->api_key) : NULL;
+    r->api_key_header = dup_or_null(o->api_key_header);
     r->last_event_id = dup_or_null(o->last_event_id);
     if (!r->method || !r->url || !r->origin || (o->json_body && !r->body) ||
-        (o->token && !r->token))
+        (o->token && !r->token) || (o->api_key && !r->api_key))
         goto fail;
     r->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
     r->max_retries = o->max_retries > 0 ? o->max_retries : o->max_retries < 0 ? 0 : 3;
@@ -455,6 +463,8 @@ static void request_free(http_request *r)
     free(r->body);
     secret_free(r->token);
     free(r->token_header);
+    secret_free(r->api_key);
+    free(r->api_key_header);
     free(r->last_event_id);
     if (r->resp)
         sodium_memzero(r->resp, r->resp_cap);

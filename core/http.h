@@ -33,6 +33,8 @@ typedef struct http_opts {
     const char *json_body;     /* sent as application/json; NULL for none */
     const char *token;         /* secret; sent only to the origin of `url` */
     const char *token_header;  /* NULL: "Authorization: Bearer <token>"; else "<hdr>: <token>" */
+    const char *api_key;       /* second secret header, same origin rule (HydraCore X-Api-Key) */
+    const char *api_key_header; /* its name; needed with api_key */
     const char *origin;        /* origin the token belongs to; NULL = the origin of `url` */
     const char *last_event_id; /* adds Last-Event-ID (streams) */
     long timeout_ms;           /* whole request; 0 = 30 s; streams: connection only */

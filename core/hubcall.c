@@ -4,6 +4,7 @@
 #include "secret.h"
 #include "text.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,6 +111,8 @@ hubcall *hubcall_start(http_client *c, loop *l, const hubcall_opts *o, hubcall_d
             .json_body = body,
             .token = o->token,
             .token_header = o->token_header,
+            .api_key = o->api_key,
+            .api_key_header = o->api_key_header,
             .origin = o->base_url,
             .max_retries = o->max_retries,
             .backoff_base_ms = o->backoff_base_ms,
@@ -117,6 +120,8 @@ hubcall *hubcall_start(http_client *c, loop *l, const hubcall_opts *o, hubcall_d
         };
         h->req = http_start(c, &ho, on_done, NULL, h, &h->fail_status);
     }
+    if (body) /* request bodies may carry secrets (HydraCore access_token, HubMessage code) */
+        sodium_memzero(body, strlen(body));
     free(body);
     if (!h->req) {
         h->fail_timer = loop_timer_add(l, 0, on_refused, h);

@@ -16,6 +16,8 @@ typedef struct hubcall_opts {
     json_t *body;             /* borrowed; sent as JSON when not NULL */
     const char *token;        /* secret; sent only to the base's origin */
     const char *token_header; /* NULL: Bearer */
+    const char *api_key;      /* secret second header (HydraCore X-Api-Key); NULL = none */
+    const char *api_key_header;
     long backoff_base_ms;     /* 0 = http default */
     int max_retries;          /* as http_opts: 0 = 3, < 0 = none */
 } hubcall_opts;

@@ -2,6 +2,7 @@
 #ifndef HD_PROFILE_H
 #define HD_PROFILE_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #define PROFILE_NAME_MAX 64
@@ -13,6 +14,14 @@ typedef struct profile {
     char gate_url[512];                /* Whapi: the gate API ("" = the driver's default) */
     char label[128];                   /* shown in lists; defaults to the name */
     char secret[PROFILE_NAME_MAX + 1]; /* name of its vault entry ("" = none yet) */
+    char api_key_secret[PROFILE_NAME_MAX + 1]; /* HydraCore: vault entry of the optional
+                                                  X-Api-Key ("" = none); JSON "api_key_secret" */
+    /*
+     * What the hub cannot list and the agent entered (JSON "remembered"), owned, NULL = none:
+     * {"instances": [{"id", "name"}], "channels": [{"id", "name", "kind"}]}. Strings are
+     * checked on load like the rest (clean, bounded); ids unique per list.
+     */
+    json_t *remembered;
 } profile;
 
 typedef struct profile_list {
@@ -46,5 +55,16 @@ int profile_remove(profile_list *l, const char *name);
 int profile_rename(profile_list *l, const char *from, const char *to, char *err, size_t errsz);
 
 void profile_list_free(profile_list *l);
+
+/* The list "instances" or "channels" of a profile (borrowed array), NULL if empty. */
+json_t *profile_remembered(const profile *p, const char *list);
+/*
+ * Adds or updates (same id) an item: id 1..128 clean characters, name 0..128 (NULL = keep),
+ * kind NULL or a known channel kind. At most 200 per list. 0 or -1 with err.
+ */
+int profile_remember(profile *p, const char *list, const char *id, const char *name,
+                     const char *kind, char *err, size_t errsz);
+/* Removes the item with this id. 0, or -1 if there is none. */
+int profile_forget(profile *p, const char *list, const char *id);
 
 #endif

@@ -3,13 +3,15 @@
 #include "i18n.h"
 #include "text.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-static const provider_ops *const drivers[] = {&provider_keebai, &provider_whapi, NULL};
+static const provider_ops *const drivers[] = {&provider_keebai, &provider_whapi, &provider_hubmessage,
+                                               &provider_hydracore, &provider_chatt2me, NULL};
 
 const provider_ops *const *provider_all(void)
 {
@@ -30,12 +32,34 @@ static const char *json_str(json_t *o, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* "loc: msg; loc: msg" from FastAPI's detail list. */
+static void detail_text(const json_t *detail, char *out, size_t outsz)
+{
+    size_t i, used = 0;
+    json_t *d;
+    out[0] = '\0';
+    json_array_foreach(detail, i, d) {
+        const char *msg = json_str(d, "msg");
+        json_t *loc = json_object_get(d, "loc");
+        json_t *last = json_array_get(loc, json_array_size(loc) ? json_array_size(loc) - 1 : 0);
+        if (!msg || used >= outsz)
+            continue;
+        int n = json_is_string(last)
+                    ? snprintf(out + used, outsz - used, "%s%s: %s", used ? "; " : "",
+                               json_string_value(last), msg)
+                    : snprintf(out + used, outsz - used, "%s%s", used ? "; " : "", msg);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
 char *provider_error_text(const http_response *r, char *out, size_t outsz)
 {
     char raw[400] = "";
     json_t *root = r->body_len ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;
     json_t *err = json_object_get(root, "error");
+    json_t *detail = json_object_get(root, "detail");
     const char *code = json_str(err, "code"), *msg = json_str(err, "message");
+    const char *ecode = json_str(root, "errorCode"), *emsg = json_str(root, "errorMessage");
     if (json_is_integer(json_object_get(err, "code")) && msg)
         snprintf(raw, sizeof raw, "%lld: %s", (long long)json_integer_value(json_object_get(err, "code")), msg);
     else if (code && msg)
@@ -44,12 +68,52 @@ char *provider_error_text(const http_response *r, char *out, size_t outsz)
         snprintf(raw, sizeof raw, "%s", msg);
     else if (json_is_string(err))
         snprintf(raw, sizeof raw, "%s", json_string_value(err));
-    else if (r->status != HD_OK)
+    else if (ecode && emsg)
+        snprintf(raw, sizeof raw, "%s: %s", ecode, emsg);
+    else if (emsg || ecode)
+        snprintf(raw, sizeof raw, "%s", emsg ? emsg : ecode);
+    else if (json_is_string(detail))
+        snprintf(raw, sizeof raw, "%s", json_string_value(detail));
+    else if (json_is_array(detail) && json_array_size(detail))
+        detail_text(detail, raw, sizeof raw);
+    if (!raw[0] && r->status != HD_OK)
         snprintf(raw, sizeof raw, "%s", r->error);
-    else
+    else if (!raw[0])
         snprintf(raw, sizeof raw, _("HTTP %ld: %s"), r->code, hd_status_message(http_status_for_code(r->code)));
     json_decref(root);
     return text_sanitize(raw, out, outsz);
+}
+
+json_t *provider_field_errors(const json_t *body)
+{
+    json_t *detail = json_object_get(body, "detail"), *d, *out = NULL;
+    size_t i;
+    if (!json_is_array(detail))
+        return NULL;
+    json_array_foreach(detail, i, d) {
+        const char *msg = json_str(d, "msg");
+        json_t *loc = json_object_get(d, "loc");
+        size_t n = json_array_size(loc);
+        json_t *last = n ? json_array_get(loc, n - 1) : NULL;
+        /* ["body"] alone means the whole body: no field to put it next to. */
+        const char *field = json_is_string(last) && !(n == 1 && !strcmp(json_string_value(last), "body"))
+                                ? json_string_value(last) : "";
+        char clean[300], joined[620];
+        if (!msg)
+            continue;
+        if (!out && !(out = json_object()))
+            return NULL;
+        text_sanitize(msg, clean, sizeof clean);
+        const char *prev = json_string_value(json_object_get(out, field));
+        if (prev)
+            snprintf(joined, sizeof joined, "%s; %s", prev, clean);
+        else
+            snprintf(joined, sizeof joined, "%s", clean);
+        char key[80];
+        text_sanitize(field, key, sizeof key);
+        json_object_set_new(out, key, json_string(joined));
+    }
+    return out;
 }
 
 int provider_has_mode(const provider_ops *ops, pair_mode m)
@@ -82,7 +146,8 @@ const char *hub_op_label(hub_op op)
     static const char *const labels[HUB_OP_COUNT] = {
         N_("check the token"),    N_("list projects"),   N_("list channels"),
         N_("create the channel"), N_("change the mode"), N_("delete the channel"),
-        N_("set the webhook"),    N_("read the status"),
+        N_("set the webhook"),    N_("read the status"), N_("connect the channel"),
+        N_("send the test message"),
     };
     return (unsigned)op < HUB_OP_COUNT ? _(labels[op]) : "?";
 }
@@ -162,4 +227,143 @@ int pair_emit(pair_event_fn fn, void *arg, int **alive, const pair_event *ev)
     }
     *alive = outer;
     return 1;
+}
+
+static hd_status refuse(const char *problem, char *why, size_t whysz)
+{
+    if (problem && why)
+        snprintf(why, whysz, "%s", problem);
+    return problem ? HD_ERR_USAGE : HD_OK;
+}
+
+static int all_digits(const char *s)
+{
+    return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+hd_status provider_e164_check(const char *phone, char *why, size_t whysz)
+{
+    size_t len = phone ? strlen(phone) : 0;
+    if (!len || phone[0] != '+')
+        return refuse(_("write the number in E.164: + then country code and number "
+                        "(e.g. +5511987654321)"), why, whysz);
+    if (!all_digits(phone + 1))
+        return refuse(_("after the + the number must be digits only (no spaces or dashes)"), why,
+                      whysz);
+    if (len - 1 < 8 || len - 1 > 15)
+        return refuse(_("the number must have 8 to 15 digits after the +"), why, whysz);
+    if (phone[1] == '0')
+        return refuse(_("after the + comes the country code, which never starts with 0"), why,
+                      whysz);
+    return HD_OK;
+}
+
+hd_status provider_digits_check(const char *id, const char *what, char *why, size_t whysz)
+{
+    char buf[200];
+    size_t len = id ? strlen(id) : 0;
+    if (!len)
+        snprintf(buf, sizeof buf, _("enter the %s"), what);
+    else if (!all_digits(id))
+        snprintf(buf, sizeof buf, _("the %s is digits only"), what);
+    else if (len < 5 || len > 32)
+        snprintf(buf, sizeof buf, _("the %s has 5 to 32 digits"), what);
+    else
+        return HD_OK;
+    return refuse(buf, why, whysz);
+}
+
+hd_status provider_uuid_check(const char *id, const char *what, char *why, size_t whysz)
+{
+    static const int dash[] = {8, 13, 18, 23};
+    char buf[200];
+    size_t len = id ? strlen(id) : 0;
+    int ok = len == 36;
+    for (size_t i = 0; ok && i < len; i++) {
+        int want_dash = i == (size_t)dash[0] || i == (size_t)dash[1] || i == (size_t)dash[2] ||
+                        i == (size_t)dash[3];
+        ok = want_dash ? id[i] == '-' : isxdigit((unsigned char)id[i]) != 0;
+    }
+    if (ok)
+        return HD_OK;
+    if (!len)
+        snprintf(buf, sizeof buf, _("enter the %s"), what);
+    else
+        snprintf(buf, sizeof buf,
+                 _("the %s is a UUID: 36 characters like 497f6eca-6276-4993-bfeb-53cbbbba6f08"),
+                 what);
+    return refuse(buf, why, whysz);
+}
+
+typedef struct kind_info {
+    const char *id, *label, *hint;
+} kind_info;
+
+static const kind_info kinds[] = {
+    {"whatsapp", N_("WhatsApp"), N_("E.164 number without +, e.g. 5511993986082")},
+    {"instagram", N_("Instagram"), N_("Instagram user id (IGSID, digits), e.g. 847495124317323")},
+    {"messenger", N_("Messenger"), N_("Messenger conversation id (PSID, digits), e.g. 26203292189261166")},
+    {"telegram", N_("Telegram"), N_("Telegram chat_id (digits, - for groups), e.g. 8568649397")},
+    {"sms", N_("SMS"), N_("E.164 number with +, e.g. +5511944574999")},
+    {"webchatt", N_("Web Chatt"), N_("the visitor id from a webhook of the visitor's message")},
+};
+
+static const char *const kind_ids[] = {"whatsapp", "instagram", "messenger", "telegram", "sms",
+                                       "webchatt", NULL};
+
+const char *const *provider_channel_kinds(void)
+{
+    return kind_ids;
+}
+
+static const kind_info *kind_find(const char *kind)
+{
+    for (size_t i = 0; kind && i < sizeof kinds / sizeof *kinds; i++)
+        if (!strcasecmp(kinds[i].id, kind))
+            return &kinds[i];
+    return NULL;
+}
+
+const char *provider_channel_kind_label(const char *kind)
+{
+    const kind_info *k = kind_find(kind);
+    return k ? _(k->label) : kind ? kind : "";
+}
+
+const char *provider_recipient_hint(const char *kind)
+{
+    const kind_info *k = kind_find(kind);
+    return k ? _(k->hint) : "";
+}
+
+hd_status provider_recipient_check(const char *kind, const char *to, char *why, size_t whysz)
+{
+    const kind_info *k = kind_find(kind);
+    size_t len = to ? strlen(to) : 0;
+    char buf[300];
+    if (!k)
+        return refuse(_("unknown channel kind (whatsapp, instagram, messenger, telegram, sms, "
+                        "webchatt)"), why, whysz);
+    if (!len) {
+        snprintf(buf, sizeof buf, _("enter the recipient: %s"), _(k->hint));
+        return refuse(buf, why, whysz);
+    }
+    if (!strcmp(k->id, "whatsapp")) {
+        if (to[0] == '+')
+            return refuse(_("WhatsApp takes the number without +: country code and number"), why,
+                          whysz);
+        return provider_phone_check(to, why, whysz);
+    }
+    if (!strcmp(k->id, "sms"))
+        return provider_e164_check(to, why, whysz);
+    if (!strcmp(k->id, "webchatt"))
+        return len <= 200 && text_is_clean(to) && !strpbrk(to, " \t")
+                   ? HD_OK
+                   : refuse(_("the visitor id is one word of at most 200 characters"), why, whysz);
+    const char *digits = !strcmp(k->id, "telegram") && to[0] == '-' ? to + 1 : to;
+    if (!all_digits(digits) || strlen(digits) > 32) {
+        snprintf(buf, sizeof buf, _("%s takes a numeric id: %s"), _(k->label), _(k->hint));
+        return refuse(buf, why, whysz);
+    }
+    return HD_OK;
 }

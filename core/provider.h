@@ -22,6 +22,12 @@ enum provider_caps {
     PROVIDER_CAP_CHANNEL_DELETE = 1 << 11,
     PROVIDER_CAP_STATUS = 1 << 12,        /* HUB_OP_STATUS on a channel */
     PROVIDER_CAP_TYPE_FILTER = 1 << 13,   /* HUB_OP_CHANNELS takes `type_filter` */
+    PROVIDER_CAP_CHANNEL_TOKEN = 1 << 14, /* Whapi: a channel has its own token, paired per channel */
+    /* The hub cannot list these: the agent enters them and the console remembers them per
+       profile (HydraCore instances; HubMessage and Chatt2.me channels). */
+    PROVIDER_CAP_LOCAL_PROJECTS = 1 << 15,
+    PROVIDER_CAP_LOCAL_CHANNELS = 1 << 16,
+    PROVIDER_CAP_CHANNEL_KIND = 1 << 17,  /* Chatt2.me: a remembered channel has a kind */
 };
 
 /* What a driver needs from outside: the loop, HTTP, where the hub is and its token. */
@@ -34,6 +40,7 @@ typedef struct provider_ctx {
     long backoff_base_ms;   /* 0 = http default; tests shorten it */
     long idle_timeout_ms;   /* SSE silence that counts as a drop; 0 = default */
     long stream_retry_ms;   /* SSE reconnect delay until the hub sends retry:; 0 = default */
+    const char *api_key;    /* HydraCore: optional X-Api-Key (secret, caller's); NULL = none */
 } provider_ctx;
 
 typedef enum pair_event_type {
@@ -96,6 +103,22 @@ typedef struct pair_request {
  *   HUB_OP_CHANNEL_DELETE {} 
  *   HUB_OP_WEBHOOK_SET {"id","url","events":[str]}; Keebai also gives `secret` (signing secret)
  *   HUB_OP_STATUS   {"code": int, "text": "AUTH", "meaning": sentence for the agent}
+ *                   HydraCore adds the channel's fields (below)
+ *   HUB_OP_CONNECT  HubMessage (signup code): {"id", "connected": true}
+ *                   HydraCore (credentials): {"id": "whatsapp", "phone_number_id",
+ *                   "display_phone", "enabled": bool, "status", "webhook_url",
+ *                   "verify_token" (sent or handed back; "" if the hub kept it to itself),
+ *                   "verify_token_source": "sent"|"hub"|"unknown"}
+ *   HUB_OP_SEND_TEST {"message_id", "status": "sent"|"enqueued"|"accepted"|"error",
+ *                   "error_code", "error_message"} (keys may be missing). A send the hub
+ *                   answers with status "error" is HD_OK here: the caller shows it as failed.
+ *   HydraCore's channel (HUB_OP_CHANNELS gives [] or [it]): {"id": "whatsapp", "name",
+ *                   "type": "whatsapp", "phone", "active", "phone_number_id", "display_phone",
+ *                   "enabled", "status", "webhook_url"}
+ *   Chatt2.me HUB_OP_WEBHOOK_SET: one webhook per event: {"url", "events": [str],
+ *                   "hooks": [{"event", "id"}]}
+ * Drivers with PROVIDER_CAP_LOCAL_CHANNELS / _PROJECTS do not answer HUB_OP_CHANNELS /
+ * _PROJECTS: the console keeps those lists itself.
  */
 typedef enum hub_op {
     HUB_OP_CHECK,          /* is the token accepted? */
@@ -105,14 +128,33 @@ typedef enum hub_op {
     HUB_OP_CHANNEL_MODE,   /* `channel_id`, `mode` ("live") */
     HUB_OP_CHANNEL_DELETE, /* `channel_id` */
     HUB_OP_WEBHOOK_SET,    /* `url` (checked first), `events`, `name`; Whapi: `channel_token` */
-    HUB_OP_STATUS,         /* Whapi: `channel_token` */
+    HUB_OP_STATUS,         /* Whapi: `channel_token`; HydraCore: `project_id` (instance) */
+    HUB_OP_CONNECT,        /* HubMessage: `channel_id` + signup; HydraCore: `project_id` + creds */
+    HUB_OP_SEND_TEST,      /* `channel_id`, `to`, `text`; Chatt2.me: `kind` too */
     HUB_OP_COUNT
 } hub_op;
+
+/* HUB_OP_CONNECT fields. Secrets are the caller's guarded memory; the driver never copies
+   them anywhere but into the request body. */
+typedef struct hub_connect {
+    /* HubMessage, from its web SDK (signup code). */
+    const char *waba_id, *phone_id; /* digits */
+    const char *code;               /* secret: the authorization code */
+    int coexistence;                /* the number stays on the WhatsApp Business app too */
+    /* HydraCore (credentials from a Meta app). */
+    const char *access_token, *app_secret; /* secrets */
+    const char *phone_number_id;    /* digits */
+    const char *display_phone;      /* E.164 with +, or NULL */
+    const char *verify_token;       /* NULL or "" = the hub generates one */
+} hub_connect;
 
 typedef struct hub_req {
     hub_op op;
     const char *project_id, *channel_id, *channel_token, *name, *type_filter, *mode, *url;
     const char *const *events; /* NULL-terminated; NULL = the driver's webhook_default_events */
+    const hub_connect *connect; /* HUB_OP_CONNECT */
+    const char *to, *text;     /* HUB_OP_SEND_TEST: recipient and message */
+    const char *kind;          /* Chatt2.me channel kind: "whatsapp", "sms", ... */
 } hub_req;
 
 typedef struct hub_result {
@@ -122,6 +164,10 @@ typedef struct hub_result {
     const char *message;  /* sanitized line for the user ("" on success); never a secret */
     const char *secret;   /* guarded copy, valid during the callback only; NULL if none */
     long retry_after_s;   /* with HD_ERR_RATE_LIMITED: when to try again, -1 if unknown */
+    /* Field -> sanitized message, for a form: the hub's 422 `detail[]` (field = last `loc`
+       element, named as in hub_connect: "phone_number_id") or a check made before sending
+       (HD_ERR_USAGE). Borrowed like `data`; NULL if none. */
+    const json_t *field_errors;
 } hub_result;
 
 typedef void (*hub_done_fn)(const hub_result *r, void *arg);
@@ -163,7 +209,8 @@ const provider_ops *provider_find(const char *id);
 
 /*
  * Turns a hub's error answer into one sanitized line: "CODE: message" from the envelope
- * when there is one ({"error":{"code","message"}}), else the HTTP code. Returns out.
+ * when there is one ({"error":{"code","message"}}, Chatt2.me's {"errorCode","errorMessage"},
+ * FastAPI's {"detail": "..."} or {"detail": [{"loc","msg"}]}), else the HTTP code.
  */
 char *provider_error_text(const http_response *r, char *out, size_t outsz);
 
@@ -191,6 +238,22 @@ const char *hub_op_label(hub_op op);
 hd_status provider_webhook_url_check(const char *url, char *why, size_t whysz);
 /* Checks a phone for pairing codes: 8..15 digits with the country code, no +. */
 hd_status provider_phone_check(const char *phone, char *why, size_t whysz);
+/* E.164 with the +: "+" then 8..15 digits, no leading 0 (HydraCore display_phone, SMS). */
+hd_status provider_e164_check(const char *phone, char *why, size_t whysz);
+/* A Meta id (WABA id, phone number id): 5..32 digits. `what` names it in the sentence. */
+hd_status provider_digits_check(const char *id, const char *what, char *why, size_t whysz);
+/* A UUID: 8-4-4-4-12 hex digits (HydraCore instance, Chatt2.me channel). */
+hd_status provider_uuid_check(const char *id, const char *what, char *why, size_t whysz);
+
+/* Chatt2.me channel kinds: "whatsapp", "instagram", "messenger", "telegram", "sms", "webchatt". */
+const char *const *provider_channel_kinds(void);
+/* "WhatsApp", "Web Chatt"...; the id itself if unknown. */
+const char *provider_channel_kind_label(const char *kind);
+/* What `to` must look like for a kind, in words ("E.164 number without +, e.g. 5511993986082"). */
+const char *provider_recipient_hint(const char *kind);
+/* Checks `to` for a channel kind (WhatsApp E.164 without +, SMS with +, numeric ids for
+   Telegram/Instagram/Messenger, any clean id for Web Chatt). */
+hd_status provider_recipient_check(const char *kind, const char *to, char *why, size_t whysz);
 
 /*
  * Vault entry name for a secret the hub handed out: "<profile>/<tag>/<id>" ("acme/ch/SHAZAM-3HDYQ"
@@ -201,7 +264,17 @@ hd_status provider_phone_check(const char *phone, char *why, size_t whysz);
 int provider_secret_name(char *out, size_t outsz, const char *profile, const char *tag,
                          const char *id);
 
+/*
+ * FastAPI's 422 {"detail":[{"loc":[...,"field"],"msg","type"}]} as {"field": "msg"} (messages
+ * of one field joined by "; ", sanitized; a loc without a field name goes under "").
+ * NULL if the body holds no such list. The caller owns the result.
+ */
+json_t *provider_field_errors(const json_t *body);
+
 extern const provider_ops provider_keebai;
 extern const provider_ops provider_whapi;
+extern const provider_ops provider_hubmessage;
+extern const provider_ops provider_hydracore;
+extern const provider_ops provider_chatt2me;
 
 #endif

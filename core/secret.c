@@ -1,7 +1,10 @@
 /* secret.c: guarded copies of secrets; sodium_init here so no caller can forget it. */
 #include "secret.h"
 
+#include <jansson.h>
+#include <malloc.h>
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 char *secret_dup(const char *s)
@@ -44,4 +47,22 @@ void secret_free(char *s)
 {
     if (s)
         sodium_free(s);
+}
+
+static void *json_alloc(size_t n)
+{
+    return malloc(n);
+}
+
+/* malloc_usable_size is glibc's; it covers the whole block, padding included. */
+static void json_free(void *p)
+{
+    if (p)
+        secret_wipe(p, malloc_usable_size(p));
+    free(p);
+}
+
+void secret_harden_json(void)
+{
+    json_set_alloc_funcs(json_alloc, json_free);
 }

@@ -20,4 +20,11 @@ void secret_wipe(void *p, size_t n);
 /* Wipes and frees; NULL is fine. */
 void secret_free(char *s);
 
+/*
+ * Makes jansson wipe every block it frees. Request bodies are built with jansson and some
+ * hold secrets (HydraCore's access_token, HubMessage's authorization code); answers hold
+ * channel tokens. Call once at start, before any JSON value exists.
+ */
+void secret_harden_json(void);
+
 #endif

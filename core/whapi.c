@@ -800,8 +800,8 @@ const provider_ops provider_whapi = {
     .project_word = N_("project"),
     .default_base_url = "https://manager.whapi.cloud",
     .caps = PROVIDER_CAP_QR_POLL | PROVIDER_CAP_PAIR_CODE | PROVIDER_CAP_WEBHOOK |
-            PROVIDER_CAP_PROJECTS | PROVIDER_CAP_CHANNEL_CREATE | PROVIDER_CAP_CHANNEL_MODE |
-            PROVIDER_CAP_CHANNEL_DELETE | PROVIDER_CAP_STATUS,
+            PROVIDER_CAP_PROJECTS | PROVIDER_CAP_CHANNEL_CREATE | PROVIDER_CAP_CHANNEL_TOKEN |
+            PROVIDER_CAP_CHANNEL_MODE | PROVIDER_CAP_CHANNEL_DELETE | PROVIDER_CAP_STATUS,
     .pair_start = wh_pair_start,
     .pair_stop = wh_pair_stop,
     .call = wh_call_start,

@@ -150,6 +150,7 @@ static int run_console(int argc, char **argv, int demo)
 
 int main(int argc, char **argv)
 {
+    secret_harden_json();
     setlocale(LC_ALL, "");
     bindtextdomain(HD_TEXTDOMAIN, HD_LOCALEDIR);
     textdomain(HD_TEXTDOMAIN);

@@ -664,7 +664,7 @@ static void draw_hints(app *a)
     const char *h[12];
     int k = 0;
     if (n)
-        h[k++] = (c & PROVIDER_CAP_CHANNEL_CREATE) ? _("Enter pair") : _("Enter select");
+        h[k++] = (c & PROVIDER_CAP_CHANNEL_TOKEN) ? _("Enter pair") : _("Enter select");
     h[k++] = _("n new");
     if (n && (c & PROVIDER_CAP_CHANNEL_MODE))
         h[k++] = _("l live");
@@ -672,7 +672,7 @@ static void draw_hints(app *a)
         h[k++] = _("d delete");
     if (n && (c & PROVIDER_CAP_STATUS))
         h[k++] = _("h status");
-    if ((c & PROVIDER_CAP_WEBHOOK) && (n || !(c & PROVIDER_CAP_CHANNEL_CREATE)))
+    if ((c & PROVIDER_CAP_WEBHOOK) && (n || !(c & PROVIDER_CAP_CHANNEL_TOKEN)))
         h[k++] = _("w webhook");
     if (has_type_filter(a))
         h[k++] = _("t type");
@@ -818,7 +818,7 @@ static void open_webhook(app *a)
     unsigned c = caps(a);
     if (!(c & PROVIDER_CAP_WEBHOOK))
         return;
-    if (c & PROVIDER_CAP_CHANNEL_CREATE) { /* Whapi: a channel's setting */
+    if (c & PROVIDER_CAP_CHANNEL_TOKEN) { /* Whapi: a channel's setting */
         if (!count(a))
             return;
         flow_select_channel(&a->f, a->channel_cursor);

@@ -169,7 +169,7 @@ static const char *demo_hint(app *a)
     if (!a->demo_url)
         return a->demo_hint;
     const char *path = a->f.link_url[0] ? "/_sandbox/signup/latest/complete"
-                       : a->f.profiles[a->f.profile].ops->caps & PROVIDER_CAP_CHANNEL_CREATE
+                       : a->f.profiles[a->f.profile].ops->caps & PROVIDER_CAP_CHANNEL_TOKEN
                            ? "/_sandbox/whapi/channels/latest/scan"
                            : "/_sandbox/sessions/latest/scan";
     snprintf(a->demo_line, sizeof a->demo_line, _("Demo, no phone needed: curl -X POST %s%s"),

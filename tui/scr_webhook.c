@@ -42,7 +42,7 @@ static void webhook_leave(app *a)
 
 static const char *intro(const app *a)
 {
-    if (ops_of(a)->caps & PROVIDER_CAP_CHANNEL_CREATE)
+    if (ops_of(a)->caps & PROVIDER_CAP_CHANNEL_TOKEN)
         return _("The channel will POST its events to this https URL (the whole event in the "
                  "body; failed deliveries are kept and retried).");
     return _("The hub will POST the chosen events to this https URL. It shows the signing "
