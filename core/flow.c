@@ -56,6 +56,10 @@ static const flow_step_info step_table[FLOW_STEP_COUNT] = {
     [FLOW_STEP_PAIR] = {FLOW_STEP_PAIR, N_("Pair the phone"), FLOW_STEP_NAME, NULL},
     [FLOW_STEP_RESULT] = {FLOW_STEP_RESULT, N_("Result"), FLOW_STEP_CHANNELS, NULL},
     [FLOW_STEP_WEBHOOK] = {FLOW_STEP_WEBHOOK, N_("Webhook"), FLOW_STEP_RESULT, NULL},
+    /* ADD and TEST go back to where they were opened from (side_return). */
+    [FLOW_STEP_ADD] = {FLOW_STEP_ADD, N_("Add"), FLOW_STEP_CHANNELS, NULL},
+    [FLOW_STEP_CONNECT] = {FLOW_STEP_CONNECT, N_("Connect"), FLOW_STEP_CHANNELS, NULL},
+    [FLOW_STEP_TEST] = {FLOW_STEP_TEST, N_("Test message"), FLOW_STEP_CHANNELS, NULL},
 };
 
 const flow_step_info *flow_steps(void)
@@ -88,6 +92,7 @@ void flow_ctx(const flow *f, provider_ctx *ctx, const char *token)
     ctx->base_url = p ? p->base_url : NULL;
     ctx->gate_url = p && p->gate_url ? p->gate_url : p ? p->ops->default_gate_url : NULL;
     ctx->token = token;
+    ctx->api_key = f->call_api_key;
 }
 
 int flow_fetch_token(flow *f, char **out, char *why, size_t whysz)
@@ -167,6 +172,8 @@ void flow_clear_hub_state(flow *f)
     flow_json_set(&f->channels, NULL);
     flow_json_set(&f->health, NULL);
     flow_json_set(&f->channel, NULL);
+    flow_json_set(&f->field_errors, NULL);
+    flow_json_set(&f->test_result, NULL);
     f->project_id[0] = f->type_filter[0] = f->notice[0] = '\0';
     f->call = FLOW_CALL_IDLE;
     f->call_message[0] = '\0';
@@ -181,6 +188,8 @@ void flow_release(flow *f)
         free(f->profiles[i].gate_url);
         free(f->profiles[i].name);
         secret_free(f->profiles[i].token);
+        secret_free(f->profiles[i].api_key);
+        json_decref(f->profiles[i].remembered);
     }
     free(f->profiles);
     f->profiles = NULL;

@@ -16,6 +16,9 @@ typedef enum flow_step {
     FLOW_STEP_PAIR,     /* QR, link or code on screen until the phone is linked */
     FLOW_STEP_RESULT,   /* connected, expired or failed; then webhook, status, live mode */
     FLOW_STEP_WEBHOOK,  /* webhook URL and events */
+    FLOW_STEP_ADD,      /* enter what the hub cannot list: an instance, a channel id + kind */
+    FLOW_STEP_CONNECT,  /* the connect form: signup code (HubMessage), credentials (HydraCore) */
+    FLOW_STEP_TEST,     /* a test message and its outcome */
     FLOW_STEP_COUNT
 } flow_step;
 
@@ -44,6 +47,9 @@ typedef struct flow_profile {
     char *gate_url; /* NULL = the driver's default */
     char *token;    /* guarded memory; NULL when flow_secrets.profile_token fetches it */
     char *name;     /* profile name (vault entry names are built from it); may be NULL */
+    char *api_key;  /* HydraCore X-Api-Key, guarded; NULL: flow_secrets.profile_api_key */
+    /* What the hub cannot list, entered by the agent (profile.h "remembered"), owned. */
+    json_t *remembered;
 } flow_profile;
 
 typedef struct flow flow;
@@ -61,6 +67,12 @@ typedef struct flow_secrets {
        0 with the entry's name in saved_as, or -1 with why. */
     int (*store)(flow *f, const char *tag, const char *id, const char *secret, char *saved_as,
                  size_t savedsz, char *why, size_t whysz, void *arg);
+    /* HydraCore's optional X-Api-Key: NULL with why "" when the profile has none. */
+    char *(*profile_api_key)(flow *f, int profile, char *why, size_t whysz, void *arg);
+    /* Keeps the profile's remembered lists (after an add, forget or a created channel).
+       0, or -1 with why (the lists stay in memory for this run). */
+    int (*remember)(flow *f, int profile, const json_t *remembered, char *why, size_t whysz,
+                    void *arg);
     void *arg;
 } flow_secrets;
 
@@ -131,6 +143,15 @@ struct flow {
     flow_step webhook_return;  /* where Back goes from the webhook step */
     /* Guarded copies handed to the running call/session, wiped when it ends. */
     char *call_token, *call_channel_token, *pair_token, *pair_channel_token;
+    char *call_api_key;
+    /* Add, connect and test steps. */
+    int add_projects;          /* ADD: 1 = an instance (project list), 0 = a channel */
+    flow_step side_return;     /* where Back goes from ADD and TEST */
+    json_t *field_errors;      /* CONNECT/TEST/ADD: {"field": "message"} from the last try */
+    char *connect_secrets[3];  /* guarded while CONNECT runs: access_token, app_secret, verify */
+    json_t *test_result;       /* TEST: the last send's data, NULL before */
+    char test_to[128];
+    int connect_tries;         /* CONNECT attempts on this channel/instance */
 };
 
 void flow_init(flow *f, loop *l, http_client *http, flow_change_fn fn, void *arg);
@@ -173,6 +194,26 @@ hd_status flow_toggle_webhook_event(flow *f, int i);
 hd_status flow_set_webhook(flow *f, const char *url, char *why, size_t whysz);
 /* Stops the step's hub call, if any (no callback afterwards). */
 void flow_call_cancel(flow *f);
+
+/* flow_setup.c: hubs the agent connects by form and checks with a test message. */
+/* ADD for the project list (HydraCore instance) or the channel list (HubMessage/Chatt2.me). */
+hd_status flow_open_add(flow *f, int projects);
+/* Remembers what was entered (checked first; why says which field, field_errors too). */
+hd_status flow_submit_add(flow *f, const char *id, const char *name, const char *kind,
+                          char *why, size_t whysz);
+/* Forgets the remembered project/channel `index` (nothing is sent to the hub). */
+hd_status flow_forget(flow *f, int projects, int index);
+/* CONNECT for f->channel (HubMessage) or the chosen instance (HydraCore). */
+hd_status flow_open_connect(flow *f);
+/* Sends the form: checked first (field_errors, why); the secrets in c are copied. */
+hd_status flow_submit_connect(flow *f, const hub_connect *c, char *why, size_t whysz);
+/* TEST for f->channel (or channels[index] when >= 0). */
+hd_status flow_open_test(flow *f, int index);
+hd_status flow_send_test(flow *f, const char *to, const char *text, char *why, size_t whysz);
+/* The kind of f->channel ("whatsapp", ...), "" if none. */
+const char *flow_channel_kind(const flow *f);
+/* Sets a profile's remembered lists (a copy) and X-Api-Key (guarded copy; NULL = keep). */
+int flow_profile_set_extra(flow *f, int index, const json_t *remembered, const char *api_key);
 
 /* Milliseconds until the QR expires (0 if unknown or past), for the countdown. */
 long flow_qr_remaining_ms(const flow *f);

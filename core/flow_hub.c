@@ -9,14 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef void (*flow_then_fn)(flow *f, const hub_result *r);
-
 static void call_end(flow *f)
 {
     f->call_handle = NULL;
     secret_free(f->call_token);
     secret_free(f->call_channel_token);
-    f->call_token = f->call_channel_token = NULL;
+    secret_free(f->call_api_key);
+    f->call_token = f->call_channel_token = f->call_api_key = NULL;
+}
+
+/* The connect form's secrets live until the call's `then` has stored them. */
+static void connect_secrets_wipe(flow *f)
+{
+    for (size_t i = 0; i < sizeof f->connect_secrets / sizeof *f->connect_secrets; i++) {
+        secret_free(f->connect_secrets[i]);
+        f->connect_secrets[i] = NULL;
+    }
 }
 
 void flow_call_cancel(flow *f)
@@ -25,6 +33,7 @@ void flow_call_cancel(flow *f)
     if (f->call_handle && p && p->ops->call_cancel)
         p->ops->call_cancel(f->call_handle);
     call_end(f);
+    connect_secrets_wipe(f);
     if (f->call == FLOW_CALL_BUSY)
         f->call = FLOW_CALL_IDLE;
 }
@@ -35,12 +44,15 @@ static void on_call_done(const hub_result *r, void *arg)
     flow_then_fn then = f->call_then;
     call_end(f);
     f->wait_until_ms = 0;
+    flow_json_set(&f->field_errors, (json_t *)r->field_errors);
     if (r->status == HD_OK) {
         f->call = FLOW_CALL_DONE;
         f->call_message[0] = '\0';
         if (then)
             then(f, r);
+        connect_secrets_wipe(f);
     } else {
+        connect_secrets_wipe(f);
         f->call = FLOW_CALL_FAILED;
         f->call_status = r->status;
         f->call_retry_after_s = r->retry_after_s;
@@ -58,9 +70,21 @@ static void on_call_wait(long delay_ms, const char *message, void *arg)
     flow_changed(f, NULL);
 }
 
+/* HydraCore's optional X-Api-Key into f->call_api_key. 0, or -1 with why. */
+static int fetch_api_key(flow *f, char *why, size_t whysz)
+{
+    const flow_profile *p = flow_current(f);
+    *why = '\0';
+    if (p->api_key)
+        return (f->call_api_key = secret_dup(p->api_key)) ? 0 : -1;
+    if (f->secrets.profile_api_key)
+        f->call_api_key = f->secrets.profile_api_key(f, f->profile, why, whysz, f->secrets.arg);
+    return f->call_api_key || !*why ? 0 : -1;
+}
+
 /* One call at a time, the step's: `then` runs on success, before the owner hears of it.
  * Starts req for the chosen profile; the channel token (guarded) is kept alive for the call. */
-static hd_status flow_call(flow *f, hub_req *req, const char *channel_token, flow_then_fn then)
+hd_status flow_call(flow *f, hub_req *req, const char *channel_token, flow_then_fn then)
 {
     const flow_profile *p = flow_current(f);
     char why[300] = "";
@@ -70,7 +94,10 @@ static hd_status flow_call(flow *f, hub_req *req, const char *channel_token, flo
     f->call = FLOW_CALL_FAILED;
     f->call_op = req->op;
     f->call_retry_after_s = -1;
-    if (flow_fetch_token(f, &f->call_token, why, sizeof why) < 0) {
+    flow_json_set(&f->field_errors, NULL);
+    if (flow_fetch_token(f, &f->call_token, why, sizeof why) < 0 ||
+        fetch_api_key(f, why, sizeof why) < 0) {
+        call_end(f);
         f->call_status = HD_ERR_AUTH;
         text_sanitize(why, f->call_message, sizeof f->call_message);
         flow_changed(f, NULL);
@@ -107,9 +134,18 @@ static void then_channels(flow *f, const hub_result *r)
     keep_data(&f->channels, r);
 }
 
-static hd_status load_channels(flow *f)
+hd_status flow_load_channels(flow *f)
 {
+    const flow_profile *p = flow_current(f);
     f->step = FLOW_STEP_CHANNELS;
+    if (p && (p->ops->caps & PROVIDER_CAP_LOCAL_CHANNELS)) {
+        json_t *list = flow_remembered_list(f, "channels");
+        flow_json_set(&f->channels, list);
+        json_decref(list);
+        f->call = FLOW_CALL_IDLE;
+        flow_changed(f, NULL);
+        return HD_OK;
+    }
     hub_req req = {.op = HUB_OP_CHANNELS,
                    .project_id = f->project_id[0] ? f->project_id : NULL,
                    .type_filter = f->type_filter[0] ? f->type_filter : NULL};
@@ -125,7 +161,7 @@ static void then_projects(flow *f, const hub_result *r)
 static void then_checked(flow *f, const hub_result *r)
 {
     keep_data(&f->account, r);
-    load_channels(f);
+    flow_load_channels(f);
 }
 
 hd_status flow_choose_profile(flow *f, int index)
@@ -137,6 +173,14 @@ hd_status flow_choose_profile(flow *f, int index)
     const flow_profile *p = flow_current(f);
     f->project_id[0] = '\0';
     f->mode = PAIR_MODE_QR;
+    if (p->ops->caps & PROVIDER_CAP_LOCAL_PROJECTS) { /* HydraCore: no "me", no list */
+        json_t *list = flow_remembered_list(f, "instances");
+        flow_json_set(&f->projects, list);
+        json_decref(list);
+        f->step = FLOW_STEP_PROJECT;
+        flow_changed(f, NULL);
+        return HD_OK;
+    }
     /* Whapi's manager has no "me": listing projects is the check. */
     hub_req req = {.op = (p->ops->caps & PROVIDER_CAP_PROJECTS) ? HUB_OP_PROJECTS : HUB_OP_CHECK};
     if (!p->ops->call) { /* a driver that only pairs (tests' fakes) */
@@ -156,7 +200,7 @@ hd_status flow_choose_project(flow *f, int index)
         return HD_ERR_USAGE;
     snprintf(f->project_id, sizeof f->project_id, "%s", id);
     flow_json_set(&f->channels, NULL);
-    return load_channels(f);
+    return flow_load_channels(f);
 }
 
 hd_status flow_reload(flow *f)
@@ -166,10 +210,12 @@ hd_status flow_reload(flow *f)
         return f->profile >= 0 ? flow_choose_profile(f, f->profile) : HD_ERR_USAGE;
     case FLOW_STEP_PROJECT: {
         hub_req req = {.op = HUB_OP_PROJECTS};
+        if (flow_current(f)->ops->caps & PROVIDER_CAP_LOCAL_PROJECTS)
+            return flow_choose_profile(f, f->profile);
         return flow_call(f, &req, NULL, then_projects);
     }
     case FLOW_STEP_CHANNELS:
-        return load_channels(f);
+        return flow_load_channels(f);
     default:
         return HD_ERR_USAGE;
     }
@@ -180,7 +226,7 @@ hd_status flow_set_type_filter(flow *f, const char *type)
     if (!type || strlen(type) >= sizeof f->type_filter)
         return HD_ERR_USAGE;
     snprintf(f->type_filter, sizeof f->type_filter, "%s", type);
-    return load_channels(f);
+    return flow_load_channels(f);
 }
 
 hd_status flow_select_channel(flow *f, int index)
@@ -199,6 +245,9 @@ hd_status flow_choose_channel(flow *f, int index)
     const flow_profile *p = flow_current(f);
     if (!p || flow_select_channel(f, index) != HD_OK)
         return HD_ERR_USAGE;
+    if (!provider_has_mode(p->ops, PAIR_MODE_QR) && !provider_has_mode(p->ops, PAIR_MODE_CODE) &&
+        !provider_has_mode(p->ops, PAIR_MODE_BROWSER))
+        return flow_setup_choose(f);
     if (!(p->ops->caps & PROVIDER_CAP_CHANNEL_TOKEN)) {
         flow_changed(f, NULL); /* Keebai's channels are linked already: show, not pair */
         return HD_OK;
@@ -266,8 +315,14 @@ static void then_deleted(flow *f, const hub_result *r)
             break;
         }
     }
-    snprintf(f->notice, sizeof f->notice, _("Channel %s deleted."), gone);
+    if (flow_current(f)->ops->caps & PROVIDER_CAP_CREDENTIALS)
+        snprintf(f->notice, sizeof f->notice, "%s",
+                 _("WhatsApp was torn down on this instance."));
+    else
+        snprintf(f->notice, sizeof f->notice, _("Channel %s deleted."), gone);
     flow_json_set(&f->channel, NULL);
+    if (f->step == FLOW_STEP_RESULT) /* HydraCore's teardown: nothing left to show here */
+        f->step = FLOW_STEP_CHANNELS;
 }
 
 hd_status flow_channel_delete(flow *f, int index)
@@ -278,13 +333,23 @@ hd_status flow_channel_delete(flow *f, int index)
         return HD_ERR_USAGE;
     if (index >= 0)
         flow_select_channel(f, index);
-    hub_req req = {.op = HUB_OP_CHANNEL_DELETE, .channel_id = flow_channel_id(f)};
+    hub_req req = {.op = HUB_OP_CHANNEL_DELETE, .channel_id = flow_channel_id(f),
+                   .project_id = f->project_id[0] ? f->project_id : NULL};
     return flow_call(f, &req, NULL, then_deleted);
 }
 
 static void then_status(flow *f, const hub_result *r)
 {
     keep_data(&f->health, r);
+    /* HydraCore's status is the channel itself: what the result screen shows follows it. */
+    if ((flow_current(f)->ops->caps & PROVIDER_CAP_CREDENTIALS) && f->channel &&
+        json_is_object(r->data)) {
+        json_t *ch = json_deep_copy(f->channel);
+        json_object_update_existing(ch, r->data);
+        json_object_set(ch, "status", json_object_get(r->data, "text"));
+        flow_json_set(&f->channel, ch);
+        json_decref(ch);
+    }
 }
 
 /* The channel's own token from the vault, for the gate API. NULL with call_message set. */
@@ -313,10 +378,11 @@ hd_status flow_status(flow *f, int index)
         return HD_ERR_USAGE;
     if (index >= 0)
         flow_select_channel(f, index);
-    char *tok = channel_token(f);
-    if (!tok)
+    char *tok = NULL;
+    if ((p->ops->caps & PROVIDER_CAP_CHANNEL_TOKEN) && !(tok = channel_token(f)))
         return HD_ERR_AUTH;
-    hub_req req = {.op = HUB_OP_STATUS, .channel_id = flow_channel_id(f)};
+    hub_req req = {.op = HUB_OP_STATUS, .channel_id = flow_channel_id(f),
+                   .project_id = f->project_id[0] ? f->project_id : NULL};
     hd_status st = flow_call(f, &req, tok, then_status);
     secret_free(tok);
     return st;
@@ -358,10 +424,29 @@ hd_status flow_toggle_webhook_event(flow *f, int i)
     return HD_OK;
 }
 
+static const char *str_or(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "?";
+}
+
 static void then_webhook(flow *f, const hub_result *r)
 {
     char saved[80] = "", why[300] = "";
     const char *id = json_string_value(json_object_get(r->data, "id"));
+    json_t *hooks = json_object_get(r->data, "hooks"), *h;
+    size_t i, used;
+    if (json_array_size(hooks)) { /* Chatt2.me: one webhook per event */
+        char line[sizeof f->notice];
+        used = (size_t)snprintf(line, sizeof line, "%s", _("Webhooks set:"));
+        json_array_foreach(hooks, i, h) {
+            if (used < sizeof line)
+                used += (size_t)snprintf(line + used, sizeof line - used, " %s (%s)",
+                                         str_or(h, "event"), str_or(h, "id"));
+        }
+        text_sanitize(line, f->notice, sizeof f->notice);
+        return;
+    }
     if (!r->secret) {
         snprintf(f->notice, sizeof f->notice, _("Webhook set: %s"), f->webhook_url);
         return;
@@ -443,7 +528,9 @@ hd_status flow_create_then_pair(flow *f)
 void flow_back(flow *f)
 {
     flow_step from = f->step;
-    flow_step to = from == FLOW_STEP_WEBHOOK ? f->webhook_return : flow_steps()[from].back;
+    flow_step to = from == FLOW_STEP_WEBHOOK                         ? f->webhook_return
+                   : from == FLOW_STEP_ADD || from == FLOW_STEP_TEST ? f->side_return
+                                                                     : flow_steps()[from].back;
     while (to != FLOW_STEP_PROFILE && flow_steps()[to].skip && flow_steps()[to].skip(f))
         to = flow_steps()[to].back;
     /* A driver that only pairs has no channel list: another number starts at the name. */
@@ -457,10 +544,11 @@ void flow_back(flow *f)
         flow_clear_pairing(f);
     f->call = FLOW_CALL_IDLE;
     f->call_message[0] = '\0';
+    flow_json_set(&f->field_errors, NULL);
     f->step = to;
     if (to == FLOW_STEP_CHANNELS && from != FLOW_STEP_WEBHOOK && flow_current(f) &&
         flow_current(f)->ops->call) {
-        load_channels(f); /* a channel may have been added or linked since */
+        flow_load_channels(f); /* a channel may have been added or linked since */
         return;
     }
     flow_changed(f, NULL);

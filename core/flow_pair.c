@@ -225,6 +225,12 @@ hd_status flow_choose_mode(flow *f, pair_mode m)
 }
 
 /* After the channels step: the mode step, or straight on when the hub has one mode. */
+static int pairs(const provider_ops *ops)
+{
+    return provider_has_mode(ops, PAIR_MODE_QR) || provider_has_mode(ops, PAIR_MODE_BROWSER) ||
+           provider_has_mode(ops, PAIR_MODE_CODE);
+}
+
 hd_status flow_new_channel(flow *f)
 {
     const flow_profile *p = flow_current(f);
@@ -232,6 +238,8 @@ hd_status flow_new_channel(flow *f)
         return HD_ERR_USAGE;
     flow_json_set(&f->channel, NULL);
     f->notice[0] = '\0';
+    if (!pairs(p->ops))
+        return flow_setup_new(f);
     for (int m = PAIR_MODE_QR; flow_steps()[FLOW_STEP_MODE].skip(f) && m <= PAIR_MODE_CODE; m++)
         if (provider_has_mode(p->ops, (pair_mode)m))
             return flow_choose_mode(f, (pair_mode)m);
@@ -276,6 +284,8 @@ hd_status flow_submit_pairing(flow *f, const char *name, const char *pipeline_id
     snprintf(f->pipeline_id, sizeof f->pipeline_id, "%s", pipeline_id ? pipeline_id : "");
     snprintf(f->pair_phone, sizeof f->pair_phone, "%s", phone ? phone : "");
     f->coexistence = !!coexistence;
+    if (!pairs(flow_current(f)->ops))
+        return flow_setup_create(f); /* HubMessage: the name is all a new channel needs */
     return start_pairing(f);
 }
 

@@ -25,6 +25,27 @@ void flow_clear_pairing(flow *f);
 hd_status flow_pair_now(flow *f, const char *channel_token);
 /* Whapi, new channel: creates it, keeps its token, then pairs. */
 hd_status flow_create_then_pair(flow *f);
+/* flow_hub.c: one hub call for the step; `then` runs on success. */
+typedef void (*flow_then_fn)(flow *f, const hub_result *r);
+hd_status flow_call(flow *f, hub_req *req, const char *channel_token, flow_then_fn then);
+/* The channel list again (the hub's, or the remembered one). */
+hd_status flow_load_channels(flow *f);
+/* flow_setup.c */
+/* A new channel on a hub without pairing: name (HubMessage), form (HydraCore), add (Chatt2.me). */
+hd_status flow_setup_new(flow *f);
+/* HubMessage: creates the channel named f->name, remembers it, then opens CONNECT. */
+hd_status flow_setup_create(flow *f);
+/* Enter on a channel of a hub without pairing. */
+hd_status flow_setup_choose(flow *f);
+/* The remembered list ("instances" or "channels") of the chosen profile, as a new array. */
+json_t *flow_remembered_list(const flow *f, const char *list);
+/* Adds or updates a remembered item (name/kind NULL = keep) and saves. 0 or -1 (full/OOM). */
+int flow_remember_item(flow *f, const char *list, const char *id, const char *name,
+                       const char *kind);
+/* Puts msg under field in *errs (made when NULL) and into why when why is still empty. */
+void flow_add_error(json_t **errs, const char *field, const char *msg, char *why, size_t whysz);
+/* Local checks failed: field_errors = errs (taken), the owner is told, HD_ERR_USAGE. */
+hd_status flow_refuse_fields(flow *f, json_t *errs);
 /* Replaces a json slot (takes a new reference to v, which may be NULL). */
 void flow_json_set(json_t **slot, json_t *v);
 

@@ -22,6 +22,9 @@ static const screen_ops *const screen_for_step[FLOW_STEP_COUNT] = {
     [FLOW_STEP_PAIR] = &screen_pair,
     [FLOW_STEP_RESULT] = &screen_result,
     [FLOW_STEP_WEBHOOK] = &screen_webhook,
+    [FLOW_STEP_ADD] = &screen_add,
+    [FLOW_STEP_CONNECT] = &screen_connect,
+    [FLOW_STEP_TEST] = &screen_test,
 };
 
 static const screen_ops *const screen_for_mode[APP_MODE_COUNT] = {
@@ -253,6 +256,9 @@ void app_release(app *a)
     a->vault = NULL;
     free(a->profile_secret);
     a->profile_secret = NULL;
+    free(a->profile_api_key);
+    a->profile_api_key = NULL;
+    form_reset(&a->form);
     flow_release(&a->f);
     app_secrets_forget(a);
     http_client_free(a->http);

@@ -7,6 +7,7 @@
 #include <wchar.h>
 
 #include "flow.h"
+#include "form.h"
 #include "keys.h"
 #include "profile.h"
 #include "qr.h"
@@ -36,6 +37,7 @@ typedef struct screen_ops {
 
 extern const screen_ops screen_profile, screen_name, screen_pair, screen_result;
 extern const screen_ops screen_project, screen_channels, screen_mode, screen_webhook;
+extern const screen_ops screen_add, screen_connect, screen_test;
 extern const screen_ops screen_create, screen_unlock, screen_reset, screen_vault,
     screen_vault_edit;
 
@@ -94,6 +96,9 @@ struct app {
     /* Name step fields beyond the name: Keebai pipeline, Whapi phone; focus 0..2. */
     wchar_t pipeline_buf[64], phone_buf[24];
     int pipeline_len, phone_len, form_focus;
+    tui_form form;             /* add, connect and test screens (secrets wiped on leave) */
+    char form_error[300];      /* the form's own one-line refusal */
+    int reveal;                /* result: HydraCore's verify token shown in full */
     wchar_t url_buf[256];      /* webhook URL */
     int url_len;
     const char *subtitle;
@@ -115,6 +120,7 @@ struct app {
     char notice[256];             /* one line carried to the next screen ("vault deleted") */
     /* Profiles from the config file, aligned with f.profiles: the vault entry of each. */
     char (*profile_secret)[PROFILE_NAME_MAX + 1];
+    char (*profile_api_key)[PROFILE_NAME_MAX + 1]; /* HydraCore X-Api-Key entry, "" = none */
     char profile_error[512];      /* the profile file could not be read */
     struct timespec profiles_mtime; /* the file as last read, to see changes */
     off_t profiles_size;
@@ -163,6 +169,10 @@ void app_retry_pairing(app *a);
 int app_profiles_reload_if_changed(app *a);
 /* Vault mode: the entry name of profile i, or NULL. */
 const char *app_profile_secret(const app *a, int i);
+/* Vault mode: the X-Api-Key entry of profile i ("" = none), or NULL. */
+const char *app_profile_api_key(const app *a, int i);
+/* Writes profile i's remembered lists into the profile file. 0, or -1 with why. */
+int app_profile_remember(app *a, int i, const json_t *remembered, char *why, size_t whysz);
 /* Restarts the flow with no profiles (stops any session, frees the profiles' tokens). */
 void app_flow_restart(app *a);
 

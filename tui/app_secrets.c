@@ -128,7 +128,10 @@ static int store(flow *f, const char *tag, const char *id, const char *secret, c
         snprintf(saved_as, savedsz, _("%s (in memory for this session only: no vault)"), entry);
         return 0;
     }
-    vault_kind kind = !strcmp(tag, "ch") ? VAULT_KIND_CHANNEL_TOKEN : VAULT_KIND_WEBHOOK_SECRET;
+    vault_kind kind = !strcmp(tag, "ch")          ? VAULT_KIND_CHANNEL_TOKEN
+                      : !strcmp(tag, "waba")      ? VAULT_KIND_API_TOKEN
+                      : !strcmp(tag, "appsecret") ? VAULT_KIND_APP_SECRET
+                                                  : VAULT_KIND_WEBHOOK_SECRET;
     vault_status st = vault_put(a->vault, entry, kind, profile_name(a), secret, strlen(secret),
                                 VAULT_PUT_UPSERT);
     if (st != VAULT_OK) {
@@ -139,12 +142,31 @@ static int store(flow *f, const char *tag, const char *id, const char *secret, c
     return 0;
 }
 
+/* HydraCore's X-Api-Key: optional, so no entry named is no error (why stays ""). */
+static char *profile_api_key(flow *f, int index, char *why, size_t whysz, void *arg)
+{
+    app *a = arg;
+    const char *entry = app_profile_api_key(a, index);
+    (void)f;
+    *why = '\0';
+    return entry && *entry ? vault_fetch(a, entry, why, whysz) : NULL;
+}
+
+static int remember(flow *f, int index, const json_t *remembered, char *why, size_t whysz,
+                    void *arg)
+{
+    (void)f;
+    return app_profile_remember(arg, index, remembered, why, whysz);
+}
+
 void app_secrets_install(app *a)
 {
     a->f.secrets = (flow_secrets){
         .profile_token = a->use_vault ? profile_token : NULL,
         .channel_token = channel_token,
         .store = store,
+        .profile_api_key = a->use_vault ? profile_api_key : NULL,
+        .remember = a->use_vault ? remember : NULL,
         .arg = a,
     };
 }

@@ -30,6 +30,8 @@ static void load_profiles(app *a)
     app_flow_restart(a);
     free(a->profile_secret);
     a->profile_secret = NULL;
+    free(a->profile_api_key);
+    a->profile_api_key = NULL;
     a->profile_error[0] = '\0';
     if (profile_default_path(path, sizeof path) < 0) {
         snprintf(a->profile_error, sizeof a->profile_error, "%s",
@@ -40,16 +42,22 @@ static void load_profiles(app *a)
     if (profile_load(path, &l, a->profile_error, sizeof a->profile_error) < 0)
         return; /* the file is left alone: never written over */
     a->profile_secret = calloc(l.n ? l.n : 1, sizeof *a->profile_secret);
-    for (size_t i = 0; a->profile_secret && i < l.n; i++) {
+    a->profile_api_key = calloc(l.n ? l.n : 1, sizeof *a->profile_api_key);
+    for (size_t i = 0; a->profile_secret && a->profile_api_key && i < l.n; i++) {
         const provider_ops *ops = provider_find(l.items[i].provider);
         if (!ops)
             continue; /* profile_load validated it; a driver may still be missing here */
         int idx = flow_profile_add(&a->f, l.items[i].label, ops, l.items[i].base_url, NULL);
         if (idx >= 0)
             flow_profile_set(&a->f, idx, l.items[i].name, l.items[i].gate_url);
-        if (idx >= 0)
+        if (idx >= 0 && l.items[i].remembered)
+            flow_profile_set_extra(&a->f, idx, l.items[i].remembered, NULL);
+        if (idx >= 0) {
             snprintf(a->profile_secret[idx], sizeof a->profile_secret[idx], "%s",
                      l.items[i].secret);
+            snprintf(a->profile_api_key[idx], sizeof a->profile_api_key[idx], "%s",
+                     l.items[i].api_key_secret);
+        }
     }
     profile_list_free(&l);
     if (a->profile_cursor >= (int)a->f.nprofiles)
@@ -106,6 +114,8 @@ void app_lock(app *a)
     app_flow_restart(a); /* stops the session; frees the profiles and any token copy */
     free(a->profile_secret);
     a->profile_secret = NULL;
+    free(a->profile_api_key);
+    a->profile_api_key = NULL;
     vault_close(a->vault); /* wipes the key */
     a->vault = NULL;
     loop_timer_cancel(a->l, a->lock_timer);
@@ -134,4 +144,36 @@ void app_retry_pairing(app *a)
 {
     a->token_error[0] = '\0';
     flow_retry(&a->f);
+}
+
+const char *app_profile_api_key(const app *a, int i)
+{
+    return a->profile_api_key && i >= 0 && (size_t)i < a->f.nprofiles ? a->profile_api_key[i]
+                                                                       : NULL;
+}
+
+/* Read, change one profile, write: another hubdesk may have edited the file meanwhile. */
+int app_profile_remember(app *a, int i, const json_t *remembered, char *why, size_t whysz)
+{
+    char path[1024];
+    profile_list l = {0};
+    const char *name = i >= 0 && (size_t)i < a->f.nprofiles ? a->f.profiles[i].name : NULL;
+    if (!name || profile_default_path(path, sizeof path) < 0 ||
+        profile_load(path, &l, why, whysz) < 0) {
+        if (!*why)
+            snprintf(why, whysz, "%s", _("no profile file"));
+        return -1;
+    }
+    int at = profile_find(&l, name), rc = -1;
+    if (at < 0) {
+        snprintf(why, whysz, "%s", _("the profile is no longer in the file"));
+    } else {
+        json_decref(l.items[at].remembered);
+        l.items[at].remembered = remembered ? json_deep_copy(remembered) : NULL;
+        rc = profile_save(path, &l, why, whysz);
+        if (rc == 0) /* our own write is not a change to reload for */
+            file_stamp(path, &a->profiles_mtime, &a->profiles_size);
+    }
+    profile_list_free(&l);
+    return rc;
 }

@@ -17,13 +17,15 @@
     X(ACT_NEW, "n", N_("channels: link a new channel; vault: rename the secret"), 0)              \
     X(ACT_WEBHOOK, "w", N_("set the webhook (channels and result screens)"), 0)                   \
     X(ACT_LIVE, "l", N_("Whapi: switch the channel from trial to live (asks first)"), 0)          \
-    X(ACT_HEALTH, "h", N_("Whapi: read the channel's status (health)"), 0)                        \
+    X(ACT_HEALTH, "h", N_("read the channel's status (Whapi health, HydraCore, HubMessage)"), 0)  \
+    X(ACT_TEST, "m", N_("send a test message (HubMessage, Chatt2.me)"), 0)                        \
     X(ACT_FILTER, "t", N_("Keebai channels: filter by type"), 0)                                  \
     X(ACT_INVERT, "i", N_("invert the QR (terminals without colours, light backgrounds)"), 0)     \
     X(ACT_VAULT, "v", N_("open the vault (from the hub account list)"), 1)                        \
     X(ACT_ADD, "a", N_("vault: add a secret"), 1)                                                 \
     X(ACT_REPLACE, "c", N_("vault: change (replace) the secret's value"), 1)                      \
-    X(ACT_DELETE, "d Del", N_("delete a channel or a vault secret (asks first)"), 0)              \
+    X(ACT_DELETE, "d Del", N_("delete a channel, tear down (HydraCore), forget a remembered id, "  \
+                              "or delete a vault secret (asks first)"), 0)                        \
     X(ACT_LOCK, "Ctrl-X", N_("lock the vault now (also when idle, see --lock-after)"), 1)         \
     X(ACT_FORGOT, "Ctrl-R", N_("forgot the passphrase: reset the vault, losing every secret"), 1) \
     X(ACT_HELP, "? F1", N_("show or hide this help"), 0)                                             \

@@ -26,6 +26,34 @@ static int usage_error(const char *msg, const char *arg)
     return 2;
 }
 
+/* The three hubs connected by form, with what the agent would have entered already, so a
+ * workshop starts on a list and not on a blank form. The ids are the sandbox's fixtures. */
+static void add_form_hubs(app *a, const char *origin)
+{
+    char url[256];
+    snprintf(url, sizeof url, "%s/hubmessage", origin);
+    int h = flow_profile_add(&a->f, _("Sandbox HubMessage"), &provider_hubmessage, url,
+                             "hm_sk_sandbox");
+    flow_profile_set(&a->f, h, "sandbox-hubmessage", NULL);
+    snprintf(url, sizeof url, "%s/hydracore", origin);
+    int y = flow_profile_add(&a->f, _("Sandbox HydraCore"), &provider_hydracore, url, "hc_sandbox");
+    json_t *inst = json_pack("{s[{ssss}]}", "instances", "id",
+                             "497f6eca-6276-4993-bfeb-53cbbbba6f08", "name", _("Demo instance"));
+    flow_profile_set_extra(&a->f, y, inst, NULL);
+    flow_profile_set(&a->f, y, "sandbox-hydracore", NULL);
+    json_decref(inst);
+    snprintf(url, sizeof url, "%s/chatt2me", origin);
+    int c = flow_profile_add(&a->f, _("Sandbox Chatt2.me"), &provider_chatt2me, url,
+                             "c2m_app_sandbox");
+    json_t *ch = json_pack("{s[{ssssss}{ssssss}{ssssss}]}", "channels",
+                           "id", "6cbd6789-1d2b-47e0-9391-5eb91d2839ea", "name", "WhatsApp demo", "kind", "whatsapp",
+                           "id", "2f1c6a34-8f0e-4b7a-9d2c-5a7e3b1c9d10", "name", "SMS demo", "kind", "sms",
+                           "id", "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "name", "Telegram demo", "kind", "telegram");
+    flow_profile_set_extra(&a->f, c, ch, NULL);
+    flow_profile_set(&a->f, c, "sandbox-chatt2me", NULL);
+    json_decref(ch);
+}
+
 /* `hubdesk demo`: the console on a sandbox hub started for the occasion. */
 static int run_demo(app_options *o)
 {
@@ -50,6 +78,7 @@ static int run_demo(app_options *o)
                                  SANDBOX_PARTNER_TOKEN);
         snprintf(url, sizeof url, "%s/whapi/gate", child.url);
         flow_profile_set(&a.f, w, "sandbox-whapi", url);
+        add_form_hubs(&a, child.url);
         rc = app_run(&a);
         app_release(&a);
     }
@@ -63,10 +92,13 @@ static int run_console_with(const char *provider, const char *base, const char *
 {
     const provider_ops *ops = NULL;
     if (provider && !(ops = provider_find(provider)))
-        return usage_error(_("unknown provider '%s' (known: keebai, whapi)"), provider);
+        return usage_error(_("unknown provider '%s' (known: keebai, whapi, hubmessage, "
+                             "hydracore, chatt2me)"), provider);
     if (!provider && (base || gate))
         return usage_error("%s", _("--base-url and --gate-url need --provider"));
     const char *url = ops ? (base ? base : ops->default_base_url) : NULL;
+    if (ops && !url)
+        return usage_error(_("%s has no default address: give its --base-url"), ops->label);
     hd_status st = url ? http_url_check(url) : HD_OK;
     if (st == HD_OK && gate)
         st = http_url_check(gate);

@@ -600,7 +600,19 @@ static void draw_empty(const app *a, int y, int maxrows)
 {
     char line[400], t[64];
     const flow *f = &a->f;
-    if (has_type_filter(a) && f->type_filter[0]) {
+    if (caps(a) & PROVIDER_CAP_CHANNEL_KIND) {
+        snprintf(line, sizeof line, "%s",
+                 _("No channel remembered for this application yet. Channels are connected in "
+                   "the hub's dashboard: press n and enter the channel's UUID and kind."));
+    } else if (caps(a) & PROVIDER_CAP_SIGNUP_CODE) {
+        snprintf(line, sizeof line, "%s",
+                 _("No channel yet. Press n to create one and connect a number with the signup "
+                   "code, or a to enter the id of a channel made in the dashboard."));
+    } else if (caps(a) & PROVIDER_CAP_CREDENTIALS) {
+        snprintf(line, sizeof line, "%s",
+                 _("WhatsApp is not set up on this instance. Press n to enter the Meta app's "
+                   "credentials."));
+    } else if (has_type_filter(a) && f->type_filter[0]) {
         snprintf(line, sizeof line,
                  _("No channel of type %s. Press t to see other types, or n to link a new one."),
                  text_sanitize(f->type_filter, t, sizeof t));
@@ -636,6 +648,14 @@ static void draw_status(app *a, int y)
         if (a->confirm == ACT_LIVE)
             snprintf(line, sizeof line, _("Switch %s to live mode? Paid plans only. y/N"),
                      view.confirm_name);
+        else if (caps(a) & PROVIDER_CAP_LOCAL_CHANNELS)
+            snprintf(line, sizeof line,
+                     _("Forget channel %s here? The hub keeps it; you can add it again. y/N"),
+                     view.confirm_name);
+        else if (caps(a) & PROVIDER_CAP_CREDENTIALS)
+            snprintf(line, sizeof line,
+                     _("Tear down WhatsApp on this instance? The hub removes the channel and "
+                       "Meta's webhook stops reaching it. y/N"));
         else
             snprintf(line, sizeof line,
                      _("Delete channel %s (%s)? The number is unlinked and the channel is gone. "
@@ -664,12 +684,25 @@ static void draw_hints(app *a)
     const char *h[12];
     int k = 0;
     if (n)
-        h[k++] = (c & PROVIDER_CAP_CHANNEL_TOKEN) ? _("Enter pair") : _("Enter select");
-    h[k++] = _("n new");
+        h[k++] = (c & PROVIDER_CAP_CHANNEL_TOKEN)  ? _("Enter pair")
+                 : (c & PROVIDER_CAP_SIGNUP_CODE)  ? _("Enter connect")
+                 : (c & PROVIDER_CAP_CREDENTIALS)  ? _("Enter details")
+                 : (c & PROVIDER_CAP_CHANNEL_KIND) ? _("Enter test")
+                                                   : _("Enter select");
+    if (!(c & PROVIDER_CAP_CREDENTIALS) || !n)
+        h[k++] = (c & PROVIDER_CAP_CHANNEL_KIND)  ? _("n add")
+                 : (c & PROVIDER_CAP_CREDENTIALS) ? _("n set up")
+                                                  : _("n new");
+    if ((c & PROVIDER_CAP_SIGNUP_CODE))
+        h[k++] = _("a add id");
+    if (n && (c & PROVIDER_CAP_TEST_MESSAGE))
+        h[k++] = _("m test");
     if (n && (c & PROVIDER_CAP_CHANNEL_MODE))
         h[k++] = _("l live");
-    if (n && (c & PROVIDER_CAP_CHANNEL_DELETE))
-        h[k++] = _("d delete");
+    if (n && (c & PROVIDER_CAP_LOCAL_CHANNELS))
+        h[k++] = _("d forget");
+    else if (n && (c & PROVIDER_CAP_CHANNEL_DELETE))
+        h[k++] = (c & PROVIDER_CAP_CREDENTIALS) ? _("d teardown") : _("d delete");
     if (n && (c & PROVIDER_CAP_STATUS))
         h[k++] = _("h status");
     if ((c & PROVIDER_CAP_WEBHOOK) && (n || !(c & PROVIDER_CAP_CHANNEL_TOKEN)))
@@ -798,6 +831,8 @@ static int confirm_key(app *a, tui_action act, int is_keycode, wint_t ch)
     view.last = what;
     if (what == ACT_LIVE)
         flow_channel_live(&a->f, i);
+    else if (what == ACT_DELETE && (caps(a) & PROVIDER_CAP_LOCAL_CHANNELS))
+        flow_forget(&a->f, 0, i);
     else if (what == ACT_DELETE)
         flow_channel_delete(&a->f, i);
     return SCREEN_HANDLED;
@@ -877,9 +912,19 @@ static int channels_key(app *a, tui_action act, int is_keycode, wint_t ch)
             ask(a, ACT_LIVE);
         break;
     case ACT_DELETE:
-        if (!(c & PROVIDER_CAP_CHANNEL_DELETE) || !n)
+        if (!(c & (PROVIDER_CAP_CHANNEL_DELETE | PROVIDER_CAP_LOCAL_CHANNELS)) || !n)
             return SCREEN_IGNORED;
         ask(a, ACT_DELETE);
+        break;
+    case ACT_TEST:
+        if (!(c & PROVIDER_CAP_TEST_MESSAGE) || !n)
+            return SCREEN_IGNORED;
+        flow_open_test(f, cur);
+        break;
+    case ACT_ADD:
+        if (!(c & PROVIDER_CAP_LOCAL_CHANNELS))
+            return SCREEN_IGNORED;
+        flow_open_add(f, 0);
         break;
     case ACT_HEALTH:
         if (!(c & PROVIDER_CAP_STATUS) || !n)

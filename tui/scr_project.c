@@ -175,10 +175,24 @@ static void draw_list(app *a, int y, int bottom)
     }
 }
 
+static int local(const app *a)
+{
+    return a->f.profile >= 0 &&
+           (a->f.profiles[a->f.profile].ops->caps & PROVIDER_CAP_LOCAL_PROJECTS);
+}
+
+static int forget_asked; /* d on a remembered instance waits for y */
+
 static void draw_empty(app *a, int y)
 {
     char line[512];
     const char *word = project_word(a);
+    if (local(a)) {
+        snprintf(line, sizeof line, _("No %s remembered for this profile yet. Press n and enter "
+                                      "the customer's instance id (a UUID)."), word);
+        ui_wrap(y, 2, COLS - 4, 3, ROLE_WARN, line);
+        return;
+    }
     snprintf(line, sizeof line, _("There is no %s on this account yet."), word);
     y += 1 + ui_wrap(y, 2, COLS - 4, 2, ROLE_WARN, line);
     snprintf(line, sizeof line,
@@ -192,7 +206,12 @@ static void project_draw(app *a)
     const flow *f = &a->f;
     char line[256];
     ui_title_bar(a, flow_step_title(FLOW_STEP_PROJECT));
-    if (project_count(a))
+    if (forget_asked)
+        ui_hint_bar(_("y yes  any other key: no"));
+    else if (local(a))
+        ui_hint_bar(project_count(a) ? _("Enter choose  n add  d forget  Esc back  ? help  q quit")
+                                     : _("n add  Esc back  ? help  q quit"));
+    else if (project_count(a))
         ui_hint_bar(can_go_back(a)
                         ? _("Enter choose  Up/Down move  r reload  Esc back  ? help  q quit")
                         : _("Enter choose  Up/Down move  r reload  ? help  q quit"));
@@ -215,13 +234,42 @@ static void project_draw(app *a)
         draw_empty(a, y);
     else
         draw_list(a, y, status_y - 1);
-    scr_call_status(a, status_y, 2, COLS - 4, status_rows, _("Press r to try again."));
+    if (forget_asked)
+        ui_wrap(status_y, 2, COLS - 4, status_rows, ROLE_WARN,
+                _("Forget this instance here? Nothing changes on the hub; you can add it again. "
+                  "y/N"));
+    else if (f->notice[0] && local(a))
+        ui_wrap(status_y, 2, COLS - 4, status_rows, ROLE_OK, f->notice);
+    else
+        scr_call_status(a, status_y, 2, COLS - 4, status_rows, _("Press r to try again."));
+}
+
+/* HydraCore: n adds an instance id, d forgets one (after y). */
+static int local_key(app *a, tui_action act, int is_keycode, wint_t ch)
+{
+    if (forget_asked) {
+        forget_asked = 0;
+        if (!is_keycode && (ch == L'y' || ch == L'Y'))
+            flow_forget(&a->f, 1, a->project_cursor);
+        return SCREEN_HANDLED;
+    }
+    if (act == ACT_NEW) {
+        flow_open_add(&a->f, 1);
+        return SCREEN_HANDLED;
+    }
+    if (act == ACT_DELETE && project_count(a)) {
+        forget_asked = 1;
+        return SCREEN_HANDLED;
+    }
+    return SCREEN_IGNORED;
 }
 
 static int project_key(app *a, tui_action act, int is_keycode, wint_t ch)
 {
     int n = (int)project_count(a), page = LINES - 12 > 1 ? LINES - 12 : 1;
     clamp_cursor(a);
+    if (local(a) && (forget_asked || act == ACT_NEW || act == ACT_DELETE))
+        return local_key(a, act, is_keycode, ch);
     if (is_keycode && (ch == KEY_NPAGE || ch == KEY_PPAGE || ch == KEY_HOME || ch == KEY_END)) {
         a->project_cursor = ch == KEY_HOME    ? 0
                             : ch == KEY_END   ? n - 1
@@ -259,6 +307,7 @@ static int project_key(app *a, tui_action act, int is_keycode, wint_t ch)
 static void project_enter(app *a)
 {
     list_top = 0;
+    forget_asked = 0;
     scr_call_forget();
 }
 

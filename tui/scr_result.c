@@ -113,6 +113,10 @@ static void result_draw(app *a)
 {
     char line[512];
     const flow *f = &a->f;
+    if (scr_setup_result_applies(a)) {
+        scr_setup_result_draw(a);
+        return;
+    }
     ui_title_bar(a, flow_step_title(FLOW_STEP_RESULT));
     int y = 2;
     if (f->pair == FLOW_PAIR_CONNECTED) {
@@ -155,6 +159,8 @@ static int connected_key(app *a, tui_action act, int is_keycode, wint_t ch)
 
 static int result_key(app *a, tui_action act, int is_keycode, wint_t ch)
 {
+    if (scr_setup_result_applies(a))
+        return scr_setup_result_key(a, act, is_keycode, ch);
     if (a->f.pair == FLOW_PAIR_CONNECTED)
         return connected_key(a, act, is_keycode, ch);
     if (act == ACT_RETRY) {
@@ -173,8 +179,15 @@ static int result_tick(app *a)
     return a->f.call == FLOW_CALL_BUSY;
 }
 
+static void result_enter(app *a)
+{
+    a->confirm = 0;
+    a->reveal = 0;
+}
+
 const screen_ops screen_result = {
     .name = "result",
+    .enter = result_enter,
     .draw = result_draw,
     .key = result_key,
     .tick = result_tick,

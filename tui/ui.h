@@ -49,4 +49,9 @@ int scr_call_status(app *a, int y, int x, int w, int maxrows, const char *retry_
 int scr_call_ticking(app *a);
 void scr_call_forget(void);
 
+/* scr_setup_result.c: the result step of hubs connected by form (HubMessage, HydraCore). */
+int scr_setup_result_applies(const app *a);
+void scr_setup_result_draw(app *a);
+int scr_setup_result_key(app *a, tui_action act, int is_keycode, wint_t ch);
+
 #endif

@@ -310,7 +310,8 @@ static void *fake_start_tok(const provider_ctx *ctx, const pair_request *req, pa
 static const provider_ops fake_hub_ops = {
     .id = "fakehub", .label = "FakeHub", .default_base_url = "https://hub.example",
     .caps = PROVIDER_CAP_QR_POLL | PROVIDER_CAP_PAIR_CODE | PROVIDER_CAP_PROJECTS |
-            PROVIDER_CAP_CHANNEL_CREATE | PROVIDER_CAP_WEBHOOK | PROVIDER_CAP_STATUS,
+            PROVIDER_CAP_CHANNEL_CREATE | PROVIDER_CAP_CHANNEL_TOKEN | PROVIDER_CAP_WEBHOOK |
+            PROVIDER_CAP_STATUS,
     .pair_start = fake_start_tok, .pair_stop = fake_stop, .call = fake_call_start,
     .call_cancel = fake_call_cancel, .webhook_events = fake_events,
     .webhook_default_events = fake_default_events,
