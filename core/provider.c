@@ -98,20 +98,22 @@ json_t *provider_field_errors(const json_t *body)
         /* ["body"] alone means the whole body: no field to put it next to. */
         const char *field = json_is_string(last) && !(n == 1 && !strcmp(json_string_value(last), "body"))
                                 ? json_string_value(last) : "";
-        char clean[300], joined[620];
+        char clean[300], joined[1000], value[620], key[80];
         if (!msg)
             continue;
         if (!out && !(out = json_object()))
             return NULL;
         text_sanitize(msg, clean, sizeof clean);
-        const char *prev = json_string_value(json_object_get(out, field));
+        /* Looked up under the name it is stored under, so a field's messages always join. */
+        text_sanitize(field, key, sizeof key);
+        const char *prev = json_string_value(json_object_get(out, key));
         if (prev)
             snprintf(joined, sizeof joined, "%s; %s", prev, clean);
         else
             snprintf(joined, sizeof joined, "%s", clean);
-        char key[80];
-        text_sanitize(field, key, sizeof key);
-        json_object_set_new(out, key, json_string(joined));
+        /* Cut on a character boundary: a split UTF-8 character would make json_string fail
+           and the field would silently keep its older text. */
+        json_object_set_new(out, key, json_string(text_sanitize(joined, value, sizeof value)));
     }
     return out;
 }

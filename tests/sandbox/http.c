@@ -219,7 +219,7 @@ static enum MHD_Result dispatch(sb_req *req)
             return sb_reply_status(req, 413);
         return sb_control_route(req, rest);
     }
-    return sb_reply_error(req, 404, "NOT_FOUND", "no such route", NULL);
+    return sb_hubs_route(req); /* /hubmessage, /hydracore, /chatt2me (hubs.c); else 404 */
 }
 
 /* Keeps at most SB_MAX_BODY bytes; past that the request is only marked, and answered 413. */

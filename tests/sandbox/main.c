@@ -1,5 +1,6 @@
 /* main.c: hubdesk-sandbox entry: options, token, loopback listen socket, signals, clean exit. */
 #include "keebai.h"
+#include "secret.h"
 
 #include <ctype.h>
 #include <getopt.h>
@@ -33,7 +34,43 @@ static const char usage_text[] =
     "  --whapi-projects-bare  GET /whapi/manager/projects answers a bare array\n"
     "  --whapi-launch-ms MS   time a new Whapi channel takes from INIT to QR (default 3000)\n"
     "  --whapi-channels-per-30min N  Whapi channel creations allowed in 30 minutes (default 20)\n"
-    "  --help                 this text\n";
+    "  --hubmessage-token-file FILE  HubMessage secret key: FILE's first line (default: the\n"
+    "                         fixed key " SB_HUBMESSAGE_TOKEN "; the public key\n"
+    "                         " SB_HUBMESSAGE_PUBLIC_KEY " gets a 401: it is for the browser SDK)\n"
+    "  --hydracore-token-file FILE   HydraCore bearer token: FILE's first line (default: the\n"
+    "                         fixed token " SB_HYDRACORE_TOKEN ")\n"
+    "  --hydracore-api-key K  HydraCore also requires X-Api-Key: K (default: not required)\n"
+    "  --help                 this text\n"
+    "\n"
+    "hubs (one port; each hub's base URL is ORIGIN/<hub>):\n"
+    "  /keebai, /whapi        see the README\n"
+    "  /hubmessage/v1         Bearer " SB_HUBMESSAGE_TOKEN "; a recipient ending in an even digit\n"
+    "                         has written in the last 24 h, odd ones have not\n"
+    "  /hydracore/v1/instances/{uuid}/channels/whatsapp  Bearer " SB_HYDRACORE_TOKEN "; any\n"
+    "                         UUID is an instance except 00000000-0000-0000-0000-000000000000;\n"
+    "                         Meta's challenge: GET /hydracore/webhooks/whatsapp/{uuid}\n"
+    "  /chatt2me/v1           x-api-key " SB_CHATT2ME_KEY " (application \"Sandbox App\") or\n"
+    "                         " SB_CHATT2ME_OTHER_KEY " (\"Other App\"); fixed channels:\n"
+    "      Sandbox App whatsapp  6cbd6789-1d2b-47e0-9391-5eb91d2839ea\n"
+    "      Sandbox App sms       2f1c6a34-8f0e-4b7a-9d2c-5a7e3b1c9d10\n"
+    "      Sandbox App telegram  9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d\n"
+    "      Sandbox App instagram 3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f\n"
+    "      Sandbox App messenger 4d5e6f70-8192-4a3b-9c4d-5e6f70819203\n"
+    "      Sandbox App webchatt  5e6f7081-92a3-4b4c-8d5e-6f708192a3b4\n"
+    "      Other App   whatsapp  7f808192-a3b4-4c5d-9e6f-708192a3b4c5\n"
+    "                         a recipient ending in 0000 gets status \"error\"; a webhook\n"
+    "                         endpoint on host unreachable.example fails its verification\n"
+    "\n"
+    "test controls (loopback only; GET shows a hub's state, secrets masked to the last 4):\n"
+    "  GET  /_sandbox/hubmessage, /_sandbox/hubmessage/channels/{id|latest}\n"
+    "  POST /_sandbox/hubmessage/window/{number}  that number has written: messages may go\n"
+    "  GET  /_sandbox/hydracore, /_sandbox/hydracore/{uuid}  (last setup body, masked)\n"
+    "  POST /_sandbox/hydracore/{uuid}/verify     Meta's challenge passed: status connected\n"
+    "  GET  /_sandbox/chatt2me                    channels, messages sent, webhooks made\n"
+    "  POST /_sandbox/{hubmessage|hydracore|chatt2me}/fail?times=N  the hub's next N requests\n"
+    "                         answer 500 (HydraCore: not Meta's challenge; default N=1, 0 stops)\n"
+    "  GET  /_sandbox/test/log (or /_sandbox/log), POST .../log/clear  requests so far\n"
+    "                         (the new hubs' keys masked to their last 4)\n";
 
 static int usage(void)
 {
@@ -50,7 +87,18 @@ static bool set_long(const char *arg, long min, long max, long *out)
 }
 
 #define DAY_MS 86400000L
-enum { O_LISTEN = 256, O_REMOTE, O_TOKEN, O_SIGNUP, O_PARTNER, O_BARE, O_NUM };
+enum {
+    O_LISTEN = 256,
+    O_REMOTE,
+    O_TOKEN,
+    O_SIGNUP,
+    O_PARTNER,
+    O_BARE,
+    O_HM_TOKEN,
+    O_HC_TOKEN,
+    O_HC_KEY,
+    O_NUM
+};
 
 /* The numeric options, in the order of their O_NUM + i option values. */
 static const struct {
@@ -88,6 +136,9 @@ static const struct option long_opts[] = {
     {"embedded-signup", no_argument, 0, O_SIGNUP},
     {"whapi-partner-token-file", required_argument, 0, O_PARTNER},
     {"whapi-projects-bare", no_argument, 0, O_BARE},
+    {"hubmessage-token-file", required_argument, 0, O_HM_TOKEN},
+    {"hydracore-token-file", required_argument, 0, O_HC_TOKEN},
+    {"hydracore-api-key", required_argument, 0, O_HC_KEY},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -115,6 +166,17 @@ static bool apply_option(int o, const char *arg, sb_config *c)
     case O_BARE:
         c->whapi_projects_bare = true;
         return true;
+    case O_HM_TOKEN:
+        c->hubmessage_token_file = arg;
+        return true;
+    case O_HC_TOKEN:
+        c->hydracore_token_file = arg;
+        return true;
+    case O_HC_KEY:
+        c->hydracore_api_key = arg;
+        if (!*arg)
+            fputs("hubdesk-sandbox: --hydracore-api-key wants a key\n", stderr);
+        return *arg != '\0';
     }
     if (o < O_NUM || i >= sizeof num_opts / sizeof *num_opts)
         return false;
@@ -179,12 +241,23 @@ static bool read_token(const char *path, const char *fallback, char **tok, size_
     return *tok != NULL;
 }
 
-/* The Keebai token and the Whapi partner token. */
+/* The Keebai token, the Whapi partner token, the HubMessage and HydraCore tokens. */
 static bool load_token(sb_server *srv)
 {
-    return read_token(srv->cfg.token_file, SB_DEFAULT_TOKEN, &srv->token, &srv->token_len) &&
-           read_token(srv->cfg.whapi_partner_token_file, SB_WHAPI_PARTNER_TOKEN,
-                      &srv->partner_token, &srv->partner_len);
+    const sb_config *c = &srv->cfg;
+    return read_token(c->token_file, SB_DEFAULT_TOKEN, &srv->token, &srv->token_len) &&
+           read_token(c->whapi_partner_token_file, SB_WHAPI_PARTNER_TOKEN, &srv->partner_token,
+                      &srv->partner_len) &&
+           read_token(c->hubmessage_token_file, SB_HUBMESSAGE_TOKEN, &srv->hm_token,
+                      &srv->hm_len) &&
+           read_token(c->hydracore_token_file, SB_HYDRACORE_TOKEN, &srv->hc_token, &srv->hc_len);
+}
+
+static void free_token(char *tok, size_t len)
+{
+    if (tok)
+        sodium_memzero(tok, len);
+    free(tok);
 }
 
 /* Splits "host:port" or "[v6]:port" into host and port strings. */
@@ -287,7 +360,7 @@ static bool server_init(sb_server *srv)
     srv->counters = json_object();
     srv->webhooks = json_array();
     srv->rates = json_object();
-    return ok && srv->log && srv->counters && srv->webhooks && srv->rates;
+    return ok && srv->log && srv->counters && srv->webhooks && srv->rates && sb_hubs_init(srv);
 }
 
 static void server_free(sb_server *srv)
@@ -299,12 +372,11 @@ static void server_free(sb_server *srv)
     sb_whapi_free(srv);
     json_decref(srv->webhooks);
     json_decref(srv->rates);
-    if (srv->token)
-        sodium_memzero(srv->token, srv->token_len);
-    free(srv->token);
-    if (srv->partner_token)
-        sodium_memzero(srv->partner_token, srv->partner_len);
-    free(srv->partner_token);
+    sb_hubs_free(srv);
+    free_token(srv->token, srv->token_len);
+    free_token(srv->partner_token, srv->partner_len);
+    free_token(srv->hm_token, srv->hm_len);
+    free_token(srv->hc_token, srv->hc_len);
     pthread_cond_destroy(&srv->cond);
     pthread_mutex_destroy(&srv->lock);
 }
@@ -336,7 +408,8 @@ int main(int argc, char **argv)
     int code = parse_options(argc, argv, &srv.cfg);
     if (code)
         return code < 0 ? 0 : code;
-    json_object_seed(0); /* seed jansson's hash once, before threads race to do it */
+    secret_harden_json(); /* HydraCore setups carry tokens: what jansson frees is wiped */
+    json_object_seed(0);  /* seed jansson's hash once, before threads race to do it */
     if (sodium_init() < 0 || !server_init(&srv))
         return 1;
     int family = AF_INET, fd = -1;

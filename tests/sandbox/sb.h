@@ -27,9 +27,21 @@ typedef struct sb_config {
     const char *whapi_partner_token_file; /* NULL: SB_WHAPI_PARTNER_TOKEN */
     bool whapi_projects_bare;
     long whapi_launch_ms, whapi_channels_per_30min;
+    /* HubMessage, HydraCore, Chatt2.me */
+    const char *hubmessage_token_file; /* NULL: SB_HUBMESSAGE_TOKEN */
+    const char *hydracore_token_file;  /* NULL: SB_HYDRACORE_TOKEN */
+    const char *hydracore_api_key;     /* NULL: no X-Api-Key asked for */
 } sb_config;
 
 #define SB_WHAPI_PARTNER_TOKEN "hubdesk-sandbox-partner"
+
+/* The fixed keys of the three issue-5 hubs (see --help). The HubMessage public key is only
+ * known so it can be refused with a sentence that says what it is for. */
+#define SB_HUBMESSAGE_TOKEN "hm_sk_sandbox"
+#define SB_HUBMESSAGE_PUBLIC_KEY "hm_pk_sandbox"
+#define SB_HYDRACORE_TOKEN "hc_sandbox"
+#define SB_CHATT2ME_KEY "c2m_app_sandbox"
+#define SB_CHATT2ME_OTHER_KEY "c2m_app_other"
 
 typedef struct sb_signups sb_signups;
 typedef struct sb_whapi sb_whapi;
@@ -60,6 +72,14 @@ typedef struct sb_server {
     json_t *webhooks;    /* Keebai webhooks, secrets included (keebai_extra.c) */
     json_t *rates;       /* rate-limit key -> array of request times (ratelimit.c) */
     sb_whapi *whapi;     /* Whapi channels (whapi_store.c) */
+    char *hm_token;      /* HubMessage secret key */
+    size_t hm_len;
+    char *hc_token; /* HydraCore bearer token */
+    size_t hc_len;
+    json_t *hubmessage;              /* {"channels","windows","messages"} (hubmessage.c) */
+    json_t *hydracore;               /* instance uuid -> its state, secrets masked (hydracore.c) */
+    json_t *chatt2me;                /* {"messages","webhooks"} (chatt2me.c) */
+    long hm_fail, hc_fail, c2m_fail; /* requests still to answer 500 (fail controls) */
 } sb_server;
 
 /* One HTTP request; lives from MHD's first call to its completion notice. */
@@ -131,8 +151,31 @@ enum MHD_Result sb_keebai_route(sb_req *req, const char *rest);
 enum MHD_Result sb_keebai_stream(sb_req *req, const char *session_id);
 enum MHD_Result sb_fixture_sse(sb_req *req);
 
+/* hubs.c: what the HubMessage, HydraCore and Chatt2.me files share */
+bool sb_hubs_init(sb_server *srv);
+void sb_hubs_free(sb_server *srv);
+enum MHD_Result sb_hubs_route(sb_req *req);       /* http.c: paths no other hub took; else 404 */
+bool sb_fail_take(sb_server *srv, long *counter); /* takes the lock; true: answer 500 */
+enum MHD_Result sb_fail_control(sb_req *req, long *counter);
+void sb_mask(const char *s, size_t len, char *out, size_t n); /* "****" + last 4 */
+json_t *sb_mask_json(json_t *v);                              /* the same for a JSON string */
+void sb_random_uuid(char out[37]);
+bool sb_is_uuid(const char *s); /* 8-4-4-4-12 hex digits, either case */
+bool sb_json_chars(json_t *s, const char *set, size_t min, size_t max);
+enum MHD_Result sb_reply_empty(sb_req *req, unsigned status);
+void sb_list_append(json_t *list, json_t *item, size_t max); /* drops the oldest past max */
+
+/* hubmessage.c, hydracore.c, chatt2me.c: the APIs (rest = path after the prefix), controls */
+enum MHD_Result sb_hubmessage_route(sb_req *req, const char *rest);
+enum MHD_Result sb_hubmessage_control(sb_req *req, char segs[][128], size_t n);
+enum MHD_Result sb_hydracore_route(sb_req *req, const char *rest);
+enum MHD_Result sb_hydracore_control(sb_req *req, char segs[][128], size_t n);
+enum MHD_Result sb_chatt2me_route(sb_req *req, const char *rest);
+enum MHD_Result sb_chatt2me_control(sb_req *req, char segs[][128], size_t n);
+
 /* control.c */
 void sb_control_record(sb_req *req);
+void sb_hub_record(sb_req *req, const char *hub); /* hub requests: secrets masked */
 enum MHD_Result sb_control_route(sb_req *req, const char *rest);
 
 /* fixtures.c */
