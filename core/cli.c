@@ -1,6 +1,7 @@
 /* cli.c: `hubdesk connect`: the onboarding flow in line mode, for scripts and plain terminals. */
 #include "cli.h"
 #include "cli_hub.h"
+#include "cli_hub_priv.h"
 #include "env.h"
 #include "flow.h"
 #include "i18n.h"
@@ -18,12 +19,19 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+/* connect methods that are one hub call (cli_hub_connect), after the pair_mode values */
+enum { MODE_SIGNUP_CODE = 100, MODE_CREDENTIALS = 101 };
+
 /* connect's options: the first slice's cli_target plus the pairing modes' fields. */
 typedef struct connect_args {
     cli_target t;
     const char *gate_url, *phone, *channel, *pipeline;
     int coexistence;
-    int mode;           /* pair_mode, -1 until --mode or --qr */
+    int mode;           /* pair_mode or MODE_*, -1 until --mode or --qr */
+    /* signup code (HubMessage) and credentials (HydraCore) */
+    const char *waba_id, *phone_id, *code_entry, *instance, *phone_number_id, *display_phone;
+    int from_vault;
+    char given[48];     /* the option letters given, in order (which go with which method) */
 } connect_args;
 
 typedef struct cli_run {
@@ -46,25 +54,37 @@ void cli_print_usage(FILE *out)
               "       hubdesk --provider keebai [--base-url URL]   the console on one hub\n"
               "       hubdesk demo                 the console on the bundled sandbox hub\n"
               "\n"
-              "Line mode. HUB is --profile NAME, or --provider keebai|whapi [--base-url URL]\n"
-              "[--gate-url URL] with the token in HUBDESK_TOKEN. Every hub command also takes\n"
-              "--json (one JSON object per line) and --passphrase-fd N.\n"
+              "Line mode. HUB is --profile NAME, or --provider ID [--base-url URL]\n"
+              "[--gate-url URL] with the token in HUBDESK_TOKEN (HydraCore's X-Api-Key in\n"
+              "HUBDESK_API_KEY). IDs: keebai, whapi, hubmessage, hydracore, chatt2me. Every hub\n"
+              "command also takes --json (one JSON object per line) and --passphrase-fd N.\n"
               "       hubdesk connect HUB --mode qr|browser|code  (--qr is --mode qr)\n"
               "                       [--name NAME] [--channel ID] [--phone DIGITS]\n"
               "                       [--pipeline ID] [--coexistence]\n"
               "                       [--qr-style auto|half|sextant|large|ascii] [--qr-invert]\n"
-              "       hubdesk projects HUB\n"
-              "       hubdesk channels HUB [--project ID] [--type TYPE]\n"
-              "       hubdesk channel create HUB --name NAME --project ID\n"
+              "       hubdesk connect HUB --mode signup-code --channel ID --waba-id DIGITS\n"
+              "                       --phone-id DIGITS [--coexistence] [--code-from-vault ENTRY]\n"
+              "                       (HubMessage; the code on standard input)\n"
+              "       hubdesk connect HUB --mode credentials --instance UUID\n"
+              "                       --phone-number-id DIGITS [--display-phone +E164]\n"
+              "                       [--name NAME] [--from-vault]  (HydraCore; access token,\n"
+              "                       app secret, verify token on standard input lines 1-3)\n"
+              "       hubdesk projects HUB                 (HydraCore: remembered instances)\n"
+              "       hubdesk channels HUB [--project ID] [--type TYPE] [--instance UUID]\n"
+              "       hubdesk channel create HUB --name NAME [--project ID]\n"
+              "       hubdesk channel add HUB --channel ID [--kind K] [--name N]\n"
+              "       hubdesk channel forget HUB --channel ID\n"
               "       hubdesk channel live ID HUB\n"
               "       hubdesk channel delete ID HUB [--yes]\n"
               "       hubdesk webhook set HUB --url URL [--event E]... [--channel ID] [--name N]\n"
-              "       hubdesk status HUB --channel ID [--wait [--interval-ms MS]]\n"
+              "       hubdesk status HUB --channel ID | --instance UUID [--wait [--interval-ms MS]]\n"
+              "       hubdesk send-test HUB --channel ID --to RECIPIENT --text TEXT [--kind K]\n"
+              "       hubdesk teardown HUB --instance UUID [--yes]\n"
               "       hubdesk vault init | list [--json] | add NAME [--kind K] [--owner O]\n"
               "                     [--replace] | rm NAME | passwd | reset --yes\n"
               "       hubdesk profile add NAME --provider P [--base-url URL] [--gate-url URL]\n"
-              "                       [--label L] [--secret ENTRY] | list [--json]\n"
-              "                       | edit NAME [...] | rename OLD NEW\n"
+              "                       [--label L] [--secret ENTRY] [--api-key-secret ENTRY]\n"
+              "                       | list [--json] | edit NAME [...] | rename OLD NEW\n"
               "                       | rm NAME [--with-secret|--keep-secret]\n"
               "       hubdesk --help | --version\n"
               "\n"
@@ -73,7 +93,13 @@ void cli_print_usage(FILE *out)
               "and --phone: digits with the country code, no +).\n"
               "Whapi channels have their own token: 'channel create' keeps it in the vault as\n"
               "PROFILE/ch/ID, and --channel ID reads it from there; Keebai webhook signing\n"
-              "secrets go to PROFILE/hook/ID. Secrets are never printed.\n"
+              "secrets go to PROFILE/hook/ID; HydraCore's access token, app secret and verify\n"
+              "token to PROFILE/waba|appsecret|verify/INSTANCE. Secrets are never printed, but\n"
+              "for the verify token 'connect --mode credentials' shows once, to paste in Meta.\n"
+              "HubMessage and Chatt2.me cannot list their channels, nor HydraCore its\n"
+              "instances: the profile remembers them ('channel create', 'channel add',\n"
+              "'connect'), and 'channels' / 'projects' list what it remembers. Chatt2.me\n"
+              "channels have a kind: whatsapp, instagram, messenger, telegram, sms, webchatt.\n"
               "Passphrases come from the terminal (no echo), --passphrase-fd N or the file named\n"
               "by HUBDESK_PASSPHRASE_FILE; secret values from standard input; never from argv.\n"
               "HUBDESK_TOKEN overrides a profile's token (it is wiped from the environment).\n"
@@ -81,7 +107,9 @@ void cli_print_usage(FILE *out)
               "--qr-invert (or i in the console) flips it for light backgrounds.\n"
               "Exit codes: 0 done (connected), 2 usage, 3 token or passphrase refused,\n"
               "4 pairing expired or cancelled, 5 network or server failure after retries,\n"
-              "1 anything else (a hub error, a secret that could not be saved).\n"));
+              "1 anything else (a hub error, a secret that could not be saved, a test message\n"
+              "the hub could not deliver). A failure prints one 'hubdesk:' line on stderr, then\n"
+              "maybe indented lines: each refused field with the option to fix, or a hint.\n"));
 }
 
 static void json_line(json_t *o)
@@ -354,6 +382,22 @@ static void on_signal(loop *l, int signo, void *arg)
     stop_with(c, hd_status_exit_code(HD_ERR_CANCELLED));
 }
 
+/* --mode NAME: a pairing mode or one of the one-call methods; -1 if unknown. */
+static int connect_mode_from_name(const char *name)
+{
+    if (name && !strcmp(name, "signup-code"))
+        return MODE_SIGNUP_CODE;
+    if (name && !strcmp(name, "credentials"))
+        return MODE_CREDENTIALS;
+    return pair_mode_from_name(name);
+}
+
+static const char *connect_mode_name(int m)
+{
+    return m == MODE_SIGNUP_CODE ? "signup-code" : m == MODE_CREDENTIALS ? "credentials"
+                                                                         : pair_mode_name((pair_mode)m);
+}
+
 static int set_mode(connect_args *a, int m)
 {
     if (a->mode >= 0 && a->mode != m)
@@ -378,10 +422,23 @@ static int take_connect_opt(connect_args *a, int ch, const char *val)
     case 'c': a->channel = val; break;
     case 'L': a->pipeline = val; break;
     case 'C': a->coexistence = 1; break;
+    case 'W': a->waba_id = val; break;
+    case 'H': a->phone_id = val; break;
+    case 'V': a->code_entry = val; break;
+    case 'I': a->instance = val; break;
+    case 'U': a->phone_number_id = val; break;
+    case 'D': a->display_phone = val; break;
+    case 'f': a->from_vault = 1; break;
+    case 'K': /* the value, if any, is never repeated back */
+        return cli_usage_error("%s", _("--code: the authorization code is a secret and never goes "
+                                       "on the command line (other users see it in the process "
+                                       "list); give it on standard input, or store it with "
+                                       "'hubdesk vault add ENTRY' and use --code-from-vault ENTRY"));
     case 'q': return set_mode(a, PAIR_MODE_QR);
     case 'm':
-        if ((v = pair_mode_from_name(val)) < 0)
-            return cli_usage_error(_("unknown connection method '%s' (qr, browser, code)"), val);
+        if ((v = connect_mode_from_name(val)) < 0)
+            return cli_usage_error(_("unknown connection method '%s' (qr, browser, code, "
+                                     "signup-code, credentials)"), val);
         return set_mode(a, v);
     case 'F':
         if ((a->t.passphrase_fd = passphrase_fd_parse(val)) < 0)
@@ -397,15 +454,55 @@ static int take_connect_opt(connect_args *a, int ch, const char *val)
     return -1;
 }
 
+/* Options that belong to one method only: letter, the methods that take it. */
+static const struct {
+    char letter;
+    const char *modes; /* Q qr, B browser, O code, S signup-code, R credentials */
+} mode_opts[] = {
+    {'W', "S"}, {'H', "S"}, {'V', "S"}, {'I', "R"}, {'U', "R"}, {'D', "R"}, {'f', "R"},
+    {'C', "BS"}, {'c', "QBOS"}, {'N', "QBO"}, {'L', "QBO"}, {'s', "QBO"}, {'i', "QBO"},
+    {'n', "QBOR"},
+};
+
+/* An option given with a method it does not go with; -1 if none, else the exit code. */
+static int check_mode_opts(const connect_args *a, const struct option *opts)
+{
+    static const char mode_letter[] = "QBO";
+    char m = a->mode == MODE_SIGNUP_CODE ? 'S' : a->mode == MODE_CREDENTIALS ? 'R'
+                                                                              : mode_letter[a->mode];
+    char msg[200];
+    for (const char *g = a->given; *g; g++)
+        for (size_t i = 0; i < sizeof mode_opts / sizeof *mode_opts; i++) {
+            if (mode_opts[i].letter != *g || strchr(mode_opts[i].modes, m))
+                continue;
+            /* Only the new methods refuse the pairing options: old scripts keep working. */
+            if (!strchr("SR", m) && !strchr(mode_opts[i].modes, 'S') && !strchr(mode_opts[i].modes, 'R'))
+                continue;
+            const char *name = "?";
+            for (size_t k = 0; opts[k].name; k++)
+                if (opts[k].val == *g)
+                    name = opts[k].name;
+            snprintf(msg, sizeof msg, _("--%s does not go with --mode %s"), name,
+                     connect_mode_name(a->mode));
+            return cli_usage_error("%s", msg);
+        }
+    return -1;
+}
+
 /* What the chosen method needs, checked before anything is read or sent. */
-static int check_mode_fields(const connect_args *a)
+static int check_mode_fields(const connect_args *a, const struct option *opts)
 {
     char why[200];
+    int rc;
     if (!a->t.provider && !a->t.profile)
         return cli_usage_error("%s", _("say which hub: --profile NAME, or --provider ID"));
     if (a->mode < 0)
-        return cli_usage_error("%s", _("choose a connection method: --mode qr|browser|code "
-                                       "(or --qr)"));
+        return cli_usage_error("%s", _("choose a connection method: --mode qr|browser|code|"
+                                       "signup-code|credentials (or --qr)"));
+    if ((rc = check_mode_opts(a, opts)) >= 0)
+        return rc;
+    if (a->mode >= MODE_SIGNUP_CODE)
+        return -1; /* cli_onboard.c checks the rest once the hub is known */
     if (a->mode == PAIR_MODE_CODE && !a->phone)
         return cli_usage_error("%s", _("--mode code needs --phone DIGITS (country code and "
                                        "number, no +)"));
@@ -432,8 +529,14 @@ static int parse_connect(int argc, char **argv, connect_args *a)
         {"passphrase-fd", required_argument, NULL, 'F'},
         {"phone", required_argument, NULL, 'N'},    {"channel", required_argument, NULL, 'c'},
         {"pipeline", required_argument, NULL, 'L'}, {"coexistence", no_argument, NULL, 'C'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},           {"waba-id", required_argument, NULL, 'W'},
+        {"phone-id", required_argument, NULL, 'H'}, {"code-from-vault", required_argument, NULL, 'V'},
+        {"code", optional_argument, NULL, 'K'},     {"instance", required_argument, NULL, 'I'},
+        {"phone-number-id", required_argument, NULL, 'U'},
+        {"display-phone", required_argument, NULL, 'D'}, {"from-vault", no_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
     };
+    char opt[64];
     int ch, rc;
     memset(a, 0, sizeof *a);
     a->t.passphrase_fd = -1;
@@ -445,25 +548,35 @@ static int parse_connect(int argc, char **argv, connect_args *a)
             cli_print_usage(stdout);
             return 0;
         }
+        /* Option names only, never a value: "--code=..." may hold a secret. */
         if (ch == ':')
-            return cli_usage_error(_("option '%s' needs a value"), argv[optind - 1]);
+            return cli_usage_error(_("option '%s' needs a value"),
+                                   cli_opt_name(argv[optind - 1], opt, sizeof opt));
         if (ch == '?')
-            return cli_usage_error(_("unknown option '%s'"), argv[optind - 1]);
+            return cli_usage_error(_("unknown option '%s'"),
+                                   cli_opt_name(argv[optind - 1], opt, sizeof opt));
+        size_t ng = strlen(a->given);
+        if (ng + 1 < sizeof a->given && !strchr(a->given, ch))
+            a->given[ng] = (char)ch;
         if ((rc = take_connect_opt(a, ch, optarg)) >= 0)
             return rc;
     }
     if (optind < argc)
         return cli_usage_error(_("unexpected argument '%s'"), argv[optind]);
-    return check_mode_fields(a);
+    return check_mode_fields(a, opts);
 }
 
 /* What the hub must offer for this method; Whapi pairs a channel made beforehand. */
 static int check_target(const connect_args *a, const hub_target *t)
 {
-    char msg[300];
+    char msg[400], hubs[200];
     if (!provider_has_mode(t->ops, (pair_mode)a->mode)) {
-        snprintf(msg, sizeof msg, _("%s has no '%s' connection method"), t->ops->label,
-                 pair_mode_name((pair_mode)a->mode));
+        static const unsigned mode_caps[] = {
+            [PAIR_MODE_QR] = PROVIDER_CAP_QR_STREAM | PROVIDER_CAP_QR_POLL,
+            [PAIR_MODE_BROWSER] = PROVIDER_CAP_BROWSER, [PAIR_MODE_CODE] = PROVIDER_CAP_PAIR_CODE};
+        snprintf(msg, sizeof msg, _("%s has no '%s' connection method (hubs that have it: %s)"),
+                 t->ops->label, pair_mode_name((pair_mode)a->mode),
+                 cli_hubs_with(0, mode_caps[a->mode], 0, hubs, sizeof hubs));
         return cli_usage_error("%s", msg);
     }
     if (hub_target_channel_tokens(t) && !a->channel)
@@ -543,14 +656,39 @@ static int run_pairing(cli_run *c, const hub_target *t, const char *channel_toke
     return c->exit_code;
 }
 
+/* signup-code and credentials are one hub call each: cli_hub_connect runs them. */
+static int connect_by_call(const connect_args *c)
+{
+    hub_args a;
+    memset(&a, 0, sizeof a);
+    a.t = (hub_target_args){c->t.profile, c->t.provider, c->t.base_url, c->gate_url};
+    a.passphrase_fd = c->t.passphrase_fd;
+    a.json = c->t.json;
+    a.name = c->t.name;
+    a.channel = c->channel;
+    a.instance = c->instance;
+    a.connect_mode = c->mode == MODE_SIGNUP_CODE ? CLI_CONNECT_SIGNUP : CLI_CONNECT_CREDENTIALS;
+    a.waba_id = c->waba_id;
+    a.phone_id = c->phone_id;
+    a.code_entry = c->code_entry;
+    a.coexistence = c->coexistence;
+    a.phone_number_id = c->phone_number_id;
+    a.display_phone = c->display_phone;
+    a.from_vault = c->from_vault;
+    return cli_hub_connect(&a);
+}
+
 int cli_connect_main(int argc, char **argv)
 {
     cli_run c;
     hub_target t;
     char *channel_token = NULL;
     memset(&c, 0, sizeof c);
+    memset(&t, 0, sizeof t);
     int rc = parse_connect(argc, argv, &c.a);
     hub_target_args ta = {c.a.t.profile, c.a.t.provider, c.a.t.base_url, c.a.gate_url};
+    if (rc < 0 && c.a.mode >= MODE_SIGNUP_CODE)
+        return connect_by_call(&c.a);
     if (rc < 0)
         rc = hub_target_resolve(&t, &ta);
     if (rc < 0)
@@ -558,8 +696,10 @@ int cli_connect_main(int argc, char **argv)
     if (rc < 0)
         rc = hub_target_unlock(&t, c.a.t.passphrase_fd,
                                c.a.channel ? HUB_VAULT_NEEDED : HUB_VAULT_NEVER);
-    if (rc >= 0)
+    if (rc >= 0) {
+        hub_target_close(&t);
         return rc;
+    }
     if (c.a.channel && !(channel_token = hub_target_channel_token(&t, c.a.channel, &rc))) {
         hub_target_close(&t);
         return rc;

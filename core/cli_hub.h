@@ -18,8 +18,11 @@ typedef struct hub_target {
     char token_entry[PROFILE_NAME_MAX + 1]; /* the profile's vault entry */
     char base_url[512];
     char gate_url[512];                     /* "" = the driver's default */
+    char api_key_entry[PROFILE_NAME_MAX + 1]; /* HydraCore: the profile's X-Api-Key entry */
     char *token;                            /* guarded memory, after hub_target_unlock */
+    char *api_key;                          /* guarded: HUBDESK_API_KEY or the entry; or NULL */
     vault *v;                               /* open after hub_target_unlock(HUB_VAULT_NEEDED) */
+    json_t *remembered;                     /* the profile's remembered lists (owned), or NULL */
 } hub_target;
 
 typedef enum hub_vault_use {
@@ -36,7 +39,8 @@ typedef enum hub_vault_use {
 int hub_target_resolve(hub_target *t, const hub_target_args *a);
 /*
  * Step 2: the token (HUBDESK_TOKEN wins and is wiped from the environment, else the profile's
- * vault entry) and, as `use` says, the open vault. -1 or the exit code, as above.
+ * vault entry), the X-Api-Key (HUBDESK_API_KEY, else the profile's api_key_secret entry, else
+ * none) and, as `use` says, the open vault. -1 or the exit code, as above.
  */
 int hub_target_unlock(hub_target *t, int passphrase_fd, hub_vault_use use);
 /* A channel's own token from the vault entry "<profile>/ch/<id>". Guarded memory, or NULL
@@ -44,7 +48,7 @@ int hub_target_unlock(hub_target *t, int passphrase_fd, hub_vault_use use);
 char *hub_target_channel_token(hub_target *t, const char *channel_id, int *rc);
 /* 1 if the hub's channels carry their own token (Whapi): they are created before pairing. */
 int hub_target_channel_tokens(const hub_target *t);
-/* Wipes the token, closes the vault. */
+/* Wipes the token and key, closes the vault, frees the rest. Safe to call twice. */
 void hub_target_close(hub_target *t);
 
 /* One "hubdesk: ... (see 'hubdesk --help')" line on stderr; returns the usage exit code. */
@@ -52,9 +56,15 @@ int cli_usage_error(const char *fmt, const char *arg);
 /* "keebai, whapi": every driver id, for messages. */
 const char *cli_known_providers(char *out, size_t outsz);
 
+/* `hubdesk connect --mode signup-code|credentials`: one hub call (HubMessage, HydraCore), from
+   the options cli.c parsed (a struct hub_args, see cli_hub_priv.h). Exit code. */
+struct hub_args;
+int cli_hub_connect(const struct hub_args *a);
+
 /* 1 if `word` is one of the commands below (argv[1] of hubdesk). */
 int cli_hub_is_command(const char *word);
-/* `hubdesk projects|channels|channel ...|webhook set|status ...`: argv[0] is the command.
+/* `hubdesk projects|channels|channel ...|webhook set|status|send-test|teardown ...`: argv[0] is
+   the command.
    Returns the process exit code. */
 int cli_hub_main(int argc, char **argv);
 

@@ -1,5 +1,6 @@
 /* cli_vault.c: the vault and the profiles from the command line, for agents and scripts. */
 #include "cli_vault.h"
+#include "cli_hub.h"
 #include "i18n.h"
 #include "passphrase.h"
 #include "profile.h"
@@ -21,7 +22,7 @@ enum { EXIT_OK = 0, EXIT_OTHER = 1, EXIT_USAGE = 2, EXIT_AUTH = 3 };
 typedef struct vopts {
     int passphrase_fd, new_passphrase_fd;
     int json, replace, yes, with_secret, keep_secret;
-    const char *kind, *owner, *provider, *base_url, *gate_url, *label, *secret;
+    const char *kind, *owner, *provider, *base_url, *gate_url, *label, *secret, *api_key_secret;
 } vopts;
 
 static int fail(int code, const char *fmt, const char *arg)
@@ -52,6 +53,7 @@ static int parse_opts(int argc, char **argv, vopts *o)
         {"provider", required_argument, NULL, 'p'}, {"base-url", required_argument, NULL, 'b'},
         {"label", required_argument, NULL, 'l'}, {"secret", required_argument, NULL, 's'},
         {"gate-url", required_argument, NULL, 'g'},
+        {"api-key-secret", required_argument, NULL, 'A'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -81,8 +83,15 @@ static int parse_opts(int argc, char **argv, vopts *o)
         case 'g': o->gate_url = optarg; break;
         case 'l': o->label = optarg; break;
         case 's': o->secret = optarg; break;
+        case 'A': o->api_key_secret = optarg; break;
         case ':': return fail(EXIT_USAGE, _("option '%s' needs a value"), argv[optind - 1]);
-        default: return fail(EXIT_USAGE, _("unknown option '%s'"), argv[optind - 1]);
+        default: {
+            /* never echo a value: "--token=SECRET" typed by mistake stays off the screen */
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)strcspn(argv[optind - 1], "="),
+                     argv[optind - 1]);
+            return fail(EXIT_USAGE, _("unknown option '%s'"), name);
+        }
         }
     }
     return -1;
@@ -295,6 +304,18 @@ static int store_token(const char *entry, const char *owner, const vopts *o)
     return st == VAULT_OK ? -1 : vault_fail(st, vpath);
 }
 
+/* Only HydraCore sends a second key (X-Api-Key); -1 if fine, else the exit code. */
+static int api_key_check(const provider_ops *ops, const char *entry)
+{
+    if (entry && *entry && ops && strcmp(ops->id, "hydracore") != 0)
+        return fail(EXIT_USAGE, _("--api-key-secret: %s takes no second key (only HydraCore "
+                                  "sends an X-Api-Key)"), ops->label);
+    if (entry && *entry && !vault_name_is_valid(entry))
+        return fail(EXIT_USAGE, _("--api-key-secret: '%s' is not a vault entry name (1 to 64 "
+                                  "visible ASCII characters)"), entry);
+    return -1;
+}
+
 /* Only hubs with a gate API (Whapi) take one; -1 if fine, else the exit code. */
 static int gate_url_check(const provider_ops *ops, const char *gate_url)
 {
@@ -314,6 +335,11 @@ static int cmd_profile_add(const char *name, const vopts *o)
     if (rc >= 0)
         return rc;
     const provider_ops *ops = o->provider ? provider_find(o->provider) : NULL;
+    if (ops && !o->base_url && !ops->default_base_url) {
+        profile_list_free(&l);
+        return fail(EXIT_USAGE, _("--base-url is required for %s (each deployment has its own "
+                                  "address)"), ops->label);
+    }
     memset(&p, 0, sizeof p);
     snprintf(p.name, sizeof p.name, "%s", name);
     snprintf(p.provider, sizeof p.provider, "%s", o->provider ? o->provider : "");
@@ -321,21 +347,32 @@ static int cmd_profile_add(const char *name, const vopts *o)
              o->base_url ? o->base_url : ops ? ops->default_base_url : "");
     snprintf(p.label, sizeof p.label, "%s", o->label ? o->label : name);
     snprintf(p.gate_url, sizeof p.gate_url, "%s", o->gate_url ? o->gate_url : "");
+    if (o->api_key_secret &&
+        snprintf(p.api_key_secret, sizeof p.api_key_secret, "%s", o->api_key_secret) >=
+            (int)sizeof p.api_key_secret)
+        p.api_key_secret[0] = '\0'; /* too long: api_key_check says so */
     if (o->secret)
         snprintf(p.secret, sizeof p.secret, "%s", o->secret);
     else if (snprintf(p.secret, sizeof p.secret, "%s-token", name) >= (int)sizeof p.secret)
         p.secret[0] = '\0';
-    if ((rc = gate_url_check(ops, o->gate_url)) >= 0)
+    if ((rc = gate_url_check(ops, o->gate_url)) >= 0 ||
+        (rc = api_key_check(ops, o->api_key_secret)) >= 0)
         ;
+    else if (o->api_key_secret && strlen(o->api_key_secret) >= sizeof p.api_key_secret)
+        rc = fail(EXIT_USAGE, "%s", _("--api-key-secret: the entry name is too long"));
     else if (profile_add(&l, &p, err, sizeof err) < 0)
         rc = fail(EXIT_USAGE, "%s", err);
     else if (!o->secret && (rc = store_token(p.secret, p.name, o)) >= 0)
         ;
     else if (profile_save(path, &l, err, sizeof err) < 0)
         rc = fail(EXIT_OTHER, "%s", err);
-    else
+    else {
         printf(_("Added profile %s (%s, %s); its token is the vault entry %s.\n"), p.name,
                p.provider, p.base_url, p.secret);
+        if (p.api_key_secret[0])
+            printf(_("Its X-Api-Key is the vault entry %s (add it with: hubdesk vault add %s "
+                     "< key-file).\n"), p.api_key_secret, p.api_key_secret);
+    }
     profile_list_free(&l);
     return rc >= 0 ? rc : EXIT_OK;
 }
@@ -352,9 +389,16 @@ static int cmd_profile_list(const vopts *o)
     for (size_t i = 0; i < l.n; i++) {
         const profile *p = &l.items[i];
         if (o->json) {
-            json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "name", p->name, "provider",
+            json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "name", p->name, "provider",
                                   p->provider, "base_url", p->base_url, "gate_url", p->gate_url,
-                                  "label", p->label, "secret", p->secret);
+                                  "label", p->label, "secret", p->secret, "api_key_secret",
+                                  p->api_key_secret);
+            json_t *inst = profile_remembered(p, "instances"), *ch = profile_remembered(p, "channels");
+            if (j)
+                json_object_set_new(j, "remembered",
+                                    json_pack("{s:o,s:o}", "instances",
+                                              inst ? json_incref(inst) : json_array(),
+                                              "channels", ch ? json_incref(ch) : json_array()));
             char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
             printf("%s\n", s ? s : "{}");
             free(s);
@@ -419,8 +463,9 @@ static int cmd_profile_rm(const char *name, const vopts *opts)
     return rc >= 0 ? rc : EXIT_OK;
 }
 
-/* `profile edit NAME [--base-url U] [--gate-url U] [--label L] [--secret ENTRY]`; provider is
-   fixed. An empty --gate-url "" goes back to the driver's default. */
+/* `profile edit NAME [--base-url U] [--gate-url U] [--label L] [--secret ENTRY]
+   [--api-key-secret ENTRY]`; provider is fixed. An empty --gate-url "" goes back to the
+   driver's default, an empty --api-key-secret "" sends no X-Api-Key. */
 static int cmd_profile_edit(const char *name, const vopts *o)
 {
     char path[1024], err[512];
@@ -437,11 +482,14 @@ static int cmd_profile_edit(const char *name, const vopts *o)
     if ((o->base_url && snprintf(p.base_url, sizeof p.base_url, "%s", o->base_url) >= (int)sizeof p.base_url) ||
         (o->gate_url && snprintf(p.gate_url, sizeof p.gate_url, "%s", o->gate_url) >= (int)sizeof p.gate_url) ||
         (o->label && snprintf(p.label, sizeof p.label, "%s", o->label) >= (int)sizeof p.label) ||
-        (o->secret && snprintf(p.secret, sizeof p.secret, "%s", o->secret) >= (int)sizeof p.secret))
+        (o->secret && snprintf(p.secret, sizeof p.secret, "%s", o->secret) >= (int)sizeof p.secret) ||
+        (o->api_key_secret && snprintf(p.api_key_secret, sizeof p.api_key_secret, "%s",
+                                       o->api_key_secret) >= (int)sizeof p.api_key_secret))
         rc = fail(EXIT_USAGE, "%s", _("a value is too long"));
     else if (o->provider && strcmp(o->provider, p.provider) != 0)
         rc = fail(EXIT_USAGE, "%s", _("the provider of a profile cannot change; add a new profile"));
-    else if ((rc = gate_url_check(provider_find(p.provider), o->gate_url)) >= 0)
+    else if ((rc = gate_url_check(provider_find(p.provider), o->gate_url)) >= 0 ||
+             (rc = api_key_check(provider_find(p.provider), o->api_key_secret)) >= 0)
         ;
     else if (profile_validate(&p, err, sizeof err) < 0)
         rc = fail(EXIT_USAGE, "%s", err);
@@ -488,8 +536,10 @@ int cli_profile_main(int argc, char **argv)
     if (npos != want)
         return fail(EXIT_USAGE, _("profile %s: wrong number of arguments"), cmd);
     if (strcmp(cmd, "add") == 0) {
+        char known[128];
         if (!o.provider)
-            return fail(EXIT_USAGE, "%s", _("profile add: --provider is required (keebai, whapi)"));
+            return fail(EXIT_USAGE, _("profile add: --provider is required (%s)"),
+                        cli_known_providers(known, sizeof known));
         return cmd_profile_add(arg, &o);
     }
     if (strcmp(cmd, "list") == 0)
@@ -513,10 +563,55 @@ int cli_profile_get(const char *name, profile *out)
     int i = profile_find(&l, name);
     if (i < 0)
         rc = fail(EXIT_USAGE, _("no profile called %s (see: hubdesk profile list)"), name);
-    else
-        *out = l.items[i];
+    else if (profile_copy(out, &l.items[i]) < 0)
+        rc = fail(EXIT_OTHER, "%s", _("out of memory"));
     profile_list_free(&l);
     return rc;
+}
+
+/* Loads the profiles, remembers or forgets one item of profile `name`, saves. */
+static int profile_update(const char *name, int forget, const char *list, const char *id,
+                          const char *item_name, const char *kind, char *why, size_t whysz)
+{
+    char path[1024], err[512];
+    profile_list l;
+    int rc = 0;
+    if (profile_default_path(path, sizeof path) < 0) {
+        snprintf(why, whysz, "%s", _("no config directory: set HOME or an absolute XDG_CONFIG_HOME"));
+        return -1;
+    }
+    if (profile_load(path, &l, err, sizeof err) < 0) {
+        snprintf(why, whysz, "%s", err);
+        return -1;
+    }
+    int i = profile_find(&l, name);
+    if (i < 0) {
+        snprintf(why, whysz, _("no profile called %s (see: hubdesk profile list)"), name);
+        rc = -1;
+    } else if (forget) {
+        rc = profile_forget(&l.items[i], list, id) < 0 ? 1 : 0;
+    } else if (profile_remember(&l.items[i], list, id, item_name, kind, err, sizeof err) < 0) {
+        snprintf(why, whysz, "%s", err);
+        rc = -1;
+    }
+    if (rc == 0 && profile_save(path, &l, err, sizeof err) < 0) {
+        snprintf(why, whysz, "%s", err);
+        rc = -1;
+    }
+    profile_list_free(&l);
+    return rc;
+}
+
+int cli_profile_remember(const char *name, const char *list, const char *id,
+                         const char *item_name, const char *kind, char *why, size_t whysz)
+{
+    return profile_update(name, 0, list, id, item_name, kind, why, whysz);
+}
+
+int cli_profile_forget(const char *name, const char *list, const char *id, char *why,
+                       size_t whysz)
+{
+    return profile_update(name, 1, list, id, NULL, NULL, why, whysz);
 }
 
 int cli_vault_unlock(int passphrase_fd, vault **out)

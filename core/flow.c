@@ -17,7 +17,7 @@ static int skip_profile(const flow *f)
 static int skip_project(const flow *f)
 {
     const flow_profile *p = flow_current(f);
-    return !p || !(p->ops->caps & PROVIDER_CAP_PROJECTS);
+    return !p || !(p->ops->caps & (PROVIDER_CAP_PROJECTS | PROVIDER_CAP_LOCAL_PROJECTS));
 }
 
 /* A driver that only pairs (no calls) has no lists to show. */

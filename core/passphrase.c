@@ -141,9 +141,14 @@ char *passphrase_read(int fd, const char *prompt, int confirm, char *err, size_t
 
 char *secret_read_stdin(const char *prompt, char *err, size_t errsz)
 {
+    return secret_read_stdin_line(prompt, 0, err, errsz);
+}
+
+char *secret_read_stdin_line(const char *prompt, int allow_empty, char *err, size_t errsz)
+{
     err[0] = '\0';
     char *s = isatty(STDIN_FILENO) ? ask_tty(prompt, err, errsz) : read_line(STDIN_FILENO, err, errsz);
-    if (s && !*s) {
+    if (s && !*s && !allow_empty) {
         snprintf(err, errsz, "%s", _("the secret is empty (it is read from standard input)"));
         secret_free(s);
         return NULL;

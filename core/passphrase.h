@@ -17,6 +17,9 @@ char *passphrase_read(int fd, const char *prompt, int confirm, char *err, size_t
  * terminal without echo after `prompt`. Guarded memory, or NULL with err.
  */
 char *secret_read_stdin(const char *prompt, char *err, size_t errsz);
+/* The same, one line at a time (several secrets on consecutive lines); with allow_empty an
+   empty line, or the end of the input, gives "" instead of an error. */
+char *secret_read_stdin_line(const char *prompt, int allow_empty, char *err, size_t errsz);
 
 /* Parses "N" of --passphrase-fd N: a non-negative fd number, else -1. */
 int passphrase_fd_parse(const char *s);

@@ -47,14 +47,25 @@ int profile_validate(const profile *p, char *err, size_t errsz);
 
 /* Index of the profile called name, or -1. */
 int profile_find(const profile_list *l, const char *name);
-/* Appends a copy (after profile_validate and a unique name). 0 or -1 with err. */
+/* Appends a copy (after profile_validate and a unique name; `remembered` is deep-copied, the
+   caller keeps its own). 0 or -1 with err. */
 int profile_add(profile_list *l, const profile *p, char *err, size_t errsz);
-/* Removes by name. 0, or -1 if there is none. */
+/* Removes by name (and frees what it owned). 0, or -1 if there is none. */
 int profile_remove(profile_list *l, const char *name);
 /* Renames; the new name must be valid and free. 0 or -1 with err. */
 int profile_rename(profile_list *l, const char *from, const char *to, char *err, size_t errsz);
 
+/* Frees every profile's `remembered` and the list. */
 void profile_list_free(profile_list *l);
+
+/* *dst = *src with `remembered` deep-copied (release dst with profile_clear). 0 or -1 (OOM). */
+int profile_copy(profile *dst, const profile *src);
+/* Frees what a profile owns (`remembered`); the fixed fields stay. */
+void profile_clear(profile *p);
+
+#define PROFILE_REMEMBER_MAX 200 /* items per list */
+#define PROFILE_ITEM_ID_MAX 128  /* bytes: visible ASCII */
+#define PROFILE_ITEM_NAME_MAX 128 /* characters (UTF-8) */
 
 /* The list "instances" or "channels" of a profile (borrowed array), NULL if empty. */
 json_t *profile_remembered(const profile *p, const char *list);

@@ -118,6 +118,12 @@ static void connect_draw(app *a)
                      a->demo_url, f->project_id);
         ui_wrap(LINES - 2, 2, COLS - 4, 1, ROLE_DIM, line);
     }
+    /* The hub's refusal arrives after Enter: the cursor goes to the first refused field, so
+       the next paste never lands in a clear-text field by accident. */
+    static const json_t *seen;
+    if (f->field_errors != seen && json_object_size(f->field_errors))
+        form_focus_error(&a->form, f->field_errors);
+    seen = f->field_errors;
     form_draw(&a->form, y, bottom - y - 1, f->field_errors, a->utf8);
 }
 

@@ -31,7 +31,7 @@ static int row(int y, const char *label, const char *value, ui_role role)
 {
     char line[700];
     snprintf(line, sizeof line, "%-17s %s", label, value);
-    return y + ui_wrap(y, 2, COLS - 4, 2, role, line);
+    return y + ui_wrap(y, 2, COLS - 4, 3, role, line); /* a URL to paste: never cut */
 }
 
 /* The verify token: masked (a projector is watching) until v shows it. */
@@ -96,7 +96,7 @@ void scr_setup_result_draw(app *a)
         y = row(y, _("Name:"), val(f->channel, "name", name, sizeof name), ROLE_TEXT) + 1;
     }
     if (f->notice[0] && y < LINES - 5)
-        ui_wrap(y, 2, COLS - 4, 2, ROLE_DIM, f->notice);
+        ui_wrap(y, 2, COLS - 4, LINES - 5 - y, ROLE_DIM, f->notice);
     if (a->confirm == ACT_DELETE)
         ui_wrap(LINES - 4, 2, COLS - 4, 2, ROLE_ERROR,
                 _("Tear down WhatsApp on this instance? The hub removes the channel and Meta's "

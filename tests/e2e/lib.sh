@@ -403,3 +403,121 @@ wait_qr_rotation() {
     wait_until "$2" eval 'qr_current_decodes && [ "$E2E_QR" != "$old" ]' ||
         fail "the pane does not show the rotated QR: $(cat "$E2E_TMP/pane_qr.out")"
 }
+
+# ---- hubs connected by a form (HubMessage, HydraCore, Chatt2.me) ----------------------------
+
+# sb_req_h METHOD PATH [NAME:VALUE...]: sb_req with request headers (e.g. a hub's own key, to
+# read its state through its API); the answer body on stdout; status 1 on HTTP errors.
+sb_req_h() {
+    "$PY" -c '
+import sys, urllib.request, urllib.error
+base, method, path = sys.argv[1:4]
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+req = urllib.request.Request(base + path, method=method, data=b"" if method == "POST" else None)
+for h in sys.argv[4:]:
+    k, _, v = h.partition(":")
+    req.add_header(k.strip(), v.strip())
+try:
+    with opener.open(req, timeout=5) as r:
+        sys.stdout.write(r.read().decode())
+except urllib.error.HTTPError as e:
+    sys.stdout.write(e.read().decode())
+    sys.exit(1)
+except Exception as e:
+    sys.stdout.write("request failed: %s" % e)
+    sys.exit(2)
+' "$SB_URL" "$@"
+}
+
+# json_eval JSON_TEXT PY_EXPR: prints the Python expression evaluated with j = the parsed JSON
+# ('' for None; objects as JSON). Status 1 if the expression fails.
+json_eval() {
+    "$PY" -c '
+import json, sys
+j = json.loads(sys.argv[1])
+try:
+    v = eval(sys.argv[2])
+except Exception:
+    sys.exit(1)
+print("" if v is None else json.dumps(v) if isinstance(v, (dict, list)) else v)
+' "$1" "$2"
+}
+
+# screen_below LABEL_RE TEXT_RE [ROWS]: in the last capture, a row matching TEXT_RE lies within
+# ROWS (default 2) rows under a row matching LABEL_RE (a form field and its message).
+screen_below() {
+    awk -v l="$1" -v t="$2" -v n="${3:-2}" '
+        $0 ~ l { at = NR; next }
+        at && NR <= at + n && $0 ~ t { found = 1 }
+        END { exit !found }' "$E2E_TXT"
+}
+
+# screen_joined_has TEXT: the last capture holds TEXT once rows are joined and spaces dropped
+# (a long URL wrapped over two rows).
+screen_joined_has() {
+    tr -d ' \n' <"$E2E_TXT" | grep -Fq -- "$(printf '%s' "$1" | tr -d ' ')"
+}
+
+# demo_open: runs `hubdesk demo` in the pane and waits for its hub account list. The demo's
+# sandbox (a child of hubdesk) becomes the test's: SB_URL, SB_PID (stopped on exit if hubdesk
+# left it running). Sets DEMO_PID (hubdesk).
+demo_open() {
+    local p url
+    pane_run "'$HUBDESK_BIN' demo"
+    wait_for_screen 'Hub account' 10
+    wait_for_screen 'http://127\.0\.0\.1:[0-9]+/' 5
+    DEMO_PID=$(pane_hubdesk_pid) || fail "demo: no hubdesk process in the pane"
+    SB_PID=''
+    for p in $(children_of "$DEMO_PID"); do
+        [ "$(comm_of "$p")" = hubdesk-sandbox ] && SB_PID=$p
+    done
+    [ -n "$SB_PID" ] || fail "demo: no hubdesk-sandbox child"
+    E2E_SB_PIDS+=("$SB_PID")
+    url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+/' "$E2E_TXT" | head -n 1)
+    SB_URL=${url%/}
+    SB_ERR=''
+    log "demo: hubdesk $DEMO_PID, its sandbox $SB_URL (pid $SB_PID)"
+}
+
+# demo_sb_gone: the demo's sandbox has exited (not even a zombie is left).
+demo_sb_gone() {
+    [ ! -e "/proc/$SB_PID" ] || [ "$(comm_of "$SB_PID")" != hubdesk-sandbox ]
+}
+
+# pick_profile REGEX: on the hub account list, moves the cursor to the row matching REGEX
+# (rows are the ones showing a URL) and presses Enter.
+pick_profile() {
+    local rows first at i
+    wait_for_screen "$1" 10
+    rows=$(grep -cE '^ +[^ ].* https?://' "$E2E_TXT")
+    first=$(grep -nE '^ +[^ ].* https?://' "$E2E_TXT" | head -n 1 | cut -d: -f1)
+    at=$(grep -nE "$1" "$E2E_TXT" | head -n 1 | cut -d: -f1)
+    if [ -z "$first" ] || [ -z "$at" ] || [ "$at" -lt "$first" ]; then
+        fail "pick_profile: no account row matches /$1/"
+    fi
+    for ((i = 0; i < rows; i++)); do keys Up; done
+    for ((i = first; i < at; i++)); do keys Down; done
+    keys Enter
+}
+
+# cursor_on LABEL_RE: the pane's cursor is on a row that starts (after spaces) with LABEL_RE:
+# the focused text field of a form (form screens leave the cursor in it).
+cursor_on() {
+    local y
+    y=$(tmx display -p -t e2e '#{cursor_y}') || return 1
+    capture || return 1
+    sed -n "$((y + 1))p" "$E2E_TXT" | grep -Eq -- "^ +$1"
+}
+
+# form_focus LABEL_RE: presses Tab until the cursor is in the text field labelled LABEL_RE
+# (at most 8 times); fails the test otherwise.
+form_focus() {
+    local i y
+    for ((i = 0; i < 8; i++)); do
+        wait_until 0.3 cursor_on "$1" && return 0
+        y=$(tmx display -p -t e2e '#{cursor_y}')
+        keys Tab
+        wait_until 2 eval '[ "$(tmx display -p -t e2e "#{cursor_y}")" != "$y" ]'
+    done
+    fail "form_focus: Tab never put the cursor in the field /$1/"
+}
