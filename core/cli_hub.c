@@ -702,7 +702,8 @@ static int report_status(hub_run *r, const hub_result *res)
                  what, text, meaning);
         return cli_fail_line(1, msg);
     }
-    if (!r->a.wait || state_is_ready(text))
+    /* HubMessage may have no status endpoint (UNKNOWN): waiting would never end. */
+    if (!r->a.wait || state_is_ready(text) || !strcmp(text, "UNKNOWN"))
         return 0;
     if (!loop_timer_add(r->l, (uint64_t)r->a.interval_ms, poll_again, r))
         return cli_fail_line(1, hd_status_message(HD_ERR_INTERNAL));

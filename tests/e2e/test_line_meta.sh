@@ -23,7 +23,7 @@
 #    refused naming the hubs that have them, before any passphrase is read;
 #  - no token, key, code or app secret shows up in any output or in profiles.json; the verify
 #    token only where it must be pasted.
-# shellcheck source=tests/e2e/lib.sh disable=SC2016 # eval strings expand later
+# shellcheck source=tests/e2e/lib.sh disable=SC2016,SC2015 # eval strings expand later; A && B || fail
 source "$(dirname "$0")/lib.sh" "${1:-build}"
 
 H=$HUBDESK_BIN
