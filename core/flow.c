@@ -174,6 +174,7 @@ void flow_clear_hub_state(flow *f)
     flow_json_set(&f->channel, NULL);
     flow_json_set(&f->field_errors, NULL);
     flow_json_set(&f->test_result, NULL);
+    flow_json_set(&f->connect_sent, NULL);
     f->project_id[0] = f->type_filter[0] = f->notice[0] = '\0';
     f->call = FLOW_CALL_IDLE;
     f->call_message[0] = '\0';

@@ -63,8 +63,10 @@ typedef struct flow_secrets {
     char *(*profile_token)(flow *f, int profile, char *why, size_t whysz, void *arg);
     /* A Whapi channel's own token; NULL with why when it is not in the vault. */
     char *(*channel_token)(flow *f, const char *channel_id, char *why, size_t whysz, void *arg);
-    /* Keeps a secret the hub handed out (tag "ch": channel token, "hook": webhook secret).
-       0 with the entry's name in saved_as, or -1 with why. */
+    /* Keeps a secret the hub handed out (tag "ch": channel token, "hook": webhook secret,
+       "waba"/"appsecret"/"verify": HydraCore's credentials). The entry's name goes to saved_as
+       and the result says where: 0 in the vault, 1 in memory for this run only (no vault),
+       -1 not kept (why says why). */
     int (*store)(flow *f, const char *tag, const char *id, const char *secret, char *saved_as,
                  size_t savedsz, char *why, size_t whysz, void *arg);
     /* HydraCore's optional X-Api-Key: NULL with why "" when the profile has none. */
@@ -150,7 +152,9 @@ struct flow {
     json_t *field_errors;      /* CONNECT/TEST/ADD: {"field": "message"} from the last try */
     char *connect_secrets[3];  /* guarded while CONNECT runs: access_token, app_secret, verify */
     json_t *test_result;       /* TEST: the last send's data, NULL before */
-    char test_to[128];
+    json_t *connect_sent;      /* CONNECT: the ids sent (no secret), shown once connected */
+    char test_to[128];         /* the last recipient, offered again to channels... */
+    char test_to_kind[24];     /* ...of this kind only ("" for hubs without kinds) */
     int connect_tries;         /* CONNECT attempts on this channel/instance */
 };
 
@@ -210,6 +214,8 @@ hd_status flow_submit_connect(flow *f, const hub_connect *c, char *why, size_t w
 /* TEST for f->channel (or channels[index] when >= 0). */
 hd_status flow_open_test(flow *f, int index);
 hd_status flow_send_test(flow *f, const char *to, const char *text, char *why, size_t whysz);
+/* The last recipient sent to, when it was for a channel of f->channel's kind; else "". */
+const char *flow_test_recipient(const flow *f);
 /* The kind of f->channel ("whatsapp", ...), "" if none. */
 const char *flow_channel_kind(const flow *f);
 /* Sets a profile's remembered lists (a copy) and X-Api-Key (guarded copy; NULL = keep). */

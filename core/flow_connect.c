@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum { SEC_ACCESS, SEC_APP, SEC_VERIFY };
 
@@ -55,10 +56,48 @@ hd_status flow_setup_create(flow *f)
     return flow_call(f, &req, NULL, then_created);
 }
 
+void flow_channel_take_ids(flow *f, const json_t *status)
+{
+    static const char *const ids[] = {"waba_id", "phone_id", "coexistence"};
+    if (!json_is_object(f->channel) || !json_is_object(status))
+        return;
+    json_t *ch = json_deep_copy(f->channel);
+    for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+        if (json_object_get(status, ids[i]))
+            json_object_set(ch, ids[i], json_object_get(status, ids[i]));
+    flow_json_set(&f->channel, ch);
+    json_decref(ch);
+}
+
+/* HubMessage: a channel connected already goes to its result (test message, status); the
+   hub would refuse a second connect. Any other state, or a hub that cannot tell, gets the form. */
+static void then_checked(flow *f, const hub_result *r)
+{
+    const char *st = json_string_value(json_object_get(r->data, "text"));
+    if (!st || strcasecmp(st, "CONNECTED") || !json_is_object(f->channel)) {
+        flow_open_connect(f);
+        return;
+    }
+    json_t *ch = json_deep_copy(f->channel);
+    json_object_set_new(ch, "connected", json_true());
+    flow_json_set(&f->channel, ch);
+    json_decref(ch);
+    flow_channel_take_ids(f, r->data);
+    flow_json_set(&f->health, r->data);
+    snprintf(f->notice, sizeof f->notice, "%s",
+             _("This channel is connected already. Send a test message (m)."));
+    f->pair = FLOW_PAIR_CONNECTED;
+    f->step = FLOW_STEP_RESULT;
+}
+
 hd_status flow_setup_choose(flow *f)
 {
     unsigned c = caps_of(f);
     f->notice[0] = '\0';
+    if ((c & PROVIDER_CAP_SIGNUP_CODE) && (c & PROVIDER_CAP_STATUS) && f->channel) {
+        hub_req req = {.op = HUB_OP_STATUS, .channel_id = flow_channel_id(f)};
+        return flow_call(f, &req, NULL, then_checked);
+    }
     if (c & PROVIDER_CAP_SIGNUP_CODE)
         return flow_open_connect(f);
     if (c & PROVIDER_CAP_CREDENTIALS) { /* HydraCore: its settings and what to paste in Meta */
@@ -126,31 +165,46 @@ static void check_credentials(const hub_connect *c, json_t **errs, char *why, si
                        _("the verify token is one word of at most 128 characters"), why, whysz);
 }
 
-/* HydraCore: the secrets go to the vault only once the hub took them. */
+/* The notice after a HydraCore setup: where each secret went (names, never values). */
+static void credentials_notice(flow *f, int worst, const char *why, char names[3][96])
+{
+    if (worst < 0)
+        snprintf(f->notice, sizeof f->notice,
+                 _("Connected, but the secrets could NOT be saved in the vault (%s)."),
+                 *why ? why : _("no vault"));
+    else if (worst == 1)
+        snprintf(f->notice, sizeof f->notice, "%s",
+                 _("No vault: the access token, app secret and verify token are kept in memory "
+                   "for this session only."));
+    else if (*names[2]) /* the names say which is which; three fit the result's rows */
+        snprintf(f->notice, sizeof f->notice, _("In the vault: %s, %s and %s."), names[0],
+                 names[1], names[2]);
+    else
+        snprintf(f->notice, sizeof f->notice, _("In the vault: %s and %s."), names[0], names[1]);
+}
+
+/* HydraCore: the secrets go to the vault only once the hub took them. The verify token is
+   the hub's when it handed one back, else the agent's (the driver's verify_token). */
 static void keep_credentials(flow *f, const hub_result *r)
 {
     static const char *const tags[] = {"waba", "appsecret", "verify"};
     const char *hub_vt = json_string_value(json_object_get(r->data, "verify_token"));
-    char saved[80], why[300] = "", names[3][80] = {"", "", ""};
-    int failed = 0;
+    char saved[96], why[300] = "", names[3][96] = {"", "", ""};
+    int worst = 0;
     for (int i = SEC_ACCESS; i <= SEC_VERIFY; i++) {
         const char *sec = i == SEC_VERIFY && hub_vt && *hub_vt ? hub_vt : f->connect_secrets[i];
         if (!sec || !*sec)
             continue;
-        if (f->secrets.store && f->secrets.store(f, tags[i], f->project_id, sec, saved,
-                                                 sizeof saved, why, sizeof why,
-                                                 f->secrets.arg) == 0)
+        int kept = f->secrets.store ? f->secrets.store(f, tags[i], f->project_id, sec, saved,
+                                                       sizeof saved, why, sizeof why,
+                                                       f->secrets.arg)
+                                    : -1;
+        if (kept >= 0)
             snprintf(names[i], sizeof names[i], "%s", saved);
-        else
-            failed = 1;
+        if (kept < 0 || (kept == 1 && worst == 0))
+            worst = kept;
     }
-    if (failed)
-        snprintf(f->notice, sizeof f->notice,
-                 _("Connected, but the secrets could NOT be saved in the vault (%s)."),
-                 *why ? why : _("no vault"));
-    else
-        snprintf(f->notice, sizeof f->notice, _("Access token and app secret are in the vault "
-                                                "as %s and %s."), names[0], names[1]);
+    credentials_notice(f, worst, why, names);
 }
 
 static void then_connected(flow *f, const hub_result *r)
@@ -166,6 +220,7 @@ static void then_connected(flow *f, const hub_result *r)
         json_t *ch = json_deep_copy(f->channel);
         json_object_set_new(ch, "connected", json_true());
         json_object_set_new(ch, "active", json_true());
+        json_object_update(ch, f->connect_sent); /* the ids the hub took, for the result */
         flow_json_set(&f->channel, ch);
         json_decref(ch);
         snprintf(f->notice, sizeof f->notice, "%s",
@@ -209,6 +264,12 @@ hd_status flow_submit_connect(flow *f, const hub_connect *c, char *why, size_t w
         snprintf(why, whysz, "%s", _("out of memory"));
         return HD_ERR_INTERNAL;
     }
+    if (caps & PROVIDER_CAP_SIGNUP_CODE) {
+        json_t *sent = json_pack("{s:s,s:s,s:b}", "waba_id", c->waba_id, "phone_id",
+                                 c->phone_id, "coexistence", c->coexistence);
+        flow_json_set(&f->connect_sent, sent);
+        json_decref(sent);
+    }
     hub_req req = {.op = HUB_OP_CONNECT, .connect = c,
                    .channel_id = f->channel ? flow_channel_id(f) : NULL,
                    .project_id = f->project_id[0] ? f->project_id : NULL};
@@ -242,6 +303,12 @@ hd_status flow_open_test(flow *f, int index)
     return HD_OK;
 }
 
+const char *flow_test_recipient(const flow *f)
+{
+    /* A Telegram id is no WhatsApp number: offering it again would only earn a refusal. */
+    return strcmp(f->test_to_kind, flow_channel_kind(f)) ? "" : f->test_to;
+}
+
 static void then_sent(flow *f, const hub_result *r)
 {
     flow_json_set(&f->test_result, r->data);
@@ -272,6 +339,7 @@ hd_status flow_send_test(flow *f, const char *to, const char *text, char *why, s
     if (errs)
         return flow_refuse_fields(f, errs);
     snprintf(f->test_to, sizeof f->test_to, "%s", to);
+    snprintf(f->test_to_kind, sizeof f->test_to_kind, "%s", kind);
     flow_json_set(&f->test_result, NULL);
     hub_req req = {.op = HUB_OP_SEND_TEST, .channel_id = flow_channel_id(f), .to = f->test_to,
                    .text = text, .kind = *kind ? kind : NULL};

@@ -341,6 +341,8 @@ hd_status flow_channel_delete(flow *f, int index)
 static void then_status(flow *f, const hub_result *r)
 {
     keep_data(&f->health, r);
+    if (flow_current(f)->ops->caps & PROVIDER_CAP_SIGNUP_CODE)
+        flow_channel_take_ids(f, r->data);
     /* HydraCore's status is the channel itself: what the result screen shows follows it. */
     if ((flow_current(f)->ops->caps & PROVIDER_CAP_CREDENTIALS) && f->channel &&
         json_is_object(r->data)) {
@@ -451,12 +453,18 @@ static void then_webhook(flow *f, const hub_result *r)
         snprintf(f->notice, sizeof f->notice, _("Webhook set: %s"), f->webhook_url);
         return;
     }
-    if (f->secrets.store && f->secrets.store(f, "hook", id ? id : f->webhook_url, r->secret,
-                                             saved, sizeof saved, why, sizeof why,
-                                             f->secrets.arg) == 0)
+    int kept = f->secrets.store ? f->secrets.store(f, "hook", id ? id : f->webhook_url,
+                                                   r->secret, saved, sizeof saved, why,
+                                                   sizeof why, f->secrets.arg)
+                                : -1;
+    if (kept == 0)
         snprintf(f->notice, sizeof f->notice,
                  _("Webhook created. Its signing secret (shown once by the hub) is in the vault "
                    "as %s."), saved);
+    else if (kept == 1)
+        snprintf(f->notice, sizeof f->notice, "%s",
+                 _("Webhook created. Its signing secret (shown once by the hub) is kept in "
+                   "memory for this session only: there is no vault."));
     else
         snprintf(f->notice, sizeof f->notice,
                  _("Webhook created, but its signing secret could NOT be saved (%s). Delete the "
@@ -503,11 +511,16 @@ static void then_created(flow *f, const hub_result *r)
         snprintf(f->notice, sizeof f->notice, "%s", _("The hub created the channel but sent no token."));
         return;
     }
-    if (f->secrets.store &&
-        f->secrets.store(f, "ch", id, r->secret, saved, sizeof saved, why, sizeof why,
-                         f->secrets.arg) == 0)
+    int kept = f->secrets.store ? f->secrets.store(f, "ch", id, r->secret, saved, sizeof saved,
+                                                   why, sizeof why, f->secrets.arg)
+                                : -1;
+    if (kept == 0)
         snprintf(f->notice, sizeof f->notice, _("Channel %s created; its token is in the vault as %s."),
                  id, saved);
+    else if (kept == 1)
+        snprintf(f->notice, sizeof f->notice,
+                 _("Channel %s created; its token is kept in memory for this session only: "
+                   "there is no vault."), id);
     else
         snprintf(f->notice, sizeof f->notice,
                  _("Channel %s created, but its token could NOT be saved (%s): finish pairing now; "

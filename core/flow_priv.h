@@ -28,6 +28,9 @@ hd_status flow_create_then_pair(flow *f);
 /* flow_hub.c: one hub call for the step; `then` runs on success. */
 typedef void (*flow_then_fn)(flow *f, const hub_result *r);
 hd_status flow_call(flow *f, hub_req *req, const char *channel_token, flow_then_fn then);
+/* HubMessage: the WABA id, phone id and coexistence a status answer names, into f->channel
+   (a copy: the result screen shows them). */
+void flow_channel_take_ids(flow *f, const json_t *status);
 /* The channel list again (the hub's, or the remembered one). */
 hd_status flow_load_channels(flow *f);
 /* flow_setup.c */

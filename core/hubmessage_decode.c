@@ -133,6 +133,13 @@ json_t *hubmessage_field_errors(const json_t *j)
         field = "code";
     if (!field)
         return NULL;
-    text_sanitize(msg ? msg : code ? code : _("refused by the hub"), clean, sizeof clean);
+    /* The code goes with the words, as Chatt2.me's do: it is what the hub's docs and
+     * support speak of, and what provider_error_advice recognises. */
+    char text[400];
+    if (code && *code && msg && *msg)
+        snprintf(text, sizeof text, "%s: %s", code, msg);
+    else
+        snprintf(text, sizeof text, "%s", msg ? msg : code ? code : _("refused by the hub"));
+    text_sanitize(text, clean, sizeof clean);
     return json_pack("{s:s}", field, clean);
 }

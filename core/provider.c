@@ -39,7 +39,8 @@ static void detail_text(const json_t *detail, char *out, size_t outsz)
     json_t *d;
     out[0] = '\0';
     json_array_foreach(detail, i, d) {
-        const char *msg = json_str(d, "msg");
+        /* Without msg, FastAPI's type ("missing", "uuid_parsing") still says what is wrong. */
+        const char *msg = json_str(d, "msg") ? json_str(d, "msg") : json_str(d, "type");
         json_t *loc = json_object_get(d, "loc");
         json_t *last = json_array_get(loc, json_array_size(loc) ? json_array_size(loc) - 1 : 0);
         if (!msg || used >= outsz)
@@ -91,7 +92,8 @@ json_t *provider_field_errors(const json_t *body)
     if (!json_is_array(detail))
         return NULL;
     json_array_foreach(detail, i, d) {
-        const char *msg = json_str(d, "msg");
+        /* Without msg, FastAPI's type ("missing", "uuid_parsing") still says what is wrong. */
+        const char *msg = json_str(d, "msg") ? json_str(d, "msg") : json_str(d, "type");
         json_t *loc = json_object_get(d, "loc");
         size_t n = json_array_size(loc);
         json_t *last = n ? json_array_get(loc, n - 1) : NULL;
@@ -368,4 +370,39 @@ hd_status provider_recipient_check(const char *kind, const char *to, char *why, 
         return refuse(buf, why, whysz);
     }
     return HD_OK;
+}
+
+static const struct {
+    hub_op op;
+    const char *code, *advice;
+} advice_table[] = {
+    {HUB_OP_SEND_TEST, "OUTSIDE_WINDOW",
+     N_("WhatsApp's 24-hour customer window: free text only reaches a customer who wrote to "
+        "this number in the last 24 hours. Ask the customer to send any message first, then "
+        "try again; outside that window only approved templates go out.")},
+    {HUB_OP_SEND_TEST, "CHANNEL_NOT_FOUND",
+     N_("The hub knows no channel with this id for this key: a key sees only its own "
+        "application's channels. Check the id in the hub's dashboard; if it was mistyped, "
+        "forget the channel and add it again.")},
+    {HUB_OP_SEND_TEST, "CHANNEL_KIND_MISMATCH",
+     N_("The channel was added with the wrong kind: forget it and add it again with the kind "
+        "the hub's dashboard shows.")},
+    {HUB_OP_SEND_TEST, "CHANNEL_NOT_CONNECTED",
+     N_("The channel is not connected to a number yet: connect it with the signup code "
+        "first.")},
+    {HUB_OP_CONNECT, "INVALID_CODE",
+     N_("A signup code works once and expires within minutes: run the Embedded Signup with the "
+        "customer again and paste the new code.")},
+    {HUB_OP_WEBHOOK_SET, "ENDPOINT_VERIFICATION_FAILED",
+     N_("The hub calls the endpoint when the webhook is registered: it must be reachable from "
+        "the internet over https and answer that verification request with a 2xx status, "
+        "quickly. Check the endpoint, then set the webhook again.")},
+};
+
+const char *provider_error_advice(hub_op op, const char *text)
+{
+    for (size_t i = 0; text && i < sizeof advice_table / sizeof *advice_table; i++)
+        if (advice_table[i].op == op && strstr(text, advice_table[i].code))
+            return _(advice_table[i].advice);
+    return NULL;
 }

@@ -265,11 +265,20 @@ int provider_secret_name(char *out, size_t outsz, const char *profile, const cha
                          const char *id);
 
 /*
- * FastAPI's 422 {"detail":[{"loc":[...,"field"],"msg","type"}]} as {"field": "msg"} (messages
+ * FastAPI's 422 {"detail":[{"loc":[...,"field"],"msg","type"}]} as {"field": "msg"} (the type
+ * when there is no msg; messages
  * of one field joined by "; ", sanitized; a loc without a field name goes under "").
  * NULL if the body holds no such list. The caller owns the result.
  */
 json_t *provider_field_errors(const json_t *body);
+
+/*
+ * The rule behind a hub error code found in `text` (a message or a field error such as
+ * "OUTSIDE_WINDOW: ..."), for an operation: one or two translated sentences that tell the agent
+ * what to do, or NULL when the code is not one we can explain. Shared by the console and line
+ * mode so both say the same thing.
+ */
+const char *provider_error_advice(hub_op op, const char *text);
 
 extern const provider_ops provider_keebai;
 extern const provider_ops provider_whapi;

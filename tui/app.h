@@ -99,6 +99,8 @@ struct app {
     tui_form form;             /* add, connect and test screens (secrets wiped on leave) */
     char form_error[300];      /* the form's own one-line refusal */
     int reveal;                /* result: HydraCore's verify token shown in full */
+    char *revealed;            /* ...fetched from the vault for that (guarded), or NULL */
+    char reveal_why[300];      /* why it could not be fetched */
     wchar_t url_buf[256];      /* webhook URL */
     int url_len;
     const char *subtitle;
@@ -161,6 +163,11 @@ void app_lock(app *a);
 void app_secrets_install(app *a);
 /* Wipes the secrets kept in memory (no-vault runs) and frees them. */
 void app_secrets_forget(app *a);
+/* A secret kept for this profile under tag/id ("verify"/<instance>): from the vault, or from
+   memory in a no-vault run. Guarded copy the caller frees with secret_free; NULL with why. */
+char *app_stored_secret(app *a, const char *tag, const char *id, char *why, size_t whysz);
+/* Hides a revealed secret again and wipes the fetched copy. */
+void app_reveal_off(app *a);
 /* Starts a session with the chosen name (QR mode). */
 hd_status app_start_pairing(app *a, const char *name);
 /* r on the pairing/result screens: fetch, flow_retry, drop; back to the name step on error. */

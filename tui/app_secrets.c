@@ -70,19 +70,36 @@ static char *profile_token(flow *f, int index, char *why, size_t whysz, void *ar
     return tok;
 }
 
-static char *channel_token(flow *f, const char *channel_id, char *why, size_t whysz, void *arg)
+char *app_stored_secret(app *a, const char *tag, const char *id, char *why, size_t whysz)
 {
-    app *a = arg;
     char entry[VAULT_NAME_MAX + 1];
-    (void)f;
-    if (provider_secret_name(entry, sizeof entry, profile_name(a), "ch", channel_id) < 0) {
+    if (provider_secret_name(entry, sizeof entry, profile_name(a), tag, id) < 0) {
         snprintf(why, whysz, "%s", _("the profile name is too long to name a vault entry"));
         return NULL;
     }
     if (a->vault)
         return vault_fetch(a, entry, why, whysz);
-    char *tok = mem_fetch(a, entry);
-    if (!tok)
+    char *sec = mem_fetch(a, entry);
+    if (!sec)
+        snprintf(why, whysz, "%s",
+                 _("not known in this session (no vault): what was set up elsewhere needs "
+                   "hubdesk with a vault"));
+    return sec;
+}
+
+void app_reveal_off(app *a)
+{
+    a->reveal = 0;
+    secret_free(a->revealed);
+    a->revealed = NULL;
+    a->reveal_why[0] = '\0';
+}
+
+static char *channel_token(flow *f, const char *channel_id, char *why, size_t whysz, void *arg)
+{
+    (void)f;
+    char *tok = app_stored_secret(arg, "ch", channel_id, why, whysz);
+    if (!tok && !((app *)arg)->vault)
         snprintf(why, whysz, "%s",
                  _("this channel's token is not known in this session (no vault): channels "
                    "created elsewhere need hubdesk with a vault"));
@@ -125,8 +142,8 @@ static int store(flow *f, const char *tag, const char *id, const char *secret, c
             snprintf(why, whysz, "%s", _("out of memory"));
             return -1;
         }
-        snprintf(saved_as, savedsz, _("%s (in memory for this session only: no vault)"), entry);
-        return 0;
+        snprintf(saved_as, savedsz, "%s", entry);
+        return 1;
     }
     vault_kind kind = !strcmp(tag, "ch")          ? VAULT_KIND_CHANNEL_TOKEN
                       : !strcmp(tag, "waba")      ? VAULT_KIND_API_TOKEN
@@ -173,6 +190,7 @@ void app_secrets_install(app *a)
 
 void app_secrets_forget(app *a)
 {
+    app_reveal_off(a);
     for (size_t i = 0; i < a->nmem_secrets; i++)
         secret_free(a->mem_secrets[i].secret);
     free(a->mem_secrets);

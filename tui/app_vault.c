@@ -112,6 +112,7 @@ void app_lock(app *a)
     if (!a->vault)
         return;
     app_flow_restart(a); /* stops the session; frees the profiles and any token copy */
+    app_reveal_off(a);
     free(a->profile_secret);
     a->profile_secret = NULL;
     free(a->profile_api_key);

@@ -68,6 +68,19 @@ void form_focus_error(tui_form *fm, const json_t *errors)
         }
 }
 
+int form_places_errors(tui_form *fm, const json_t *errors)
+{
+    const char *key;
+    json_t *v;
+    if (!json_object_size(errors))
+        return 0;
+    json_object_foreach((json_t *)errors, key, v) {
+        if (!form_get(fm, key))
+            return 0;
+    }
+    return 1;
+}
+
 static const char *error_of(const json_t *errors, const char *key, char *out, size_t n)
 {
     const char *e = json_string_value(json_object_get(errors, key));
@@ -107,9 +120,12 @@ int form_draw(tui_form *fm, int y, int maxrows, const json_t *errors, int utf8_o
         }
         used++;
         const char *e = error_of(errors, it->key, err, sizeof err);
-        if (used < maxrows && (e || (focus && it->hint)))
-            used += ui_wrap(y + used, fx, fw, e ? 2 : 1, e ? ROLE_ERROR : ROLE_DIM,
-                            e ? e : it->hint);
+        /* A hub's refusal ("OUTSIDE_WINDOW: ...") is read whole; the room left for the
+           fields below bounds it. */
+        int room = maxrows - used - (fm->n - 1 - i);
+        if (room > 0 && (e || (focus && it->hint)))
+            used += ui_wrap(y + used, fx, fw, e ? (room < 3 ? room : 3) : (room < 2 ? room : 2),
+                            e ? ROLE_ERROR : ROLE_DIM, e ? e : it->hint);
     }
     if (cy >= 0) {
         curs_set(1);

@@ -42,6 +42,9 @@ const char *form_choice(tui_form *fm, const char *key);
 int form_on(tui_form *fm, const char *key);
 /* Focus on the first field with an error, if any. */
 void form_focus_error(tui_form *fm, const json_t *errors);
+/* 1 when there are errors and each names a field of the form (it is shown under it); 0 when
+   one is about something else (the channel, the whole body): the screen must say it. */
+int form_places_errors(tui_form *fm, const json_t *errors);
 /*
  * Draws from row y at most maxrows rows: one row a field, and under it its error (red) or,
  * focused, its hint (dim). Leaves the cursor in the focused text field. Returns rows used.

@@ -91,9 +91,21 @@ static void connect_draw(app *a)
     char line[700];
     const flow *f = &a->f;
     ui_title_bar(a, is_signup(a) ? _("Connect with the signup code") : _("Set up WhatsApp"));
-    int y = 2 + ui_wrap(2, 2, COLS - 4, 3, ROLE_TEXT, intro(a, line, sizeof line)) + 1;
-    int bottom = LINES - 4;
-    if (f->call == FLOW_CALL_FAILED && json_object_size(f->field_errors))
+    int y = 2 + ui_wrap(2, 2, COLS - 4, 4, ROLE_TEXT, intro(a, line, sizeof line)) + 1;
+    /* The sandbox's rules, so a workshop can show both outcomes; the curl line is wider than
+       80 columns and wraps above the hint bar, pushing the messages up. */
+    char demo[700] = "";
+    if (a->demo_url && is_signup(a))
+        snprintf(demo, sizeof demo, "%s", _("Demo: any digits for the ids, any code; the code "
+                                            "EXPIRED is refused."));
+    else if (a->demo_url)
+        snprintf(demo, sizeof demo, _("Demo: token of 20+ characters, app secret of 32 hex "
+                                      "digits; then curl -X POST %s/_sandbox/hydracore/%s/"
+                                      "verify plays Meta's check."),
+                 a->demo_url, f->project_id);
+    int demo_rows = demo[0] ? ui_wrap_rows(COLS - 4, 3, demo) : 0;
+    int bottom = LINES - 4 - (demo_rows > 1 ? demo_rows - 1 : 0);
+    if (f->call == FLOW_CALL_FAILED && form_places_errors(&a->form, f->field_errors))
         snprintf(line, sizeof line, "%s", _("The hub refused the fields marked below: fix them "
                                             "and press Enter again."));
     else if (f->call == FLOW_CALL_FAILED || a->form_error[0] || a->token_error[0])
@@ -107,17 +119,8 @@ static void connect_draw(app *a)
         ui_wrap(bottom, 2, COLS - 4, 2, ROLE_WARN, f->call_message);
     else if (line[0])
         ui_wrap(bottom, 2, COLS - 4, 2, ROLE_ERROR, line);
-    if (a->demo_url) { /* the sandbox's rules, so a workshop can show both outcomes */
-        if (is_signup(a))
-            snprintf(line, sizeof line, "%s", _("Demo: any digits for the ids, any code; the "
-                                                "code EXPIRED is refused."));
-        else
-            snprintf(line, sizeof line, _("Demo: token of 20+ characters, app secret of 32 hex "
-                                          "digits; then curl -X POST %s/_sandbox/hydracore/%s/"
-                                          "verify plays Meta's check."),
-                     a->demo_url, f->project_id);
-        ui_wrap(LINES - 2, 2, COLS - 4, 1, ROLE_DIM, line);
-    }
+    if (demo_rows)
+        ui_wrap(LINES - 1 - demo_rows, 2, COLS - 4, demo_rows, ROLE_DIM, demo);
     /* The hub's refusal arrives after Enter: the cursor goes to the first refused field, so
        the next paste never lands in a clear-text field by accident. */
     static const json_t *seen;

@@ -182,12 +182,18 @@ static int result_tick(app *a)
 static void result_enter(app *a)
 {
     a->confirm = 0;
-    a->reveal = 0;
+    app_reveal_off(a);
+}
+
+static void result_leave(app *a)
+{
+    app_reveal_off(a); /* a fetched verify token lives no longer than the screen */
 }
 
 const screen_ops screen_result = {
     .name = "result",
     .enter = result_enter,
+    .leave = result_leave,
     .draw = result_draw,
     .key = result_key,
     .tick = result_tick,

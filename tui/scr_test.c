@@ -35,8 +35,8 @@ static void test_enter(app *a)
         snprintf(kept_hint, sizeof kept_hint, "%s", hint);
         to->hint = kept_hint;
     }
-    if (to && a->f.test_to[0])
-        tui_field_set(&to->text, a->f.test_to);
+    if (to && *flow_test_recipient(&a->f))
+        tui_field_set(&to->text, flow_test_recipient(&a->f));
     form_item *text = form_add(&a->form, "text", _("Message:"), NULL, FORM_TEXT, 300);
     if (text)
         tui_field_set(&text->text, _("Hello from hubdesk: this is a test message."));
@@ -80,14 +80,29 @@ static int draw_result(const app *a, int y)
     return 2 + ui_wrap(y + 2, 2, COLS - 4, 2, ROLE_ERROR, line);
 }
 
+/* The rule behind the hub's code (the 24 h window...), from the message or a field's error. */
+static const char *failure_advice(const app *a)
+{
+    const char *advice = provider_error_advice(HUB_OP_SEND_TEST, a->f.call_message);
+    const char *key;
+    json_t *v;
+    json_object_foreach(a->f.field_errors, key, v) {
+        if (!advice)
+            advice = provider_error_advice(HUB_OP_SEND_TEST, json_string_value(v));
+    }
+    return advice;
+}
+
 static void draw_failure(const app *a, int y)
 {
-    int used = ui_wrap(y, 2, COLS - 4, 2, ROLE_ERROR, a->f.call_message);
-    if (!has_kind(a)) /* HubMessage: free text only inside the customer's 24 h window */
-        ui_wrap(y + used, 2, COLS - 4, 3, ROLE_WARN,
-                _("WhatsApp delivers free text only to a customer who wrote to this number in "
-                  "the last 24 hours. Ask the customer to send any message first, then press "
-                  "Enter again; outside that window only approved templates go out."));
+    int used = 0;
+    /* Words under their field are not repeated; a refusal about the channel itself (its id,
+       its kind) has no field here and is said below the form. */
+    if (!form_places_errors((tui_form *)&a->form, a->f.field_errors))
+        used = ui_wrap(y, 2, COLS - 4, 2, ROLE_ERROR, a->f.call_message);
+    const char *advice = failure_advice(a);
+    if (advice)
+        ui_wrap(y + used, 2, COLS - 4, 4, ROLE_WARN, advice);
 }
 
 static void test_draw(app *a)
@@ -111,17 +126,19 @@ static void test_draw(app *a)
     getyx(stdscr, cy, cx);
     if (f->call == FLOW_CALL_BUSY)
         ui_wrap(y, 2, COLS - 4, 2, ROLE_WARN, f->call_message);
-    else if (a->form_error[0] && !json_object_size(f->field_errors))
+    else if (a->form_error[0] && !form_places_errors(&a->form, f->field_errors))
         ui_wrap(y, 2, COLS - 4, 2, ROLE_ERROR, a->form_error);
-    else if (f->call == FLOW_CALL_FAILED && !json_object_size(f->field_errors))
+    else if (f->call == FLOW_CALL_FAILED)
         draw_failure(a, y);
     else if (f->test_result)
         draw_result(a, y);
-    if (a->demo_url)
-        ui_wrap(LINES - 2, 2, COLS - 4, 1, ROLE_DIM,
-                has_kind(a) ? _("Demo: a recipient ending in 0000 cannot be reached.")
-                            : _("Demo: numbers ending in an even digit wrote in the last 24 h; "
-                                "odd ones did not."));
+    if (a->demo_url) {
+        const char *demo = has_kind(a) ? _("Demo: a recipient ending in 0000 cannot be reached.")
+                                       : _("Demo: numbers ending in an even digit wrote in the "
+                                           "last 24 h; odd ones did not.");
+        int rows = ui_wrap_rows(COLS - 4, 2, demo);
+        ui_wrap(LINES - 1 - rows, 2, COLS - 4, rows, ROLE_DIM, demo);
+    }
     move(cy, cx);
 }
 

@@ -133,7 +133,26 @@ int ui_put(int y, int x, int maxw, ui_role role, const char *utf8)
     return used;
 }
 
-int ui_wrap(int y, int x, int w, int maxrows, ui_role role, const char *utf8)
+/* How many bytes of s fit in w columns (at least one character, so a cut always advances). */
+static size_t fit_bytes(const char *s, int w)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    wchar_t wc;
+    size_t used = 0;
+    for (int cols = 0; s[used];) {
+        size_t n = next_wchar(s + used, &st, &wc);
+        cols += char_width(iswprint((wint_t)wc) ? wc : L'?');
+        if (cols > w && used)
+            break;
+        used += n;
+    }
+    return used;
+}
+
+/* Word wrap; a word wider than the whole width (a URL, a token) is cut across rows rather
+   than lost at the edge. Draws only when `draw`: ui_wrap_rows measures with the same rules. */
+static int wrap(int y, int x, int w, int maxrows, ui_role role, const char *utf8, int draw)
 {
     char *text = strdup(utf8), line[1024];
     int rows = 0;
@@ -142,21 +161,46 @@ int ui_wrap(int y, int x, int w, int maxrows, ui_role role, const char *utf8)
     line[0] = '\0';
     for (char *save = NULL, *word = strtok_r(text, " ", &save); word && rows < maxrows;
          word = strtok_r(NULL, " ", &save)) {
-        size_t ll = strlen(line);
-        if (ll && ui_width(line) + 1 + ui_width(word) > w) {
-            ui_put(y + rows++, x, w, role, line);
-            line[0] = '\0';
-            ll = 0;
+        while (*word && rows < maxrows) {
+            size_t ll = strlen(line);
+            int need = ui_width(word);
+            if (ll && ui_width(line) + 1 + need > w) {
+                if (draw)
+                    ui_put(y + rows, x, w, role, line);
+                rows++;
+                line[0] = '\0';
+            } else if (!ll && need > w) {
+                size_t n = fit_bytes(word, w);
+                snprintf(line, sizeof line, "%.*s", (int)n, word);
+                if (draw)
+                    ui_put(y + rows, x, w, role, line);
+                rows++;
+                line[0] = '\0';
+                word += n;
+            } else {
+                snprintf(line + ll, sizeof line - ll, "%s%s", ll ? " " : "", word);
+                break;
+            }
         }
-        if (rows >= maxrows)
-            break;
-        snprintf(line + ll, sizeof line - ll, "%s%s", ll ? " " : "", word);
     }
-    if (line[0] && rows < maxrows)
-        ui_put(y + rows++, x, w, role, line);
+    if (line[0] && rows < maxrows) {
+        if (draw)
+            ui_put(y + rows, x, w, role, line);
+        rows++;
+    }
 out:
     free(text);
     return rows;
+}
+
+int ui_wrap(int y, int x, int w, int maxrows, ui_role role, const char *utf8)
+{
+    return wrap(y, x, w, maxrows, role, utf8, 1);
+}
+
+int ui_wrap_rows(int w, int maxrows, const char *utf8)
+{
+    return wrap(0, 0, w, maxrows, ROLE_TEXT, utf8, 0);
 }
 
 void ui_title_bar(app *a, const char *step_title)

@@ -29,6 +29,8 @@ int ui_attr(ui_role role);
 int ui_put(int y, int x, int maxw, ui_role role, const char *utf8);
 /* Word-wraps text into `w` columns from row y, at most `maxrows` rows. Returns rows used. */
 int ui_wrap(int y, int x, int w, int maxrows, ui_role role, const char *utf8);
+/* The rows ui_wrap would use for the same text, without drawing. */
+int ui_wrap_rows(int w, int maxrows, const char *utf8);
 /* Display width of a UTF-8 string. */
 int ui_width(const char *utf8);
 

@@ -179,10 +179,11 @@ inst=$(hc_inst "$INST")
 url=$SB_URL/hydracore/webhooks/whatsapp/$INST
 screen_joined_has "$SB_URL/hydracore/webhooks/whatsapp/" || fail "no Callback URL from the hub"
 screen_joined_has "$url" ||
-    xfail "the Callback URL (the hub's webhook_url, to paste into Meta) is cut at the screen's \
+    fail "the Callback URL (the hub's webhook_url, to paste into Meta) is cut at the screen's \
 edge at 80x24: $(grep -o 'http://.*' "$E2E_TXT" | head -n 1)"
 screen_joined_has "hc/appsecret/$INST" ||
-    xfail "the notice naming the vault entries is cut after the access token's entry at 80x24"
+    fail "the notice naming the vault entries is cut after the access token's entry at 80x24"
+screen_joined_has "and hc/verify/$INST." || fail "the notice does not name the verify token's entry"
 grep -q '(v shows it)' "$E2E_TXT" || fail "the verify token is not masked with its hint"
 grep -q 'hc_vt_' "$E2E_TXT" && fail "the verify token is shown before v"
 grep -Eq 'Status: +pending_verification' "$E2E_TXT" || fail "no pending_verification status"
@@ -214,7 +215,25 @@ ans=$(sb_req GET "/hydracore/webhooks/whatsapp/$INST?hub.mode=subscribe&hub.veri
 [ "$ans" = 4242 ] || fail "Meta's challenge answered '$ans'"
 log "h: pending_verification; after Meta's check: connected; the token shown passes the challenge"
 
-# ---- 6. teardown -----------------------------------------------------------------------------
+# ---- 6. reopened from the list: the verify token comes from the vault -------------------------
+keys Escape
+wait_until 5 eval "! screen_has 'Callback URL:'" || fail "Esc did not leave the result"
+keys Enter
+wait_for_screen 'Callback URL:' 10
+if grep -q '(v shows it)' "$E2E_TXT"; then
+    log "the hub echoed the verify token on GET: shown masked"
+else
+    screen_joined_has "(kept as hc/verify/$INST; v shows it)" ||
+        fail "a reopened channel does not say where its verify token is kept"
+fi
+grep -q "$vt" "$E2E_TXT" && fail "the verify token is shown in full before v"
+keys v
+wait_for_screen "$vt" 5
+keys v
+wait_until 5 eval "! screen_has '$vt'" || fail "v again does not hide the verify token"
+log "reopened from the list: v shows the verify token (from the vault), v hides it"
+
+# ---- 7. teardown -----------------------------------------------------------------------------
 keys d
 wait_for_screen 'Tear down WhatsApp on this instance' 5
 keys y

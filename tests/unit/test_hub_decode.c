@@ -215,15 +215,18 @@ static void test_hm_field_errors(void **state)
         const char *body, *field, *msg;
     } cases[] = {
         {"{\"error\":{\"code\":\"INVALID_FIELD\",\"message\":\"wabaId must be digits\","
-         "\"field\":\"wabaId\"}}", "waba_id", "wabaId must be digits"},
+         "\"field\":\"wabaId\"}}", "waba_id", "INVALID_FIELD: wabaId must be digits"},
         {"{\"error\":{\"code\":\"INVALID_FIELD\",\"message\":\"m\",\"field\":\"phoneId\"}}",
-         "phone_id", "m"},
+         "phone_id", "INVALID_FIELD: m"},
         {"{\"error\":{\"code\":\"INVALID_CODE\",\"message\":\"authorization code expired\"}}",
-         "code", "authorization code expired"},
+         "code", "INVALID_CODE: authorization code expired"},
+        {"{\"error\":{\"message\":\"no code\",\"field\":\"wabaId\"}}", "waba_id", "no code"},
         {"{\"error\":{\"code\":\"INVALID_FIELD\",\"field\":\"recipient.identifier\"}}", "to",
          "INVALID_FIELD"},
         {"{\"error\":{\"code\":\"INVALID_FIELD\",\"message\":\"x\",\"field\":\"we\\u001bird\"}}",
-         "we?ird", "x"},
+         "we?ird", "INVALID_FIELD: x"},
+        {"{\"error\":{\"code\":\"OUT\\u001b[2J\",\"message\":\"y\",\"field\":\"code\"}}",
+         "code", "OUT?[2J: y"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         json_t *j = J(cases[i].body), *f = hubmessage_field_errors(j);

@@ -366,7 +366,8 @@ static void test_field_errors_missing_msg_and_not_a_list(void **state)
                           "{\"loc\":[\"body\",\"b\"],\"msg\":\"b is wrong\"},"
                           "{\"loc\":[\"body\",\"c\"],\"msg\":42},\"not an object\"]}");
     assert_non_null(f);
-    assert_int_equal(json_object_size(f), 1); /* only b has a message */
+    assert_int_equal(json_object_size(f), 2); /* c has no words; a has its type */
+    assert_string_equal(field(f, "a"), "missing");
     assert_string_equal(field(f, "b"), "b is wrong");
     json_decref(f);
     assert_null(fields_of("{\"detail\":[{\"loc\":[\"body\",\"a\"]}]}")); /* no msg at all */
@@ -448,6 +449,23 @@ static void test_field_errors_long_join(void **state)
     json_decref(f);
 }
 
+/* Advice is per operation and per code: the same code under another operation says nothing. */
+static void test_error_advice(void **state)
+{
+    (void)state;
+    const char *a = provider_error_advice(HUB_OP_SEND_TEST, "OUTSIDE_WINDOW: not written");
+    assert_non_null(a);
+    assert_non_null(strstr(a, "24"));
+    a = provider_error_advice(HUB_OP_WEBHOOK_SET, "ENDPOINT_VERIFICATION_FAILED: no answer");
+    assert_non_null(a);
+    assert_non_null(strstr(a, "2xx"));
+    assert_non_null(provider_error_advice(HUB_OP_CONNECT, "INVALID_CODE: expired"));
+    assert_null(provider_error_advice(HUB_OP_CONNECT, "OUTSIDE_WINDOW: x"));
+    assert_null(provider_error_advice(HUB_OP_SEND_TEST, "the hub is down (HTTP 503)"));
+    assert_null(provider_error_advice(HUB_OP_SEND_TEST, ""));
+    assert_null(provider_error_advice(HUB_OP_SEND_TEST, NULL));
+}
+
 int main(void)
 {
     secret_harden_json();
@@ -471,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_field_errors_sanitized),
         cmocka_unit_test(test_field_errors_repeated_odd_field),
         cmocka_unit_test(test_field_errors_long_join),
+        cmocka_unit_test(test_error_advice),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
