@@ -100,10 +100,10 @@ static void connect_draw(app *a)
                                             "EXPIRED is refused."));
     else if (a->demo_url)
         snprintf(demo, sizeof demo, _("Demo: token of 20+ characters, app secret of 32 hex "
-                                      "digits; then curl -X POST %s/_sandbox/hydracore/%s/"
-                                      "verify plays Meta's check."),
+                                      "digits. Meta's check, once set up: curl -X POST "
+                                      "%s/_sandbox/hydracore/%s/verify"),
                  a->demo_url, f->project_id);
-    int demo_rows = demo[0] ? ui_wrap_rows(COLS - 4, 3, demo) : 0;
+    int demo_rows = demo[0] ? ui_wrap_rows(COLS - 4, 4, demo) : 0;
     int bottom = LINES - 4 - (demo_rows > 1 ? demo_rows - 1 : 0);
     if (f->call == FLOW_CALL_FAILED && form_places_errors(&a->form, f->field_errors))
         snprintf(line, sizeof line, "%s", _("The hub refused the fields marked below: fix them "
