@@ -9,13 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Names for a channel the agent left unnamed (the console offers the same ones). */
 #define FLOW_DEFAULT_NAME "WhatsApp QR"
+#define FLOW_DEFAULT_FORM_NAME "WhatsApp" /* created, then connected by a form: no QR */
 #define WAITING_FOR_PHONE N_("Waiting for the phone: WhatsApp > Linked devices > Link a device")
 #define WAITING_FOR_CODE                                                                        \
     N_("On the phone: WhatsApp > Linked devices > Link a device > Link with phone number "     \
        "instead, then type the code")
 #define WAITING_FOR_BROWSER                                                                     \
     N_("Waiting for the customer to finish the signup in the browser (open the link or scan it)")
+#define SCANNED_FINISHING N_("Scanned. The hub is finishing the link...")
+#define ASKING_FOR_SESSION N_("Asking %s for a pairing session...")
 
 static void on_qr(flow *f, const pair_event *ev)
 {
@@ -84,6 +88,25 @@ static void finish(flow *f, flow_pair_state st, const pair_event *ev)
     }
 }
 
+/*
+ * The stream is back: the "reconnecting" line gives way to what the session is doing, in
+ * every state (a drop may come before the first QR or after the scan, not only between QRs).
+ */
+static void status_after_wait(flow *f)
+{
+    const flow_profile *p = flow_current(f);
+    if (f->pair == FLOW_PAIR_QR)
+        snprintf(f->status, sizeof f->status, "%s",
+                 f->link_url[0] ? _(WAITING_FOR_BROWSER)
+                 : f->pair_code[0] ? _(WAITING_FOR_CODE) : _(WAITING_FOR_PHONE));
+    else if (f->pair == FLOW_PAIR_SCANNED)
+        snprintf(f->status, sizeof f->status, "%s", _(SCANNED_FINISHING));
+    else if (f->pair == FLOW_PAIR_STARTING && f->progress[0])
+        snprintf(f->status, sizeof f->status, "%s", f->progress);
+    else if (f->pair == FLOW_PAIR_STARTING && p)
+        snprintf(f->status, sizeof f->status, _(ASKING_FOR_SESSION), p->ops->label);
+}
+
 static void on_pair_event(const pair_event *ev, void *arg)
 {
     flow *f = arg;
@@ -97,10 +120,7 @@ static void on_pair_event(const pair_event *ev, void *arg)
         break;
     case PAIR_EV_RESUMED:
         f->wait_until_ms = 0;
-        if (f->pair == FLOW_PAIR_QR)
-            snprintf(f->status, sizeof f->status, "%s",
-                     f->link_url[0] ? _(WAITING_FOR_BROWSER)
-                     : f->pair_code[0] ? _(WAITING_FOR_CODE) : _(WAITING_FOR_PHONE));
+        status_after_wait(f);
         break;
     case PAIR_EV_QR:
         on_qr(f, ev);
@@ -117,7 +137,7 @@ static void on_pair_event(const pair_event *ev, void *arg)
     case PAIR_EV_SCANNED:
         f->pair = FLOW_PAIR_SCANNED;
         f->qr_deadline_ms = 0;
-        snprintf(f->status, sizeof f->status, "%s", _("Scanned. The hub is finishing the link..."));
+        snprintf(f->status, sizeof f->status, "%s", _(SCANNED_FINISHING));
         break;
     case PAIR_EV_CONNECTED:
         finish(f, FLOW_PAIR_CONNECTED, ev);
@@ -148,7 +168,7 @@ hd_status flow_pair_now(flow *f, const char *channel_token)
     flow_clear_pairing(f);
     f->step = FLOW_STEP_PAIR;
     f->pair = FLOW_PAIR_STARTING;
-    snprintf(f->status, sizeof f->status, _("Asking %s for a pairing session..."), p->ops->label);
+    snprintf(f->status, sizeof f->status, _(ASKING_FOR_SESSION), p->ops->label);
     if (flow_fetch_token(f, &f->pair_token, why, sizeof why) < 0) {
         fail_now(f, HD_ERR_AUTH, why);
         return HD_ERR_AUTH;
@@ -238,8 +258,11 @@ hd_status flow_new_channel(flow *f)
         return HD_ERR_USAGE;
     flow_json_set(&f->channel, NULL);
     f->notice[0] = '\0';
-    if (!pairs(p->ops))
+    if (!pairs(p->ops)) {
+        /* Just a name: not the phone or pipeline an earlier hub's mode asked for. */
+        f->mode = PAIR_MODE_QR;
         return flow_setup_new(f);
+    }
     for (int m = PAIR_MODE_QR; flow_steps()[FLOW_STEP_MODE].skip(f) && m <= PAIR_MODE_CODE; m++)
         if (provider_has_mode(p->ops, (pair_mode)m))
             return flow_choose_mode(f, (pair_mode)m);
@@ -277,7 +300,7 @@ hd_status flow_submit_pairing(flow *f, const char *name, const char *pipeline_id
     if (!flow_current(f))
         return HD_ERR_USAGE;
     if (!name || !*name)
-        name = FLOW_DEFAULT_NAME;
+        name = pairs(flow_current(f)->ops) ? FLOW_DEFAULT_NAME : FLOW_DEFAULT_FORM_NAME;
     if (check_fields(f, name, pipeline_id, phone, why, whysz) != HD_OK)
         return HD_ERR_USAGE;
     snprintf(f->name, sizeof f->name, "%s", name);

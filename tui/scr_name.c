@@ -7,6 +7,7 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 #include <wctype.h>
 
 #define NAME_MAX_CHARS 60
@@ -35,12 +36,33 @@ static enum form_field focused(const app *a)
     return n ? fl[a->form_focus % n] : F_NAME;
 }
 
+/*
+ * Hubs that create the channel and then connect it by a form, with no pairing mode here
+ * (HubMessage): Enter creates the channel, then the connect form asks for the signup code.
+ * The flow's rule too: flow_submit_pairing hands such a name to flow_setup_create.
+ */
+static int creates_then_connects(const app *a)
+{
+    const provider_ops *ops = a->f.profiles[a->f.profile].ops;
+    return (ops->caps & PROVIDER_CAP_CHANNEL_CREATE) && !provider_has_mode(ops, PAIR_MODE_QR) &&
+           !provider_has_mode(ops, PAIR_MODE_BROWSER) && !provider_has_mode(ops, PAIR_MODE_CODE);
+}
+
+/* The names offered: a field still holding one gets this hub's when the screen opens. */
+static const wchar_t *const defaults[] = {L"WhatsApp QR", L"WhatsApp"};
+
+/* The name offered; the flow falls back to the same one when the field is left empty. */
+static const wchar_t *default_name(const app *a)
+{
+    return defaults[creates_then_connects(a)];
+}
+
 static void name_enter(app *a)
 {
-    if (a->name_len == 0) {
-        const wchar_t *def = L"WhatsApp QR";
-        wcscpy(a->name_buf, def);
-        a->name_len = (int)wcslen(def);
+    if (a->name_len == 0 || !wcscmp(a->name_buf, defaults[0]) ||
+        !wcscmp(a->name_buf, defaults[1])) {
+        wcscpy(a->name_buf, default_name(a));
+        a->name_len = (int)wcslen(a->name_buf);
     }
     a->name_error[0] = '\0';
     /* The phone is what a code needs; the name has a default. */
@@ -77,7 +99,23 @@ static const char *intro(const app *a)
     if (a->f.mode == PAIR_MODE_CODE)
         return _("The customer types a code on the phone instead of scanning. Enter the "
                  "customer's WhatsApp number: country code and number, digits only.");
+    if (creates_then_connects(a))
+        return _("Name the new WhatsApp channel; the customer's team sees this label in the "
+                 "hub. Enter creates the channel, then the connect form asks for what the "
+                 "customer's signup returned (WABA id, phone number id, code).");
     return _("Name the WhatsApp channel. The customer's team sees this label in the hub.");
+}
+
+/* What Enter does here, in the hint bar's words. */
+static const char *hints(const app *a, int nfields)
+{
+    if (a->f.mode == PAIR_MODE_BROWSER)
+        return _("Enter start  Tab next field  Space toggle  Esc back  Ctrl-U clear  F1 help");
+    if (nfields > 1)
+        return _("Enter start  Tab next field  Esc back  Ctrl-U clear  F1 help");
+    if (creates_then_connects(a))
+        return _("Enter create channel, then connect form  Esc back  Ctrl-U clear  F1 help");
+    return _("Enter start pairing  Esc back  Ctrl-U clear  F1 help");
 }
 
 static void name_draw(app *a)
@@ -117,10 +155,7 @@ static void name_draw(app *a)
                 : a->token_error[0] ? a->token_error : a->f.call_message);
     else if (a->f.call == FLOW_CALL_BUSY)
         ui_wrap(LINES - 5, 2, COLS - 4, 3, ROLE_WARN, a->f.call_message);
-    ui_hint_bar(a->f.mode == PAIR_MODE_BROWSER
-                    ? _("Enter start  Tab next field  Space toggle  Esc back  Ctrl-U clear  F1 help")
-                : n > 1 ? _("Enter start  Tab next field  Esc back  Ctrl-U clear  F1 help")
-                        : _("Enter start pairing  Esc back  Ctrl-U clear  F1 help"));
+    ui_hint_bar(hints(a, n));
     if (cy >= 0)
         move(cy, cx); /* the cursor shows where typing goes */
 }

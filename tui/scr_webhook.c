@@ -1,5 +1,6 @@
 /* scr_webhook.c: the webhook step: an https URL and the events to send, checked before the
- * hub sees them; a signing secret the hub returns goes straight into the vault. */
+ * hub sees them; a signing secret the hub returns (Keebai) goes straight into the vault, and
+ * a hub that verifies the endpoint (Chatt2.me) has its rule explained. */
 #include "i18n.h"
 #include "text.h"
 #include "ui.h"
@@ -40,13 +41,43 @@ static void webhook_leave(app *a)
     curs_set(0);
 }
 
+/*
+ * What a hub does when a webhook is registered. provider.h has no caps for these (yet): the
+ * driver itself says which hub it is. Keebai hands out a signing secret, once; Chatt2.me
+ * hands out none but calls the endpoint first, which must answer 2xx.
+ */
+static int hands_out_secret(const provider_ops *ops)
+{
+    return ops == &provider_keebai;
+}
+
+static int verifies_endpoint(const provider_ops *ops)
+{
+    return ops == &provider_chatt2me;
+}
+
 static const char *intro(const app *a)
 {
-    if (ops_of(a)->caps & PROVIDER_CAP_CHANNEL_TOKEN)
+    const provider_ops *ops = ops_of(a);
+    if (ops->caps & PROVIDER_CAP_CHANNEL_TOKEN)
         return _("The channel will POST its events to this https URL (the whole event in the "
                  "body; failed deliveries are kept and retried).");
-    return _("The hub will POST the chosen events to this https URL. It shows the signing "
-             "secret once: hubdesk puts it straight into the vault.");
+    if (hands_out_secret(ops))
+        return _("The hub will POST the chosen events to this https URL. It shows the signing "
+                 "secret once: hubdesk puts it straight into the vault.");
+    if (verifies_endpoint(ops))
+        return _("The hub will POST the chosen events to this https URL (one webhook per "
+                 "event; no signing secret). It calls the URL first: the endpoint must answer "
+                 "with a 2xx status, quickly, or the hub refuses the webhook.");
+    return _("The hub will POST the chosen events to this https URL.");
+}
+
+/* The rule behind a refusal whose hub code names one; the same words as line mode. */
+static const char *failure_hint(const app *a)
+{
+    if (a->f.call != FLOW_CALL_FAILED)
+        return NULL;
+    return provider_error_advice(HUB_OP_WEBHOOK_SET, a->f.call_message);
 }
 
 static int draw_events(app *a, int y)
@@ -63,11 +94,23 @@ static int draw_events(app *a, int y)
     return y;
 }
 
+/* A refusal with the rule behind it: both end above the hint bar, the rule below. */
+static void draw_refusal(app *a, const char *hint)
+{
+    int w = COLS - 4, rows = ui_wrap_rows(w, 3, a->f.call_message) + ui_wrap_rows(w, 4, hint);
+    int y = LINES - 2 - rows;
+    y += ui_wrap(y, 2, w, 3, ROLE_ERROR, a->f.call_message);
+    ui_wrap(y, 2, w, 4, ROLE_TEXT, hint);
+}
+
 static void draw_outcome(app *a)
 {
     const flow *f = &a->f;
+    const char *hint = failure_hint(a);
     if (why[0])
         ui_wrap(LINES - 5, 2, COLS - 4, 3, ROLE_ERROR, why);
+    else if (hint)
+        draw_refusal(a, hint);
     else if (f->call == FLOW_CALL_BUSY || f->call == FLOW_CALL_FAILED)
         ui_wrap(LINES - 5, 2, COLS - 4, 3, f->call == FLOW_CALL_BUSY ? ROLE_WARN : ROLE_ERROR,
                 f->call_message);
@@ -80,7 +123,7 @@ static void webhook_draw(app *a)
     char utf8[URL_MAX_CHARS * 4 + 1];
     int y = 2;
     ui_title_bar(a, flow_step_title(FLOW_STEP_WEBHOOK));
-    y += ui_wrap(y, 2, COLS - 4, 3, ROLE_TEXT, intro(a)) + 1;
+    y += ui_wrap(y, 2, COLS - 4, 4, ROLE_TEXT, intro(a)) + 1;
     ui_put(y, 2, 6, a->form_focus ? ROLE_TEXT : ROLE_TITLE, _("URL:"));
     int fx = 8, fw = COLS - fx - 2;
     attrset(ui_attr(a->form_focus ? ROLE_DIM : ROLE_SELECTED));

@@ -9,9 +9,11 @@
 #     sent); a good one: status enqueued and the hub's message id; one ending in 0000: status
 #     error with the hub's RECIPIENT_UNREACHABLE and its message.
 #  4. SMS demo: a number without + is refused; +E.164 is sent (status sent).
-#  5. w: an http:// URL is refused before anything is sent; https://hooks.example/x with both
-#     events sets two webhooks (read back from the hub's API with the x-api-key); a host the
-#     hub cannot verify shows ENDPOINT_VERIFICATION_FAILED and no webhook is added.
+#  5. w: the screen says what Chatt2.me does with a webhook (no signing secret; it calls the
+#     endpoint first, which must answer 2xx); an http:// URL is refused before anything is
+#     sent; https://hooks.example/x with both events sets two webhooks (read back from the
+#     hub's API with the x-api-key); a host the hub cannot verify shows
+#     ENDPOINT_VERIFICATION_FAILED with the verification rule under it, and no webhook is added.
 #  6. d + y on Telegram demo forgets it (the hub is not asked); q quits, the demo's sandbox
 #     is gone.
 # The application key never reaches the screen.
@@ -136,6 +138,14 @@ keys w
 wait_for_screen 'URL:' 5
 wait_for_screen '\[x\] Message$|\[x\] Message ' 5
 wait_for_screen '\[x\] MessageStatus' 5
+# Chatt2.me hands out no signing secret (its answer is id, label, endpoint, eventType, active).
+if screen_joined_has 'signing secret once' || screen_joined_has 'straight into the vault'; then
+    fail "the webhook screen promises a signing secret Chatt2.me does not hand out"
+fi
+screen_joined_has 'no signing secret' || fail "the webhook screen does not say there is no signing secret"
+screen_joined_has 'It calls the URL first: the endpoint must answer with a 2xx status' ||
+    fail "the webhook screen does not explain the endpoint verification before the URL is sent"
+log "webhook screen: no signing secret promised; the endpoint-verification rule is stated"
 hookreqs=$(c2m_requests /organization/webhook)
 keys_lit 'http://hooks.example/x'
 keys Enter
@@ -164,7 +174,14 @@ keys_lit 'https://unreachable.example/hook'
 keys Enter
 wait_for_screen 'ENDPOINT_VERIFICATION_FAILED' 10
 [ "$(json_eval "$(hooks)" "len(j['data'])")" = 2 ] || fail "a webhook was added for the unreachable host"
-log "an endpoint the hub cannot verify: ENDPOINT_VERIFICATION_FAILED, nothing added"
+# The rule behind the refusal, in the words line mode uses, right under the hub's words.
+screen_joined_has 'The hub calls the endpoint when the webhook is registered' ||
+    fail "ENDPOINT_VERIFICATION_FAILED: the endpoint-verification rule is not explained"
+screen_joined_has 'answer that verification request with a 2xx status' ||
+    fail "ENDPOINT_VERIFICATION_FAILED: the explanation does not say the endpoint must answer 2xx"
+screen_below 'ENDPOINT_VERIFICATION_FAILED' 'The hub calls the endpoint' 3 ||
+    fail "the verification rule is not under the hub's refusal"
+log "an endpoint the hub cannot verify: ENDPOINT_VERIFICATION_FAILED and the rule, nothing added"
 
 # ---- 6. forget a channel, quit -------------------------------------------------------------------
 keys Escape

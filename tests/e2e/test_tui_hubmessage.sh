@@ -52,7 +52,10 @@ log "empty HubMessage channel list"
 # ---- 2. a new channel ----------------------------------------------------------------------
 keys n
 wait_for_screen 'Channel name' 5
-wait_for_screen 'Name:' 5
+wait_for_screen 'Name: *WhatsApp *$' 5
+grep -q 'Enter create channel, then connect form' "$E2E_TXT" ||
+    fail "the name screen does not say what Enter does for HubMessage"
+grep -qi 'pairing\|WhatsApp QR' "$E2E_TXT" && fail "the name screen speaks of QR pairing for HubMessage"
 keys C-u
 keys_lit 'Loja Centro'
 keys Enter
