@@ -8,7 +8,10 @@
 #  3. Enter on WhatsApp demo: the test form. A recipient with + is refused under To (nothing
 #     sent); a good one: status enqueued and the hub's message id; one ending in 0000: status
 #     error with the hub's RECIPIENT_UNREACHABLE and its message.
-#  4. SMS demo: a number without + is refused; +E.164 is sent (status sent).
+#  4. SMS demo: the WhatsApp number is not offered again; a number without + is refused;
+#     +E.164 is sent (status sent). The WhatsApp channel's id added again as Telegram replaces
+#     its entry; a test from it shows CHANNEL_KIND_MISMATCH with what to do; added again as
+#     WhatsApp, it is fixed.
 #  5. w: the screen says what Chatt2.me does with a webhook (no signing secret; it calls the
 #     endpoint first, which must answer 2xx); an http:// URL is refused before anything is
 #     sent; https://hooks.example/x with both events sets two webhooks (read back from the
@@ -117,7 +120,7 @@ wait_for_screen 'WhatsApp demo' 5
 list_top
 keys Down Enter
 wait_for_screen "From SMS channel $SMS \\(SMS demo\\)" 5
-keys C-u # the last recipient is offered again
+wait_for_screen 'To: *$' 5 # a WhatsApp number is not offered to an SMS channel
 keys_lit '5511944574999'
 keys Enter
 wait_for_screen 'E\.164: \+ then country code' 5
@@ -131,8 +134,46 @@ st=$(c2m_state)
 [ "$(json_eval "$st" "j['messages'][-1]['to']")" = +5511944574999 ] || fail "wrong SMS recipient: $st"
 log "SMS: a number without + refused; +E.164 sent"
 
-# ---- 5. webhooks -------------------------------------------------------------------------------
+# ---- 4b. a channel added with the wrong kind, then fixed by adding it again ------------------
 keys Escape
+wait_for_screen 'Insta demo' 5
+keys n
+wait_for_screen 'Channel id:' 5
+keys_lit "$WA"
+keys Tab
+wait_for_screen 'Kind: +. WhatsApp .' 5
+keys Space Space Space
+wait_for_screen 'Kind: +. Telegram .' 5
+keys Tab
+keys_lit 'Wrong kind'
+keys Enter
+wait_for_screen 'Wrong kind +telegram' 10
+grep -q '4 channels' "$E2E_TXT" || fail "adding a known id again did not replace its entry"
+grep -q 'WhatsApp demo' "$E2E_TXT" && fail "the old entry of $WA is still listed"
+list_top
+keys Enter
+wait_for_screen "From Telegram channel $WA \\(Wrong kind\\)" 5
+wait_for_screen 'To: *$' 5 # an SMS number is not offered to a Telegram channel
+keys_lit '123456789'
+keys Enter
+wait_for_screen 'CHANNEL_KIND_MISMATCH' 10
+screen_joined_has 'The channel was added with the wrong kind' ||
+    fail "CHANNEL_KIND_MISMATCH is shown without what to do about it"
+log "a channel added with the wrong kind: CHANNEL_KIND_MISMATCH and what to do, on the test screen"
+keys Escape
+wait_for_screen 'Wrong kind' 5
+keys n
+wait_for_screen 'Channel id:' 5
+keys_lit "$WA"
+keys Tab
+wait_for_screen 'Kind: +. WhatsApp .' 5
+keys Tab
+keys_lit 'WhatsApp demo'
+keys Enter
+wait_for_screen 'WhatsApp demo +whatsapp' 10
+log "added again with its real kind: the entry is replaced"
+
+# ---- 5. webhooks -------------------------------------------------------------------------------
 wait_for_screen 'SMS demo' 5
 keys w
 wait_for_screen 'URL:' 5
