@@ -406,3 +406,23 @@ const char *provider_error_advice(hub_op op, const char *text)
             return _(advice_table[i].advice);
     return NULL;
 }
+
+static const struct {
+    const char *event, *meaning;
+} event_table[] = {
+    {"Message", N_("a customer sent a message")},
+    {"MessageStatus", N_("a sent message was delivered or read")},
+    {"whatsapp.channel.connected", N_("the number was linked")},
+    {"whatsapp.channel.disconnected", N_("the number was unlinked")},
+    {"message.received", N_("a customer sent a message")},
+    {"message.sent", N_("a message went out")},
+    {"conversation.created", N_("a new conversation began")},
+};
+
+const char *provider_webhook_event_meaning(const char *event)
+{
+    for (size_t i = 0; event && i < sizeof event_table / sizeof *event_table; i++)
+        if (!strcmp(event, event_table[i].event))
+            return _(event_table[i].meaning);
+    return NULL;
+}

@@ -280,6 +280,10 @@ json_t *provider_field_errors(const json_t *body);
  */
 const char *provider_error_advice(hub_op op, const char *text);
 
+/* What a webhook event of a hub's catalogue means, in a few translated words ("a customer sent
+   a message"), or NULL when the seeds do not say. */
+const char *provider_webhook_event_meaning(const char *event);
+
 extern const provider_ops provider_keebai;
 extern const provider_ops provider_whapi;
 extern const provider_ops provider_hubmessage;

@@ -82,12 +82,16 @@ static const char *failure_hint(const app *a)
 
 static int draw_events(app *a, int y)
 {
-    int n = event_count(a);
+    int n = event_count(a), namew = 0;
+    const char *const *events = ops_of(a)->webhook_events;
+    for (int i = 0; i < n; i++) /* the meanings line up after the longest name */
+        namew = (int)strlen(events[i]) > namew ? (int)strlen(events[i]) : namew;
     ui_put(y++, 2, COLS - 4, a->form_focus ? ROLE_TITLE : ROLE_TEXT, _("Events (Space toggles):"));
     for (int i = 0; i < n && y < LINES - 6; i++, y++) {
-        char line[200];
-        snprintf(line, sizeof line, " [%s] %s", a->f.webhook_events & (1u << i) ? "x" : " ",
-                 ops_of(a)->webhook_events[i]);
+        char line[300];
+        const char *meaning = provider_webhook_event_meaning(events[i]);
+        snprintf(line, sizeof line, " [%s] %-*s  %s", a->f.webhook_events & (1u << i) ? "x" : " ",
+                 namew, events[i], meaning ? meaning : "");
         ui_put(y, 4, COLS - 6, a->form_focus && i == a->event_cursor ? ROLE_SELECTED : ROLE_TEXT,
                line);
     }

@@ -177,6 +177,9 @@ log "added again with its real kind: the entry is replaced"
 wait_for_screen 'SMS demo' 5
 keys w
 wait_for_screen 'URL:' 5
+grep -Eq '\[.\] Message +a customer sent a message' "$E2E_TXT" || fail "the Message event is not explained"
+grep -Eq '\[.\] MessageStatus +a sent message was delivered or read' "$E2E_TXT" ||
+    fail "the MessageStatus event is not explained"
 wait_for_screen '\[x\] Message$|\[x\] Message ' 5
 wait_for_screen '\[x\] MessageStatus' 5
 # Chatt2.me hands out no signing secret (its answer is id, label, endpoint, eventType, active).
