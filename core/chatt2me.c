@@ -1,7 +1,7 @@
 /* chatt2me.c: the Chatt2.me driver. An application key (x-api-key) scopes everything; its
  * channels are connected in the hub's dashboard, so the console only checks the key, sends
  * test messages from a channel the agent entered, and registers webhooks (one per event). */
-#include "hubcall.h"
+#include "hubdriver.h"
 #include "i18n.h"
 #include "provider.h"
 #include "secret.h"
@@ -22,17 +22,12 @@ static const char *const c2_events[] = {"Message", "MessageStatus", NULL};
 /* ---- the call ---------------------------------------------------------------------------- */
 
 typedef struct c2_call {
-    loop *l;
-    http_client *http;
+    hubdriver_call base;    /* first: hubdriver hands the call around as its base */
     char *base_url, *token; /* token in guarded memory: webhooks need it for several POSTs */
-    long backoff_base_ms;
-    hub_op op;
     const char *method;
     char path[160];
     json_t *body;
     int max_retries;
-    hubcall *hc;
-    uint64_t timer;
     hd_status refuse_status;
     char refuse_msg[600];
     json_t *field_errors; /* refusals made before sending */
@@ -40,13 +35,11 @@ typedef struct c2_call {
     json_t *events, *hooks;
     size_t next;
     char *url, *label; /* label NULL: "hubdesk <event>" */
-    hub_done_fn done;
-    hub_wait_fn wait;
-    void *arg;
 } c2_call;
 
-static void call_free(c2_call *c)
+static void call_release(hubdriver_call *base)
 {
+    c2_call *c = (c2_call *)base;
     json_decref(c->body);
     json_decref(c->field_errors);
     json_decref(c->events);
@@ -55,7 +48,6 @@ static void call_free(c2_call *c)
     free(c->url);
     free(c->label);
     secret_free(c->token);
-    free(c);
 }
 
 /* ---- checks before sending ---------------------------------------------------------------- */
@@ -337,10 +329,9 @@ static void deliver(c2_call *c, hd_status st, long code, json_t *data, const cha
                       .message = msg,
                       .retry_after_s = -1,
                       .field_errors = fields};
-    c->done(&res, c->arg);
+    hubdriver_finish(&c->base, &res);
     json_decref(data);
     json_decref(fields);
-    call_free(c);
 }
 
 static int send_next_hook(c2_call *c);
@@ -388,20 +379,19 @@ static void on_hook_done(c2_call *c, const hubcall_result *r)
     hd_status st = r->status == HD_OK ? HD_ERR_PROTOCOL : r->status;
     if (r->status == HD_OK)
         snprintf(why, sizeof why, _("the hub's answer to \"%s\" was not understood"),
-                 hub_op_label(c->op));
+                 hub_op_label(c->base.op));
     else
         error_text(r, why, sizeof why);
     hook_failed(c, event, why, msg, sizeof msg);
     deliver(c, st, r->code, NULL, msg, r->status == HD_OK ? NULL : answer_fields(r, why));
 }
 
-static void on_call_done(const hubcall_result *r, void *arg)
+static void on_answer(hubdriver_call *base, const hubcall_result *r)
 {
-    c2_call *c = arg;
+    c2_call *c = (c2_call *)base;
     char msg[600] = "";
     json_t *data = NULL;
-    c->hc = NULL;
-    if (c->op == HUB_OP_WEBHOOK_SET) {
+    if (base->op == HUB_OP_WEBHOOK_SET) {
         on_hook_done(c, r);
         return;
     }
@@ -411,21 +401,9 @@ static void on_call_done(const hubcall_result *r, void *arg)
         deliver(c, st, r->code, NULL, msg, answer_fields(r, msg));
         return;
     }
-    data = c->op == HUB_OP_SEND_TEST ? send_data(r->json) : json_pack("{s:s}", "account", "");
-    if (!data) {
-        st = HD_ERR_PROTOCOL;
-        snprintf(msg, sizeof msg, _("the hub's answer to \"%s\" was not understood"),
-                 hub_op_label(c->op));
-    }
+    data = base->op == HUB_OP_SEND_TEST ? send_data(r->json) : json_pack("{s:s}", "account", "");
+    data = hubdriver_understood(base, data, &st, msg, sizeof msg);
     deliver(c, st, r->code, data, msg, NULL);
-}
-
-/* GETs may wait and try again inside hubcall: the UI hears about each wait. */
-static void on_call_wait(long delay_ms, const char *message, void *arg)
-{
-    c2_call *c = arg;
-    if (c->wait)
-        c->wait(delay_ms, message, c->arg);
 }
 
 static int call_send(c2_call *c)
@@ -437,11 +415,9 @@ static int call_send(c2_call *c)
         .body = c->body,
         .token = c->token,
         .token_header = C2_KEY_HEADER,
-        .backoff_base_ms = c->backoff_base_ms,
         .max_retries = c->max_retries,
     };
-    c->hc = hubcall_start(c->http, c->l, &o, on_call_done, on_call_wait, c);
-    return c->hc ? 0 : -1;
+    return hubdriver_send(&c->base, &o, on_answer);
 }
 
 /* One POST per event: {"label","endpoint","eventType"}. */
@@ -455,14 +431,6 @@ static int send_next_hook(c2_call *c)
     json_decref(c->body);
     c->body = json_pack("{s:s,s:s,s:s}", "label", label, "endpoint", c->url, "eventType", event);
     return c->body ? call_send(c) : -1;
-}
-
-static void on_refused(loop *l, void *arg)
-{
-    c2_call *c = arg;
-    c->timer = 0;
-    json_t *fields = json_incref(c->field_errors);
-    deliver(c, c->refuse_status, 0, NULL, c->refuse_msg, fields);
 }
 
 /* The key and where it goes; HD_OK, or why not (reported like any other refusal). */
@@ -481,41 +449,21 @@ static hd_status use_key(c2_call *c, const provider_ctx *ctx)
 static void *c2_call_start(const provider_ctx *ctx, const hub_req *req, hub_done_fn done,
                            hub_wait_fn wait, void *arg)
 {
-    c2_call *c = calloc(1, sizeof *c);
+    c2_call *c = (c2_call *)hubdriver_new(sizeof *c, ctx, req, done, wait, arg, call_release);
     if (!c)
         return NULL;
-    *c = (c2_call){.l = ctx->l,
-                   .http = ctx->http,
-                   .backoff_base_ms = ctx->backoff_base_ms,
-                   .op = req->op,
-                   .done = done,
-                   .wait = wait,
-                   .arg = arg};
     hd_status st = use_key(c, ctx);
     if (st == HD_OK)
         st = prepare(c, req);
-    if (st == HD_OK) {
-        int rc = c->op == HUB_OP_WEBHOOK_SET ? send_next_hook(c) : call_send(c);
-        if (rc == 0)
-            return c;
-    } else {
-        /* `done` never runs inside call(): the refusal is reported on the next turn. */
-        c->timer = loop_timer_add(c->l, 0, on_refused, c);
-        if (c->timer)
-            return c;
-    }
-    call_free(c);
+    if (st != HD_OK)
+        return hubdriver_begin(&c->base, NULL, NULL,
+                               &(hub_result){.status = st,
+                                             .message = c->refuse_msg,
+                                             .field_errors = c->field_errors});
+    if ((req->op == HUB_OP_WEBHOOK_SET ? send_next_hook(c) : call_send(c)) == 0)
+        return c;
+    hubdriver_cancel(c);
     return NULL;
-}
-
-static void c2_call_cancel(void *call)
-{
-    c2_call *c = call;
-    if (!c)
-        return;
-    hubcall_cancel(c->hc);
-    loop_timer_cancel(c->l, c->timer);
-    call_free(c);
 }
 
 const provider_ops provider_chatt2me = {
@@ -526,7 +474,7 @@ const provider_ops provider_chatt2me = {
     .caps = PROVIDER_CAP_TEST_MESSAGE | PROVIDER_CAP_WEBHOOK | PROVIDER_CAP_LOCAL_CHANNELS |
             PROVIDER_CAP_CHANNEL_KIND,
     .call = c2_call_start,
-    .call_cancel = c2_call_cancel,
+    .call_cancel = hubdriver_cancel,
     .webhook_events = c2_events,
     .webhook_default_events = c2_events,
 };

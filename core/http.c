@@ -378,11 +378,19 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
+/* Both secret headers carry only visible ASCII: a CR or LF in one would let it write headers
+ * of its own into the request. Refused with a status only, so the secret is never quoted. */
+static int secrets_fit_headers(const http_opts *o)
+{
+    return (!o->token || secret_is_token_safe(o->token)) &&
+           (!o->api_key || secret_is_token_safe(o->api_key));
+}
+
 http_request *http_start(http_client *c, const http_opts *o, http_done_fn on_done,
                          http_data_fn on_data, void *arg, hd_status *why)
 {
     hd_status st = http_url_check(o->url);
-    if (st == HD_OK && o->token && !secret_is_token_safe(o->token))
+    if (st == HD_OK && !secrets_fit_headers(o))
         st = HD_ERR_USAGE;
     if (st != HD_OK) {
         if (why)

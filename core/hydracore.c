@@ -2,8 +2,7 @@
  * app's credentials, read back, torn down. Every deployment has its own address (no default)
  * and may want an X-Api-Key next to the Bearer token. The console remembers the instances
  * (LOCAL_PROJECTS): HydraCore's API has no way to list them. */
-#include "hubcall.h"
-#include "hubform.h"
+#include "hubdriver.h"
 #include "hydracore_decode.h"
 #include "i18n.h"
 #include "provider.h"
@@ -13,113 +12,77 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { HC_SECRET_TOKEN, HC_SECRET_API_KEY, HC_SECRET_ACCESS, HC_SECRET_APP, HC_SECRETS };
+enum { HC_SECRET_TOKEN, HC_SECRET_API_KEY, HC_SECRET_ACCESS, HC_SECRET_APP }; /* f.secrets */
 
 typedef struct hc_call {
-    loop *l;
-    hubcall *hc;
-    hub_op op;
-    int api_key_sent;   /* a 401 about the API key means "add one" only when none was sent */
-    char *verify_sent;  /* CONNECT: the verify token we sent, NULL if none */
-    /* Guarded copies, kept only to spot them if the hub's words quote one back. */
-    char *secrets[HC_SECRETS];
-    hubform form;       /* checks made before sending */
-    json_t *local;      /* an answer known without asking the hub (CHECK without instance) */
-    hd_status fail_status;
-    uint64_t fail_timer;
-    hub_done_fn done;
-    hub_wait_fn wait;
-    void *arg;
+    hubdriver_call base; /* first: hubdriver hands the call around as its base */
+    int api_key_sent;    /* a 401 about the API key means "add one" only when none was sent */
+    char *verify_sent;   /* CONNECT: the verify token we sent, NULL if none */
+    hubdriver_form f;    /* checks, secrets, CHECK's local answer (without instance) */
 } hc_call;
 
-typedef hd_status (*prep_fn)(hc_call *c, const hub_req *req, hubcall_opts *o, char *path,
-                             size_t pn, json_t **body);
+typedef hd_status (*prep_fn)(hc_call *c, const hub_req *req, hubdriver_request *rq);
 
-static void call_free(hc_call *c)
+static void call_release(hubdriver_call *base)
 {
-    for (int i = 0; i < HC_SECRETS; i++)
-        secret_free(c->secrets[i]);
+    hc_call *c = (hc_call *)base;
     secret_free(c->verify_sent);
-    hubform_clear(&c->form);
-    json_decref(c->local);
-    free(c);
+    hubdriver_form_clear(&c->f);
 }
 
-/* A refusal that concerns no field of a form. */
-static hd_status refuse_op(hc_call *c, const char *why)
+static hd_status out_of_memory(hc_call *c)
 {
-    c->form.failed = 1;
-    snprintf(c->form.message, sizeof c->form.message, "%s", why);
-    return HD_ERR_USAGE;
-}
-
-static hd_status keep_secret(hc_call *c, int slot, const char *s)
-{
-    if (!s || !*s)
-        return HD_OK;
-    c->secrets[slot] = secret_dup(s);
-    return c->secrets[slot] ? HD_OK : refuse_op(c, hd_status_message(HD_ERR_INTERNAL));
+    return hubdriver_form_refuse(&c->f, hd_status_message(HD_ERR_INTERNAL));
 }
 
 /* The instance the op is about: a UUID, checked before anything is sent (the hub would say
  * 422, in FastAPI's words). */
-static hd_status instance_path(hc_call *c, const hub_req *req, char *path, size_t pn)
+static hd_status instance_path(hc_call *c, const hub_req *req, hubdriver_request *rq)
 {
     char why[200];
     hd_status st = provider_uuid_check(req->project_id, _("instance id"), why, sizeof why);
     if (st != HD_OK)
-        return hubform_refuse(&c->form, "instance", why);
-    return hydracore_path(path, pn, req->project_id) == 0
+        return hubform_refuse(&c->f.form, "instance", why);
+    return hydracore_path(rq->path, sizeof rq->path, req->project_id) == 0
                ? HD_OK
-               : refuse_op(c, hd_status_message(HD_ERR_INTERNAL));
+               : out_of_memory(c);
 }
 
 /* There is no "who am I" endpoint. Without an instance the token cannot be tried: say yes
  * to what can be checked here; with one, reading its channel proves the token. */
-static hd_status prep_check(hc_call *c, const hub_req *req, hubcall_opts *o, char *path,
-                            size_t pn, json_t **body)
+static hd_status prep_check(hc_call *c, const hub_req *req, hubdriver_request *rq)
 {
     if (req->project_id && *req->project_id)
-        return instance_path(c, req, path, pn);
-    c->local = json_object();
-    return c->local ? HD_OK : refuse_op(c, hd_status_message(HD_ERR_INTERNAL));
+        return instance_path(c, req, rq);
+    c->f.local = json_object();
+    return c->f.local ? HD_OK : out_of_memory(c);
 }
 
-static hd_status prep_get(hc_call *c, const hub_req *req, hubcall_opts *o, char *path,
-                          size_t pn, json_t **body)
+static hd_status prep_get(hc_call *c, const hub_req *req, hubdriver_request *rq)
 {
-    return instance_path(c, req, path, pn);
+    return instance_path(c, req, rq);
 }
 
-/* A secret field of the form: given, and plain visible ASCII (never quoted: it is secret). */
-static void check_secret(hc_call *c, const char *field, const char *value, const char *missing,
-                         const char *bad)
-{
-    if (!value || !*value)
-        hubform_refuse(&c->form, field, missing);
-    else if (!secret_is_token_safe(value))
-        hubform_refuse(&c->form, field, bad);
-}
 
 /* The Meta app's credentials, each field checked; every bad field is reported at once.
  * Field names are the body's (and hub_connect's). */
 static void check_credentials(hc_call *c, const hub_connect *hc)
 {
     char why[200];
-    check_secret(c, "access_token", hc->access_token,
+    hubdriver_form_secret(&c->f, "access_token", hc->access_token,
                  _("enter the WABA access token (a system user token of the Meta app)"),
                  _("the access token holds spaces or characters a token cannot have"));
-    check_secret(c, "app_secret", hc->app_secret, _("enter the Meta app secret"),
+    hubdriver_form_secret(&c->f, "app_secret", hc->app_secret, _("enter the Meta app secret"),
                  _("the app secret holds spaces or characters a secret cannot have"));
-    hubform_check(&c->form, "phone_number_id",
+    hubform_check(&c->f.form, "phone_number_id",
                   provider_digits_check(hc->phone_number_id, _("phone number id"), why,
                                         sizeof why),
                   why);
     if (hc->display_phone && *hc->display_phone)
-        hubform_check(&c->form, "display_phone",
+        hubform_check(&c->f.form, "display_phone",
                       provider_e164_check(hc->display_phone, why, sizeof why), why);
     if (hc->verify_token && *hc->verify_token && !hydracore_verify_token_ok(hc->verify_token))
-        hubform_refuse(&c->form, "verify_token",
+        hubform_refuse(&c->f.form, "verify_token",
                        _("the verify token is 1 to 128 visible characters, no spaces; leave it "
                          "empty to let HydraCore make one"));
 }
@@ -136,36 +99,34 @@ static json_t *setup_body(const hub_connect *hc)
     return b;
 }
 
-static hd_status prep_connect(hc_call *c, const hub_req *req, hubcall_opts *o, char *path,
-                              size_t pn, json_t **body)
+static hd_status prep_connect(hc_call *c, const hub_req *req, hubdriver_request *rq)
 {
     const hub_connect *hc = req->connect;
-    instance_path(c, req, path, pn);
+    instance_path(c, req, rq);
     if (!hc)
-        return refuse_op(c, _("enter the Meta app's credentials first"));
+        return hubdriver_form_refuse(&c->f, _("enter the Meta app's credentials first"));
     check_credentials(c, hc);
-    if (c->form.failed)
+    if (c->f.form.failed)
         return HD_ERR_USAGE;
-    if (keep_secret(c, HC_SECRET_ACCESS, hc->access_token) != HD_OK ||
-        keep_secret(c, HC_SECRET_APP, hc->app_secret) != HD_OK)
+    if (hubdriver_form_keep(&c->f, HC_SECRET_ACCESS, hc->access_token) != HD_OK ||
+        hubdriver_form_keep(&c->f, HC_SECRET_APP, hc->app_secret) != HD_OK)
         return HD_ERR_USAGE;
     /* Kept to tell "sent" from "hub" in the answer; guarded: the vault holds it as a secret. */
     if (hc->verify_token && *hc->verify_token && !(c->verify_sent = secret_dup(hc->verify_token)))
-        return refuse_op(c, hd_status_message(HD_ERR_INTERNAL));
-    o->method = "POST";
-    o->max_retries = -1; /* it changes the hub: a 5xx is reported, never sent again blind */
-    *body = setup_body(hc);
-    return *body ? HD_OK : refuse_op(c, hd_status_message(HD_ERR_INTERNAL));
+        return out_of_memory(c);
+    rq->o.method = "POST";
+    rq->o.max_retries = -1; /* it changes the hub: a 5xx is reported, never sent again blind */
+    rq->body = setup_body(hc);
+    return rq->body ? HD_OK : out_of_memory(c);
 }
 
-static hd_status prep_delete(hc_call *c, const hub_req *req, hubcall_opts *o, char *path,
-                             size_t pn, json_t **body)
+static hd_status prep_delete(hc_call *c, const hub_req *req, hubdriver_request *rq)
 {
-    o->method = "DELETE";
+    rq->o.method = "DELETE";
     /* After a 5xx the channel may be gone already: a resend would then say 404 and the
      * agent would think the teardown failed. Report the 5xx instead. */
-    o->max_retries = -1;
-    return instance_path(c, req, path, pn);
+    rq->o.max_retries = -1;
+    return instance_path(c, req, rq);
 }
 
 static const prep_fn preps[HUB_OP_COUNT] = {
@@ -174,27 +135,73 @@ static const prep_fn preps[HUB_OP_COUNT] = {
     [HUB_OP_CHANNEL_DELETE] = prep_delete,
 };
 
-static const char *unsupported(hub_op op)
+static const hubdriver_lack lacks[] = {
+    {HUB_OP_PROJECTS,
+     N_("HydraCore cannot list instances: the console keeps the ones you added by id")},
+    {HUB_OP_CHANNEL_CREATE, N_("HydraCore creates the channel when it is set up with the Meta "
+                               "app's credentials")},
+    {HUB_OP_SEND_TEST, N_("HydraCore has no test message call; write to the number from a phone")},
+    {0, NULL},
+};
+
+/* Where the hub is and how we are let in: the deployment's address, the Bearer token, the
+ * optional X-Api-Key (http checks neither header value, so it is done here). */
+static hd_status check_access(hc_call *c, const provider_ctx *ctx)
 {
-    switch (op) {
-    case HUB_OP_PROJECTS:
-        return _("HydraCore cannot list instances: the console keeps the ones you added by id");
-    case HUB_OP_CHANNEL_CREATE:
-        return _("HydraCore creates the channel when it is set up with the Meta app's "
-                 "credentials");
-    case HUB_OP_SEND_TEST:
-        return _("HydraCore has no test message call; write to the number from a phone");
-    default:
-        return _("HydraCore does not offer this operation");
+    if (!ctx->base_url || !*ctx->base_url)
+        return hubdriver_form_refuse(&c->f, _("HydraCore has no default address: give the "
+                                              "profile its deployment's base URL (https://...)"));
+    hd_status st = http_url_check(ctx->base_url);
+    if (st != HD_OK) { /* CHECK may answer without a request: the address is checked here */
+        hubdriver_form_refuse(&c->f, hd_status_message(st));
+        return st;
+    }
+    if (hubdriver_form_secret(&c->f, "token", ctx->token, _("the profile has no HydraCore token"),
+                              _("the profile's token holds spaces or characters a token cannot "
+                                "have; paste it again")) != HD_OK)
+        return HD_ERR_USAGE;
+    if (ctx->api_key && *ctx->api_key &&
+        hubdriver_form_secret(&c->f, "api_key", ctx->api_key, NULL,
+                              _("the profile's X-Api-Key holds spaces or characters a header "
+                                "cannot carry; paste it again")) != HD_OK)
+        return HD_ERR_USAGE;
+    if (hubdriver_form_keep(&c->f, HC_SECRET_TOKEN, ctx->token) != HD_OK ||
+        hubdriver_form_keep(&c->f, HC_SECRET_API_KEY, ctx->api_key) != HD_OK)
+        return HD_ERR_USAGE;
+    return HD_OK;
+}
+
+/* The hub's address and how we are let in, into the request's options. */
+static void use_access(hc_call *c, const provider_ctx *ctx, hubdriver_request *rq)
+{
+    rq->o.base_url = ctx->base_url;
+    rq->o.token = ctx->token;
+    if (ctx->api_key && *ctx->api_key) {
+        rq->o.api_key = ctx->api_key;
+        rq->o.api_key_header = "X-Api-Key";
+        c->api_key_sent = 1;
     }
 }
 
-/* ---- answers ---------------------------------------------------------------------------- */
-
-static int quotes_secret(const hc_call *c, const char *text)
+/* Method, path and body for the request, or why it is refused (c->f.form), or CHECK's local
+ * answer. */
+static const hub_result *prepare(hubdriver_call *base, const provider_ctx *ctx,
+                                 const hub_req *req, hubdriver_request *rq, hub_result *early)
 {
-    return hubform_quotes_secret(text, (const char *const *)c->secrets, HC_SECRETS);
+    hc_call *c = (hc_call *)base;
+    hd_status st = check_access(c, ctx);
+    if (st == HD_OK && ((unsigned)req->op >= HUB_OP_COUNT || !preps[req->op])) {
+        st = hubdriver_form_refuse(&c->f, hubdriver_unsupported(lacks, req->op,
+                                                                _("HydraCore does not offer "
+                                                                  "this operation")));
+    } else if (st == HD_OK) {
+        use_access(c, ctx, rq);
+        st = preps[req->op](c, req, rq);
+    }
+    return hubdriver_form_early(&c->f, st, early);
 }
+
+/* ---- answers ---------------------------------------------------------------------------- */
 
 /* The hub's words: a 422 with the fields it refused, a 401 about the API key with what to do
  * when the profile has none; a line that quotes one of our secrets is replaced, not shown. */
@@ -202,11 +209,10 @@ static json_t *answer_error(const hc_call *c, const hubcall_result *r, char *msg
 {
     json_t *fields = hydracore_field_errors(r->json);
     size_t nf = json_object_size(fields);
-    if (quotes_secret(c, r->message))
-        snprintf(msg, n, _("the hub refused the request (HTTP %ld); its answer quoted a secret, "
-                           "so it is not shown"),
-                 r->code);
-    else if (r->code == 422 && nf)
+    hubdriver_form_scrub(&c->f, fields);
+    if (hubdriver_form_hides(&c->f, r, msg, n))
+        return fields;
+    if (r->code == 422 && nf)
         snprintf(msg, n,
                  ngettext("the hub refused %lu field: %s", "the hub refused %lu fields: %s", nf),
                  (unsigned long)nf, r->message);
@@ -215,7 +221,6 @@ static json_t *answer_error(const hc_call *c, const hubcall_result *r, char *msg
                  r->message);
     else
         snprintf(msg, n, "%s", r->message);
-    hubform_scrub_fields(fields, (const char *const *)c->secrets, HC_SECRETS);
     return fields;
 }
 
@@ -223,8 +228,8 @@ static json_t *answer_error(const hc_call *c, const hubcall_result *r, char *msg
  * token was), and CHANNELS reads "no channel configured" as an empty list. */
 static int not_found_answers(const hc_call *c, const hubcall_result *r)
 {
-    return r->code == 404 && (c->op == HUB_OP_CHECK ||
-                              (c->op == HUB_OP_CHANNELS && !hydracore_instance_missing(r->json)));
+    return r->code == 404 && (c->base.op == HUB_OP_CHECK || (c->base.op == HUB_OP_CHANNELS &&
+                                                             !hydracore_instance_missing(r->json)));
 }
 
 static json_t *channel_list(const hubcall_result *r)
@@ -235,181 +240,40 @@ static json_t *channel_list(const hubcall_result *r)
     return ch ? json_pack("[o]", ch) : NULL;
 }
 
+
 static json_t *answer_data(const hc_call *c, const hubcall_result *r, hd_status *st, char *msg,
                            size_t n)
 {
-    json_t *d = NULL;
-    switch (c->op) {
-    case HUB_OP_CHECK:
-    case HUB_OP_CHANNEL_DELETE:
-        d = json_object(); /* 204 or a channel: nothing more to say */
-        break;
-    case HUB_OP_CHANNELS:
-        d = channel_list(r);
-        break;
-    case HUB_OP_STATUS:
-        d = hydracore_decode_status(r->json);
-        break;
-    case HUB_OP_CONNECT:
-        d = hydracore_decode_setup(r->json, c->verify_sent);
-        if (!d) { /* the channel may be set up now: say so */
-            *st = HD_ERR_PROTOCOL;
-            snprintf(msg, n, "%s",
-                     _("the hub's answer to the setup was not understood; the channel may be "
-                       "set up: read its status"));
-            return NULL;
-        }
-        break;
-    default:
-        break;
-    }
-    if (!d) {
-        *st = HD_ERR_PROTOCOL;
-        snprintf(msg, n, _("the hub's answer to \"%s\" was not understood"), hub_op_label(c->op));
-    }
-    return d;
+    hub_op op = c->base.op;
+    if (op == HUB_OP_CONNECT) /* the channel may be set up now: say so */
+        return hubdriver_decoded(hydracore_decode_setup(r->json, c->verify_sent),
+                                 _("the hub's answer to the setup was not understood; the "
+                                   "channel may be set up: read its status"),
+                                 st, msg, n);
+    if (op == HUB_OP_CHANNELS)
+        return hubdriver_understood(&c->base, channel_list(r), st, msg, n);
+    if (op == HUB_OP_STATUS)
+        return hubdriver_understood(&c->base, hydracore_decode_status(r->json), st, msg, n);
+    /* CHECK and DELETE: a 204 or a channel, nothing more to say. */
+    json_t *d = op == HUB_OP_CHECK || op == HUB_OP_CHANNEL_DELETE ? json_object() : NULL;
+    return hubdriver_understood(&c->base, d, st, msg, n);
 }
 
-/* Nothing the hub sent that quotes a secret reaches the caller, in data either. */
-static json_t *data_checked(const hc_call *c, json_t *d, hd_status *st, char *msg, size_t n)
+static void on_answer(hubdriver_call *base, const hubcall_result *r)
 {
-    char *dump = d ? json_dumps(d, JSON_COMPACT) : NULL;
-    int bad = quotes_secret(c, dump);
-    if (dump)
-        secret_wipe(dump, strlen(dump));
-    free(dump);
-    if (!bad)
-        return d;
-    json_decref(d);
-    *st = HD_ERR_PROTOCOL;
-    snprintf(msg, n, "%s", _("the hub's answer quoted a secret, so it is not shown"));
-    return NULL;
-}
-
-static void on_call_done(const hubcall_result *r, void *arg)
-{
-    hc_call *c = arg;
+    hc_call *c = (hc_call *)base;
     char msg[600] = "";
-    json_t *fields = NULL;
-    c->hc = NULL;
-    hub_result res = {
-        .status = r->status, .code = r->code, .message = msg, .retry_after_s = r->retry_after_s};
-    if (r->status == HD_OK || not_found_answers(c, r)) {
-        res.status = HD_OK;
-        res.data = answer_data(c, r, &res.status, msg, sizeof msg);
-        res.data = data_checked(c, res.data, &res.status, msg, sizeof msg);
-    } else {
-        fields = answer_error(c, r, msg, sizeof msg);
-    }
-    res.field_errors = fields;
-    c->done(&res, c->arg);
-    json_decref(res.data);
-    json_decref(fields);
-    call_free(c);
-}
-
-static void on_call_wait(long delay_ms, const char *message, void *arg)
-{
-    hc_call *c = arg;
-    if (c->wait)
-        c->wait(delay_ms, message, c->arg);
-}
-
-/* A refusal, or CHECK's local answer: on the next turn, never inside call(). */
-static void on_local(loop *l, void *arg)
-{
-    hc_call *c = arg;
-    c->fail_timer = 0;
-    hub_result res = {.status = c->fail_status,
-                      .message = c->fail_status == HD_OK ? "" : c->form.message,
-                      .data = c->fail_status == HD_OK ? c->local : NULL,
-                      .field_errors = c->fail_status == HD_OK ? NULL : c->form.fields,
-                      .retry_after_s = -1};
-    c->done(&res, c->arg);
-    call_free(c);
-}
-
-/* Where the hub is and how we are let in: the deployment's address, the Bearer token, the
- * optional X-Api-Key (http checks neither header value, so it is done here). */
-static hd_status check_access(hc_call *c, const provider_ctx *ctx)
-{
-    if (!ctx->base_url || !*ctx->base_url)
-        return refuse_op(c, _("HydraCore has no default address: give the profile its "
-                              "deployment's base URL (https://...)"));
-    hd_status st = http_url_check(ctx->base_url);
-    if (st != HD_OK) { /* CHECK may answer without a request: the address is checked here */
-        refuse_op(c, hd_status_message(st));
-        return st;
-    }
-    if (!ctx->token || !*ctx->token)
-        return hubform_refuse(&c->form, "token", _("the profile has no HydraCore token"));
-    if (!secret_is_token_safe(ctx->token))
-        return hubform_refuse(&c->form, "token",
-                              _("the profile's token holds spaces or characters a token cannot "
-                                "have; paste it again"));
-    if (ctx->api_key && *ctx->api_key && !secret_is_token_safe(ctx->api_key))
-        return hubform_refuse(&c->form, "api_key",
-                              _("the profile's X-Api-Key holds spaces or characters a header "
-                                "cannot carry; paste it again"));
-    if (keep_secret(c, HC_SECRET_TOKEN, ctx->token) != HD_OK ||
-        keep_secret(c, HC_SECRET_API_KEY, ctx->api_key) != HD_OK)
-        return HD_ERR_USAGE;
-    return HD_OK;
-}
-
-/* Method, path and body for the request; HD_OK, or why it is refused (c->form). */
-static hd_status prepare(hc_call *c, const provider_ctx *ctx, const hub_req *req, hubcall_opts *o,
-                         char *path, size_t pn, json_t **body)
-{
-    hd_status st = check_access(c, ctx);
-    if (st != HD_OK)
-        return st;
-    if ((unsigned)req->op >= HUB_OP_COUNT || !preps[req->op])
-        return refuse_op(c, unsupported(req->op));
-    o->base_url = ctx->base_url;
-    o->token = ctx->token;
-    if (ctx->api_key && *ctx->api_key) {
-        o->api_key = ctx->api_key;
-        o->api_key_header = "X-Api-Key";
-        c->api_key_sent = 1;
-    }
-    return preps[req->op](c, req, o, path, pn, body);
-}
-
-static void *hc_call_start(const provider_ctx *ctx, const hub_req *req, hub_done_fn done,
-                           hub_wait_fn wait, void *arg)
-{
-    hc_call *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
-    *c = (hc_call){.l = ctx->l, .op = req->op, .done = done, .wait = wait, .arg = arg};
-    hubcall_opts o = {.backoff_base_ms = ctx->backoff_base_ms};
-    char path[300] = "";
-    json_t *body = NULL;
-    c->fail_status = prepare(c, ctx, req, &o, path, sizeof path, &body);
-    o.path = path;
-    o.body = body;
-    if (c->fail_status == HD_OK && !c->local)
-        c->hc = hubcall_start(ctx->http, ctx->l, &o, on_call_done, on_call_wait, c);
-    json_decref(body); /* hubcall sent a copy; jansson wipes this one (secret_harden_json) */
-    if (c->hc)
-        return c;
-    if ((c->fail_status != HD_OK || c->local) &&
-        (c->fail_timer = loop_timer_add(ctx->l, 0, on_local, c)))
-        return c;
-    call_free(c);
-    return NULL;
-}
-
-static void hc_call_cancel(void *call)
-{
-    hc_call *c = call;
-    if (!c)
+    if (r->status != HD_OK && !not_found_answers(c, r)) {
+        json_t *fields = answer_error(c, r, msg, sizeof msg);
+        hubdriver_form_finish(base, &c->f, r, r->status, NULL, fields, msg, sizeof msg);
         return;
-    hubcall_cancel(c->hc);
-    loop_timer_cancel(c->l, c->fail_timer);
-    call_free(c);
+    }
+    hd_status st = HD_OK;
+    json_t *data = answer_data(c, r, &st, msg, sizeof msg);
+    hubdriver_form_finish(base, &c->f, r, st, data, NULL, msg, sizeof msg);
 }
+
+HUBDRIVER_CALL_FN(hc_call_start, hc_call, prepare, on_answer, call_release)
 
 const provider_ops provider_hydracore = {
     .id = "hydracore",
@@ -419,5 +283,5 @@ const provider_ops provider_hydracore = {
     .caps = PROVIDER_CAP_CREDENTIALS | PROVIDER_CAP_LOCAL_PROJECTS | PROVIDER_CAP_STATUS |
             PROVIDER_CAP_CHANNEL_DELETE,
     .call = hc_call_start,
-    .call_cancel = hc_call_cancel,
+    .call_cancel = hubdriver_cancel,
 };

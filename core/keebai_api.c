@@ -1,6 +1,6 @@
 /* keebai_api.c: the Keebai driver's REST calls (check, channels, webhook) and its browser
  * pairing (embedded signup: a link for the customer, then polling until the hub says done). */
-#include "hubcall.h"
+#include "hubdriver.h"
 #include "i18n.h"
 #include "keebai_decode.h"
 #include "provider.h"
@@ -45,23 +45,14 @@ static void wait_message(const hubcall_result *r, long delay_ms, char *out, size
 /* ================================ calls ================================ */
 
 typedef struct kb_call {
-    loop *l;
-    http_client *http;
+    hubdriver_call base; /* first: hubdriver hands the call around as its base */
     char *base_url, *token;
-    long backoff_base_ms;
-    hub_op op;
     const char *method;
     char path[256];
     json_t *body;
     int post;      /* no blind retries: 429s are waited out here */
     int throttled; /* 429s waited out so far */
-    hubcall *hc;
-    uint64_t timer;
-    hd_status refuse_status;
     char refuse_msg[300];
-    hub_done_fn done;
-    hub_wait_fn wait;
-    void *arg;
 } kb_call;
 
 static const char *unsupported(hub_op op)
@@ -178,12 +169,12 @@ static hd_status prepare(kb_call *c, const hub_req *req, char *why, size_t n)
     }
 }
 
-static void call_free(kb_call *c)
+static void call_release(hubdriver_call *base)
 {
+    kb_call *c = (kb_call *)base;
     json_decref(c->body);
     free(c->base_url);
     secret_free(c->token);
-    free(c);
 }
 
 /* The answer as provider.h's normalised data; NULL (with *st and msg) if not understood. */
@@ -191,9 +182,9 @@ static json_t *decode(kb_call *c, json_t *body, char **secret, hd_status *st, ch
 {
     json_t *data = NULL;
     int secret_bad = 0;
-    if (c->op == HUB_OP_CHECK)
+    if (c->base.op == HUB_OP_CHECK)
         data = keebai_decode_me(body);
-    else if (c->op == HUB_OP_CHANNELS)
+    else if (c->base.op == HUB_OP_CHANNELS)
         data = keebai_decode_channels(body);
     else
         data = keebai_decode_webhook(body, secret, &secret_bad);
@@ -213,6 +204,7 @@ static json_t *decode(kb_call *c, json_t *body, char **secret, hd_status *st, ch
     return data;
 }
 
+/* Ends the call with the hub's answer. */
 static void deliver(kb_call *c, const hubcall_result *r)
 {
     char msg[400] = "";
@@ -229,7 +221,7 @@ static void deliver(kb_call *c, const hubcall_result *r)
     }
     res.data = data;
     res.secret = secret; /* only here: never in data, never in a message */
-    c->done(&res, c->arg);
+    hubdriver_finish(&c->base, &res);
     json_decref(data);
     secret_free(secret);
 }
@@ -239,38 +231,28 @@ static int call_send(kb_call *c);
 static void on_resend(loop *l, void *arg)
 {
     kb_call *c = arg;
-    c->timer = 0;
+    c->base.timer = 0;
     if (call_send(c) == 0)
         return;
     hubcall_result r = {.status = HD_ERR_INTERNAL,
                         .message = hd_status_message(HD_ERR_INTERNAL),
                         .retry_after_s = -1};
     deliver(c, &r);
-    call_free(c);
 }
 
-static void on_call_done(const hubcall_result *r, void *arg)
+static void on_answer(hubdriver_call *base, const hubcall_result *r)
 {
-    kb_call *c = arg;
-    c->hc = NULL;
-    long delay = c->post ? throttle_delay(r, c->throttled, c->backoff_base_ms) : -1;
-    if (delay >= 0 && (c->timer = loop_timer_add(c->l, (uint64_t)delay, on_resend, c))) {
+    kb_call *c = (kb_call *)base;
+    long delay = c->post ? throttle_delay(r, c->throttled, base->backoff_base_ms) : -1;
+    if (delay >= 0 && (base->timer = loop_timer_add(base->l, (uint64_t)delay, on_resend, c))) {
         char msg[500];
         c->throttled++;
         wait_message(r, delay, msg, sizeof msg);
-        if (c->wait)
-            c->wait(delay, msg, c->arg); /* may cancel the call: nothing after this */
+        if (base->wait)
+            base->wait(delay, msg, base->arg); /* may cancel the call: nothing after this */
         return;
     }
     deliver(c, r);
-    call_free(c);
-}
-
-/* hubcall's waits (429 Retry-After, 5xx backoff on GETs), passed on so the UI shows them. */
-static void on_call_wait(long delay_ms, const char *message, void *arg)
-{
-    kb_call *c = arg;
-    c->wait(delay_ms, message, c->arg);
 }
 
 static int call_send(kb_call *c)
@@ -281,62 +263,36 @@ static int call_send(kb_call *c)
         .path = c->path,
         .body = c->body,
         .token = c->token,
-        .backoff_base_ms = c->backoff_base_ms,
         .max_retries = c->post ? -1 : 0,
     };
-    c->hc = hubcall_start(c->http, c->l, &o, on_call_done, c->wait ? on_call_wait : NULL, c);
-    return c->hc ? 0 : -1;
-}
-
-static void on_refused(loop *l, void *arg)
-{
-    kb_call *c = arg;
-    c->timer = 0;
-    hub_result res = {.status = c->refuse_status, .message = c->refuse_msg, .retry_after_s = -1};
-    c->done(&res, c->arg);
-    call_free(c);
+    return hubdriver_send(&c->base, &o, on_answer);
 }
 
 void *keebai_call(const provider_ctx *ctx, const hub_req *req, hub_done_fn done, hub_wait_fn wait,
                   void *arg)
 {
-    kb_call *c = calloc(1, sizeof *c);
+    kb_call *c = (kb_call *)hubdriver_new(sizeof *c, ctx, req, done, wait, arg, call_release);
     if (!c)
         return NULL;
-    *c = (kb_call){.l = ctx->l,
-                   .http = ctx->http,
-                   .backoff_base_ms = ctx->backoff_base_ms,
-                   .op = req->op,
-                   .done = done,
-                   .wait = wait,
-                   .arg = arg};
     c->base_url = strdup(ctx->base_url ? ctx->base_url : "");
     c->token = ctx->token ? secret_dup(ctx->token) : NULL;
     if (!c->base_url || (ctx->token && !c->token)) {
-        call_free(c);
+        hubdriver_cancel(c);
         return NULL;
     }
-    c->refuse_status = prepare(c, req, c->refuse_msg, sizeof c->refuse_msg);
-    if (c->refuse_status != HD_OK) {
-        /* Reported on the next turn: `done` never runs inside the call that started it. */
-        c->timer = loop_timer_add(c->l, 0, on_refused, c);
-        if (c->timer)
-            return c;
-    } else if (call_send(c) == 0) {
+    hd_status st = prepare(c, req, c->refuse_msg, sizeof c->refuse_msg);
+    if (st != HD_OK) /* hubdriver reports it on the next turn, never inside this call */
+        return hubdriver_begin(&c->base, NULL, NULL,
+                               &(hub_result){.status = st, .message = c->refuse_msg});
+    if (call_send(c) == 0)
         return c;
-    }
-    call_free(c);
+    hubdriver_cancel(c);
     return NULL;
 }
 
 void keebai_call_cancel(void *call)
 {
-    kb_call *c = call;
-    if (!c)
-        return;
-    hubcall_cancel(c->hc);
-    loop_timer_cancel(c->l, c->timer);
-    call_free(c);
+    hubdriver_cancel(call);
 }
 
 /* ========================= embedded signup (browser mode) ========================= */

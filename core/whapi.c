@@ -1,7 +1,7 @@
 /* whapi.c: the Whapi.Cloud driver: projects and channels on the manager API (partner token),
  * pairing, status and webhooks on the gate API (each channel's own token). Whapi has no push
  * channel for pairing, so the session polls. */
-#include "hubcall.h"
+#include "hubdriver.h"
 #include "i18n.h"
 #include "provider.h"
 #include "secret.h"
@@ -53,28 +53,21 @@ static const char *gate_base(const provider_ctx *ctx)
 /* ---- one call --------------------------------------------------------------------------- */
 
 typedef struct wh_call {
-    loop *l;
-    hubcall *hc;
-    hub_op op;
-    int gate;     /* sent to the gate: a 401 is about the channel token */
-    char *filter; /* HUB_OP_CHANNELS: only this project */
+    hubdriver_call base; /* first: hubdriver hands the call around as its base */
+    int gate;            /* sent to the gate: a 401 is about the channel token */
+    char *filter;        /* HUB_OP_CHANNELS: only this project */
     json_t *echo; /* the data when the answer holds none (mode without a channel, webhook) */
-    hub_done_fn done;
-    hub_wait_fn wait;
-    void *arg;
-    uint64_t fail_timer;
-    hd_status fail_status;
     char fail_msg[300];
 } wh_call;
 
 typedef hd_status (*prep_fn)(wh_call *c, const provider_ctx *ctx, const hub_req *req,
-                             hubcall_opts *o, char *path, size_t pn, json_t **body);
+                             hubdriver_request *rq);
 
-static void call_free(wh_call *c)
+static void call_release(hubdriver_call *base)
 {
+    wh_call *c = (wh_call *)base;
     free(c->filter);
     json_decref(c->echo);
-    free(c);
 }
 
 static hd_status refuse(wh_call *c, hd_status st, const char *why)
@@ -104,72 +97,73 @@ static hd_status use_gate(wh_call *c, const provider_ctx *ctx, const hub_req *re
 }
 
 static hd_status prep_projects(wh_call *c, const provider_ctx *ctx, const hub_req *req,
-                               hubcall_opts *o, char *path, size_t pn, json_t **body)
+                             hubdriver_request *rq)
 {
-    snprintf(path, pn, "/projects"); /* the manager has no /me: a listing proves the token */
-    return use_manager(c, ctx, o);
+    snprintf(rq->path, sizeof rq->path,
+             "/projects"); /* the manager has no /me: a listing proves the token */
+    return use_manager(c, ctx, &rq->o);
 }
 
 static hd_status prep_channels(wh_call *c, const provider_ctx *ctx, const hub_req *req,
-                               hubcall_opts *o, char *path, size_t pn, json_t **body)
+                             hubdriver_request *rq)
 {
-    snprintf(path, pn, "/channels");
+    snprintf(rq->path, sizeof rq->path, "/channels");
     if (req->project_id && *req->project_id && !(c->filter = strdup(req->project_id)))
         return refuse(c, HD_ERR_INTERNAL, hd_status_message(HD_ERR_INTERNAL));
-    return use_manager(c, ctx, o);
+    return use_manager(c, ctx, &rq->o);
 }
 
 static hd_status prep_create(wh_call *c, const provider_ctx *ctx, const hub_req *req,
-                             hubcall_opts *o, char *path, size_t pn, json_t **body)
+                             hubdriver_request *rq)
 {
     if (!req->name || !*req->name || !text_is_clean(req->name))
         return refuse(c, HD_ERR_USAGE, _("give the new channel a name (plain text)"));
     if (!req->project_id || !*req->project_id || !text_is_clean(req->project_id))
         return refuse(c, HD_ERR_USAGE, _("choose the project the channel goes into"));
-    snprintf(path, pn, "/channels");
-    o->method = "PUT";
-    o->max_retries = -1; /* a retry after a lost answer would create a second channel */
-    *body = json_pack("{s:s,s:s}", "name", req->name, "projectId", req->project_id);
-    if (!*body)
+    snprintf(rq->path, sizeof rq->path, "/channels");
+    rq->o.method = "PUT";
+    rq->o.max_retries = -1; /* a retry after a lost answer would create a second channel */
+    rq->body = json_pack("{s:s,s:s}", "name", req->name, "projectId", req->project_id);
+    if (!rq->body)
         return refuse(c, HD_ERR_INTERNAL, hd_status_message(HD_ERR_INTERNAL));
-    return use_manager(c, ctx, o);
+    return use_manager(c, ctx, &rq->o);
 }
 
-static hd_status channel_path(wh_call *c, const hub_req *req, char *path, size_t pn,
+static hd_status channel_path(wh_call *c, const hub_req *req, hubdriver_request *rq,
                               const char *suffix)
 {
-    if (whapi_channel_path(path, pn, req->channel_id, suffix) < 0)
+    if (whapi_channel_path(rq->path, sizeof rq->path, req->channel_id, suffix) < 0)
         return refuse(c, HD_ERR_USAGE,
                       _("the channel id is empty or holds characters an id cannot have"));
     return HD_OK;
 }
 
-static hd_status prep_mode(wh_call *c, const provider_ctx *ctx, const hub_req *req, hubcall_opts *o,
-                           char *path, size_t pn, json_t **body)
+static hd_status prep_mode(wh_call *c, const provider_ctx *ctx, const hub_req *req,
+                           hubdriver_request *rq)
 {
     const char *mode = req->mode && *req->mode ? req->mode : "live";
     char id[256];
     size_t len = strlen(mode);
     if (len > 16 || strspn(mode, "abcdefghijklmnopqrstuvwxyz") != len)
         return refuse(c, HD_ERR_USAGE, _("the mode must be a word such as \"live\""));
-    if (channel_path(c, req, path, pn, "/mode") != HD_OK)
+    if (channel_path(c, req, rq, "/mode") != HD_OK)
         return HD_ERR_USAGE;
-    o->method = "PATCH";
-    *body = json_pack("{s:s}", "mode", mode);
+    rq->o.method = "PATCH";
+    rq->body = json_pack("{s:s}", "mode", mode);
     c->echo = json_pack("{s:s,s:s,s:s}", "id", text_sanitize(req->channel_id, id, sizeof id),
                         "type", "whatsapp", "mode", mode);
-    if (!*body || !c->echo)
+    if (!rq->body || !c->echo)
         return refuse(c, HD_ERR_INTERNAL, hd_status_message(HD_ERR_INTERNAL));
-    return use_manager(c, ctx, o);
+    return use_manager(c, ctx, &rq->o);
 }
 
 static hd_status prep_delete(wh_call *c, const provider_ctx *ctx, const hub_req *req,
-                             hubcall_opts *o, char *path, size_t pn, json_t **body)
+                             hubdriver_request *rq)
 {
-    if (channel_path(c, req, path, pn, NULL) != HD_OK)
+    if (channel_path(c, req, rq, NULL) != HD_OK)
         return HD_ERR_USAGE;
-    o->method = "DELETE";
-    return use_manager(c, ctx, o);
+    rq->o.method = "DELETE";
+    return use_manager(c, ctx, &rq->o);
 }
 
 static int in_list(const char *const *list, const char *s)
@@ -215,7 +209,7 @@ static json_t *hook_body(const char *url, const json_t *names)
 }
 
 static hd_status prep_webhook(wh_call *c, const provider_ctx *ctx, const hub_req *req,
-                              hubcall_opts *o, char *path, size_t pn, json_t **body)
+                             hubdriver_request *rq)
 {
     char why[200];
     if (provider_webhook_url_check(req->url, why, sizeof why) != HD_OK)
@@ -224,24 +218,24 @@ static hd_status prep_webhook(wh_call *c, const provider_ctx *ctx, const hub_req
     hd_status st = names ? hook_events(c, req->events ? req->events : wh_events, names)
                          : refuse(c, HD_ERR_INTERNAL, hd_status_message(HD_ERR_INTERNAL));
     if (st == HD_OK) {
-        *body = hook_body(req->url, names);
+        rq->body = hook_body(req->url, names);
         c->echo = json_pack("{s:s,s:O}", "url", req->url, "events", names);
-        if (!*body || !c->echo)
+        if (!rq->body || !c->echo)
             st = refuse(c, HD_ERR_INTERNAL, hd_status_message(HD_ERR_INTERNAL));
     }
     json_decref(names);
     if (st != HD_OK)
         return st;
-    snprintf(path, pn, "/settings");
-    o->method = "PATCH";
-    return use_gate(c, ctx, req, o);
+    snprintf(rq->path, sizeof rq->path, "/settings");
+    rq->o.method = "PATCH";
+    return use_gate(c, ctx, req, &rq->o);
 }
 
 static hd_status prep_status(wh_call *c, const provider_ctx *ctx, const hub_req *req,
-                             hubcall_opts *o, char *path, size_t pn, json_t **body)
+                             hubdriver_request *rq)
 {
-    snprintf(path, pn, "/health");
-    return use_gate(c, ctx, req, o);
+    snprintf(rq->path, sizeof rq->path, "/health");
+    return use_gate(c, ctx, req, &rq->o);
 }
 
 static const prep_fn preps[HUB_OP_COUNT] = {
@@ -279,7 +273,7 @@ static void rate_text(long after_s, char *out, size_t n)
 static void call_error(const wh_call *c, const hubcall_result *r, hub_result *res, char *msg,
                        size_t n)
 {
-    if (r->code == 429 && c->op == HUB_OP_CHANNEL_CREATE)
+    if (r->code == 429 && c->base.op == HUB_OP_CHANNEL_CREATE)
         rate_text(r->retry_after_s, msg, n);
     else if (r->code == 401 && c->gate)
         gate_refused(r, msg, n);
@@ -329,7 +323,7 @@ static json_t *call_data(const wh_call *c, const json_t *j, char **secret, hd_st
                          size_t n)
 {
     json_t *d = NULL;
-    switch (c->op) {
+    switch (c->base.op) {
     case HUB_OP_CHECK:
         d = check_data(j);
         break;
@@ -357,89 +351,39 @@ static json_t *call_data(const wh_call *c, const json_t *j, char **secret, hd_st
     default:
         break;
     }
-    if (!d) {
-        *st = HD_ERR_PROTOCOL;
-        snprintf(msg, n, _("the hub's answer to \"%s\" was not understood"), hub_op_label(c->op));
-    }
-    return d;
+    return hubdriver_understood(&c->base, d, st, msg, n);
 }
 
-static void on_call_done(const hubcall_result *r, void *arg)
+static void on_call_answer(hubdriver_call *base, const hubcall_result *r)
 {
-    wh_call *c = arg;
+    wh_call *c = (wh_call *)base;
     char msg[500] = "";
     char *secret = NULL;
-    c->hc = NULL;
     hub_result res = {.status = r->status, .code = r->code, .message = msg, .retry_after_s = -1};
     if (r->status != HD_OK)
         call_error(c, r, &res, msg, sizeof msg);
     else
         res.data = call_data(c, r->json, &secret, &res.status, msg, sizeof msg);
     res.secret = secret;
-    c->done(&res, c->arg);
+    hubdriver_finish(base, &res);
     json_decref(res.data);
     secret_free(secret);
-    call_free(c);
 }
 
-static void on_call_wait(long delay_ms, const char *message, void *arg)
+static const hub_result *wh_prepare(hubdriver_call *base, const provider_ctx *ctx,
+                                    const hub_req *req, hubdriver_request *rq, hub_result *early)
 {
-    wh_call *c = arg;
-    if (c->wait)
-        c->wait(delay_ms, message, c->arg);
-}
-
-static void on_call_refused(loop *l, void *arg)
-{
-    wh_call *c = arg;
-    c->fail_timer = 0;
-    hub_result res = {.status = c->fail_status, .message = c->fail_msg, .retry_after_s = -1};
-    c->done(&res, c->arg);
-    call_free(c);
-}
-
-static void *wh_call_start(const provider_ctx *ctx, const hub_req *req, hub_done_fn done,
-                           hub_wait_fn wait, void *arg)
-{
-    wh_call *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
-    *c = (wh_call){.l = ctx->l, .op = req->op, .done = done, .wait = wait, .arg = arg};
-    hubcall_opts o = {.backoff_base_ms = ctx->backoff_base_ms};
-    char path[600] = "";
-    json_t *body = NULL;
+    wh_call *c = (wh_call *)base;
     hd_status st = (unsigned)req->op < HUB_OP_COUNT && preps[req->op]
-                       ? preps[req->op](c, ctx, req, &o, path, sizeof path, &body)
+                       ? preps[req->op](c, ctx, req, rq)
                        : refuse(c, HD_ERR_USAGE, _("Whapi.Cloud does not offer this operation"));
-    o.path = path;
-    o.body = body;
     if (st == HD_OK)
-        c->hc = hubcall_start(ctx->http, ctx->l, &o, on_call_done, on_call_wait, c);
-    json_decref(body);
-    if (st == HD_OK && !c->hc) {
-        call_free(c);
         return NULL;
-    }
-    if (st != HD_OK) { /* `done` never runs inside call(): report on the next turn */
-        c->fail_status = st;
-        c->fail_timer = loop_timer_add(ctx->l, 0, on_call_refused, c);
-        if (!c->fail_timer) {
-            call_free(c);
-            return NULL;
-        }
-    }
-    return c;
+    *early = (hub_result){.status = st, .message = c->fail_msg};
+    return early;
 }
 
-static void wh_call_cancel(void *call)
-{
-    wh_call *c = call;
-    if (!c)
-        return;
-    hubcall_cancel(c->hc);
-    loop_timer_cancel(c->l, c->fail_timer);
-    call_free(c);
-}
+HUBDRIVER_CALL_FN(wh_call_start, wh_call, wh_prepare, on_call_answer, call_release)
 
 /* ---- pairing ---------------------------------------------------------------------------- */
 
@@ -805,7 +749,7 @@ const provider_ops provider_whapi = {
     .pair_start = wh_pair_start,
     .pair_stop = wh_pair_stop,
     .call = wh_call_start,
-    .call_cancel = wh_call_cancel,
+    .call_cancel = hubdriver_cancel,
     .default_gate_url = "https://gate.whapi.cloud",
     .webhook_events = wh_events,
     .webhook_default_events = wh_events,

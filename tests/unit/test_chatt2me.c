@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/hubtest.h"
 #include "../lib/sandbox_proc.h"
 #include "provider.h"
 #include "secret.h"
@@ -38,72 +39,15 @@ static sandbox_proc sb;
 
 /* ---- one call ----------------------------------------------------------------------------- */
 
-typedef struct call_out {
-    int done, waits;
-    hd_status status;
-    long code;
-    json_t *data, *fields; /* deep copies: the driver's are borrowed */
-    char message[800];
-    int has_secret;
-} call_out;
-
-static void on_done(const hub_result *r, void *arg)
-{
-    call_out *o = arg;
-    o->done++;
-    o->status = r->status;
-    o->code = r->code;
-    o->data = r->data ? json_deep_copy(r->data) : NULL;
-    o->fields = r->field_errors ? json_deep_copy(r->field_errors) : NULL;
-    o->has_secret = r->secret != NULL;
-    snprintf(o->message, sizeof o->message, "%s", r->message ? r->message : "(null)");
-}
-
-static void on_wait(long delay_ms, const char *message, void *arg)
-{
-    ((call_out *)arg)->waits++;
-}
-
-static void out_free(call_out *o)
-{
-    json_decref(o->data);
-    json_decref(o->fields);
-    memset(o, 0, sizeof *o);
-}
-
 /* Neither key may show anywhere the driver hands back. */
-static void assert_no_key(const call_out *o)
-{
-    char *d = o->data ? json_dumps(o->data, JSON_COMPACT) : NULL;
-    char *f = o->fields ? json_dumps(o->fields, JSON_COMPACT) : NULL;
-    const char *keys[] = {KEY, OTHER_KEY, "c2m_app"};
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
-        assert_null(strstr(o->message, keys[i]));
-        assert_true(!d || !strstr(d, keys[i]));
-        assert_true(!f || !strstr(f, keys[i]));
-    }
-    assert_false(o->has_secret);
-    free(d);
-    free(f);
-}
+static const char *const keys[] = {KEY, OTHER_KEY, "c2m_app", NULL};
 
-/* One call through the driver at `base`, run to its end. */
-static call_out call_at(const char *base, const char *key, const hub_req *req)
+/* One call through the driver at `base`, run to its end; Chatt2.me hands out no secret. */
+static hubtest_out call_at(const char *base, const char *key, const hub_req *req)
 {
-    call_out out = {0};
-    loop *l = loop_new();
-    http_client *h = http_client_new(l);
-    provider_ctx ctx = {.l = l, .http = h, .base_url = base, .token = key, .backoff_base_ms = 10};
-    void *c = provider_chatt2me.call(&ctx, req, on_done, on_wait, &out);
-    assert_non_null(c);
-    assert_int_equal(out.done, 0); /* never from inside call() */
-    uint64_t end = loop_now_ms() + 10000;
-    while (!out.done && loop_now_ms() < end)
-        loop_run_once(l, 50);
-    assert_int_equal(out.done, 1);
-    http_client_free(h);
-    loop_free(l);
-    assert_no_key(&out);
+    hubtest_out out =
+        hubtest_call(&provider_chatt2me, &(provider_ctx){.base_url = base, .token = key}, req);
+    assert_false(out.has_secret);
     return out;
 }
 
@@ -114,22 +58,14 @@ static const char *base(void)
     return b;
 }
 
-static call_out call_key(const char *key, const hub_req *req)
+static hubtest_out call_key(const char *key, const hub_req *req)
 {
     return call_at(base(), key, req);
 }
 
-static call_out call(const hub_req *req)
+static hubtest_out call(const hub_req *req)
 {
     return call_key(KEY, req);
-}
-
-static const char *jstr(const json_t *j, const char *key)
-{
-    const char *s = json_string_value(json_object_get(j, key));
-    if (!s)
-        fail_msg("no string \"%s\"", key);
-    return s;
 }
 
 static void assert_has(const char *s, const char *part)
@@ -184,7 +120,7 @@ static json_t *hook_by_id(json_t *list, const char *id)
     json_t *h;
     json_array_foreach(list, i, h)
     {
-        if (!strcmp(jstr(h, "id"), id))
+        if (!strcmp(hubtest_str(h, "id"), id))
             return h;
     }
     return NULL;
@@ -198,13 +134,6 @@ static size_t sent_messages(void)
     size_t n = json_array_size(json_object_get(st, "messages"));
     json_decref(st);
     return n;
-}
-
-static void fail_next(int times)
-{
-    char path[64];
-    snprintf(path, sizeof path, "/_sandbox/chatt2me/fail?times=%d", times);
-    assert_int_equal(sandbox_post(&sb, path, "", NULL), 200);
 }
 
 /* ---- a scripted hub: fixed answers in order, for what the sandbox cannot be made to do ----- */
@@ -290,13 +219,13 @@ static void test_ops_table(void **state)
 static void test_check_ok(void **state)
 {
     log_clear();
-    call_out o = call(&(hub_req){.op = HUB_OP_CHECK});
+    hubtest_out o = call(&(hub_req){.op = HUB_OP_CHECK});
     assert_int_equal(o.status, HD_OK);
     assert_int_equal(o.code, 200);
     assert_string_equal(o.message, "");
-    assert_string_equal(jstr(o.data, "account"), "");
+    assert_string_equal(hubtest_str(o.data, "account"), "");
     assert_null(o.fields);
-    out_free(&o);
+    hubtest_out_clear(&o);
     /* One GET of the webhook list, the key in x-api-key (masked in the log), no Bearer. */
     json_t *log = sandbox_json(&sb, "GET", "/_sandbox/test/log"), *e = NULL, *x;
     size_t i;
@@ -306,18 +235,19 @@ static void test_check_ok(void **state)
             e = x;
     }
     assert_non_null(e);
-    assert_string_equal(jstr(e, "hub"), "chatt2me");
-    assert_string_equal(jstr(e, "method"), "GET");
-    assert_string_equal(jstr(e, "path"), "/chatt2me/v1/organization/webhook");
+    assert_string_equal(hubtest_str(e, "hub"), "chatt2me");
+    assert_string_equal(hubtest_str(e, "method"), "GET");
+    assert_string_equal(hubtest_str(e, "path"), "/chatt2me/v1/organization/webhook");
     assert_true(json_is_null(json_object_get(e, "authorization")));
-    assert_string_equal(jstr(e, "api_key"), "****dbox"); /* x-api-key, masked by the sandbox */
+    assert_string_equal(hubtest_str(e, "api_key"),
+                        "****dbox"); /* x-api-key, masked by the sandbox */
     json_decref(log);
     assert_int_equal(hub_requests(), 1);
 }
 
 static void test_check_wrong_key(void **state)
 {
-    call_out o = call_key("c2m_app_wrong_0000", &(hub_req){.op = HUB_OP_CHECK});
+    hubtest_out o = call_key("c2m_app_wrong_0000", &(hub_req){.op = HUB_OP_CHECK});
     assert_int_equal(o.status, HD_ERR_AUTH);
     assert_int_equal(o.code, 401);
     assert_has(o.message, "refused the application key");
@@ -325,7 +255,7 @@ static void test_check_wrong_key(void **state)
     assert_null(strstr(o.message, "wrong_0000"));
     assert_null(o.data);
     assert_int_equal(o.waits, 0); /* a 401 is not retried */
-    out_free(&o);
+    hubtest_out_clear(&o);
     /* A send with a wrong key is refused the same way. */
     o = call_key("c2m_app_wrong_0000", &(hub_req){.op = HUB_OP_SEND_TEST,
                                                   .channel_id = CH_SMS,
@@ -334,30 +264,30 @@ static void test_check_wrong_key(void **state)
                                                   .text = "hi"});
     assert_int_equal(o.status, HD_ERR_AUTH);
     assert_int_equal(o.code, 401);
-    out_free(&o);
+    hubtest_out_clear(&o);
 }
 
 static void test_no_key_refused_before_sending(void **state)
 {
     log_clear();
-    call_out o = call_key("", &(hub_req){.op = HUB_OP_CHECK});
+    hubtest_out o = call_key("", &(hub_req){.op = HUB_OP_CHECK});
     assert_int_equal(o.status, HD_ERR_USAGE);
     assert_has(o.message, "no application key");
-    out_free(&o);
+    hubtest_out_clear(&o);
     o = call_key(NULL, &(hub_req){.op = HUB_OP_CHECK});
     assert_int_equal(o.status, HD_ERR_USAGE);
-    out_free(&o);
+    hubtest_out_clear(&o);
     assert_int_equal(hub_requests(), 0);
 }
 
 /* A GET may be tried again after a 5xx: the check rides out one failure. */
 static void test_check_retried_after_5xx(void **state)
 {
-    fail_next(1);
-    call_out o = call(&(hub_req){.op = HUB_OP_CHECK});
+    hubtest_fail_next(&sb, "chatt2me", 1);
+    hubtest_out o = call(&(hub_req){.op = HUB_OP_CHECK});
     assert_int_equal(o.status, HD_OK);
     assert_int_equal(o.waits, 1);
-    out_free(&o);
+    hubtest_out_clear(&o);
 }
 
 /* ---- test messages ------------------------------------------------------------------------ */
@@ -366,7 +296,8 @@ typedef struct send_case {
     const char *channel, *kind, *to, *status;
 } send_case;
 
-static call_out send_test(const char *channel, const char *kind, const char *to, const char *text)
+static hubtest_out send_test(const char *channel, const char *kind, const char *to,
+                             const char *text)
 {
     return call(&(hub_req){
         .op = HUB_OP_SEND_TEST, .channel_id = channel, .kind = kind, .to = to, .text = text});
@@ -386,60 +317,60 @@ static void test_send_each_kind(void **state)
     char why[200];
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         log_clear();
-        call_out o =
+        hubtest_out o =
             send_test(cases[i].channel, cases[i].kind, cases[i].to, "hubdesk test \xe2\x9c\x93");
         if (o.status != HD_OK)
             fail_msg("%s: %s", cases[i].kind, o.message);
         assert_int_equal(o.code, 200);
         assert_string_equal(o.message, "");
-        assert_string_equal(jstr(o.data, "status"), cases[i].status);
-        assert_int_equal(provider_uuid_check(jstr(o.data, "message_id"), "id", why, sizeof why),
-                         HD_OK);
+        assert_string_equal(hubtest_str(o.data, "status"), cases[i].status);
+        assert_int_equal(
+            provider_uuid_check(hubtest_str(o.data, "message_id"), "id", why, sizeof why), HD_OK);
         assert_null(json_object_get(o.data, "error_code"));
         assert_null(json_object_get(o.data, "error_message"));
         assert_int_equal(hub_requests(), 1);
-        out_free(&o);
+        hubtest_out_clear(&o);
     }
 }
 
 /* What the agent typed in another case still names the same channel and kind. */
 static void test_send_normalises_case(void **state)
 {
-    call_out o =
+    hubtest_out o =
         send_test("6CBD6789-1D2B-47E0-9391-5EB91D2839EA", "WhatsApp", "5511993986082", "hi");
     assert_int_equal(o.status, HD_OK);
-    assert_string_equal(jstr(o.data, "status"), "enqueued");
-    out_free(&o);
+    assert_string_equal(hubtest_str(o.data, "status"), "enqueued");
+    hubtest_out_clear(&o);
 }
 
 /* The hub took the request but could not deliver: HD_OK with its code and words in data. */
 static void test_send_status_error(void **state)
 {
-    call_out o = send_test(CH_WHATSAPP, "whatsapp", "5511993980000", "hi");
+    hubtest_out o = send_test(CH_WHATSAPP, "whatsapp", "5511993980000", "hi");
     assert_int_equal(o.status, HD_OK);
     assert_int_equal(o.code, 200);
     assert_string_equal(o.message, "");
-    assert_string_equal(jstr(o.data, "status"), "error");
-    assert_string_equal(jstr(o.data, "error_code"), "RECIPIENT_UNREACHABLE");
-    assert_has(jstr(o.data, "error_message"), "cannot be reached");
-    out_free(&o);
+    assert_string_equal(hubtest_str(o.data, "status"), "error");
+    assert_string_equal(hubtest_str(o.data, "error_code"), "RECIPIENT_UNREACHABLE");
+    assert_has(hubtest_str(o.data, "error_message"), "cannot be reached");
+    hubtest_out_clear(&o);
     o = send_test(CH_SMS, "sms", "+5511944570000", "hi");
     assert_int_equal(o.status, HD_OK);
-    assert_string_equal(jstr(o.data, "status"), "error");
-    out_free(&o);
+    assert_string_equal(hubtest_str(o.data, "status"), "error");
+    hubtest_out_clear(&o);
 }
 
 /* A channel of another application's key: the hub says it does not exist (for this key). */
 static void test_send_channel_not_found(void **state)
 {
-    call_out o = send_test(CH_OTHER_WHATSAPP, "whatsapp", "5511993986082", "hi");
+    hubtest_out o = send_test(CH_OTHER_WHATSAPP, "whatsapp", "5511993986082", "hi");
     assert_int_equal(o.status, HD_ERR_NOT_FOUND);
     assert_int_equal(o.code, 404);
     assert_has(o.message, "CHANNEL_NOT_FOUND");
     assert_has(o.message, "its own application");
-    assert_has(jstr(o.fields, "channel_id"), "CHANNEL_NOT_FOUND");
+    assert_has(hubtest_str(o.fields, "channel_id"), "CHANNEL_NOT_FOUND");
     assert_null(o.data);
-    out_free(&o);
+    hubtest_out_clear(&o);
     /* With its own application's key it goes. */
     o = call_key(OTHER_KEY, &(hub_req){.op = HUB_OP_SEND_TEST,
                                        .channel_id = CH_OTHER_WHATSAPP,
@@ -447,22 +378,22 @@ static void test_send_channel_not_found(void **state)
                                        .to = "5511993986082",
                                        .text = "hi"});
     assert_int_equal(o.status, HD_OK);
-    out_free(&o);
+    hubtest_out_clear(&o);
     /* A UUID no application has. */
     o = send_test("00000000-0000-4000-8000-000000000000", "sms", "+5511944574999", "hi");
     assert_int_equal(o.status, HD_ERR_NOT_FOUND);
-    out_free(&o);
+    hubtest_out_clear(&o);
 }
 
 /* The kind remembered for a channel is wrong: the hub says so, the form points at the kind. */
 static void test_send_kind_mismatch(void **state)
 {
-    call_out o = send_test(CH_SMS, "whatsapp", "5511944574999", "hi");
+    hubtest_out o = send_test(CH_SMS, "whatsapp", "5511944574999", "hi");
     assert_int_equal(o.status, HD_ERR_REJECTED);
     assert_int_equal(o.code, 400);
     assert_has(o.message, "CHANNEL_KIND_MISMATCH");
     assert_non_null(json_object_get(o.fields, "kind"));
-    out_free(&o);
+    hubtest_out_clear(&o);
 }
 
 /* The hub refuses the recipient. The local check refuses all the sandbox does (same rules per
@@ -475,7 +406,7 @@ static void test_send_hub_invalid_recipient(void **state)
         "identifier from an inbound webhook\"}"};
     script s;
     script_start(&s, codes, bodies, 1);
-    call_out o = call_at(s.base, KEY,
+    hubtest_out o = call_at(s.base, KEY,
                          &(hub_req){.op = HUB_OP_SEND_TEST,
                                     .channel_id = CH_WEBCHATT,
                                     .kind = "webchatt",
@@ -487,40 +418,40 @@ static void test_send_hub_invalid_recipient(void **state)
     assert_int_equal(o.status, HD_ERR_REJECTED);
     assert_int_equal(o.code, 400);
     assert_has(o.message, "INVALID_RECIPIENT: Web Chatt takes the visitor identifier");
-    assert_has(jstr(o.fields, "to"), "INVALID_RECIPIENT");
+    assert_has(hubtest_str(o.fields, "to"), "INVALID_RECIPIENT");
     assert_int_equal(json_object_size(o.fields), 1);
     assert_null(o.data);
-    out_free(&o);
+    hubtest_out_clear(&o);
 }
 
 /* A 5xx on a send is not tried again: the hub may have sent it. */
 static void test_send_not_retried_after_5xx(void **state)
 {
     log_clear();
-    fail_next(1);
-    call_out o = send_test(CH_TELEGRAM, "telegram", "8568649397", "hi");
+    hubtest_fail_next(&sb, "chatt2me", 1);
+    hubtest_out o = send_test(CH_TELEGRAM, "telegram", "8568649397", "hi");
     assert_int_equal(o.status, HD_ERR_SERVER);
     assert_int_equal(o.code, 500);
     assert_int_equal(o.waits, 0);
     assert_has(o.message, "INTERNAL_ERROR");
-    out_free(&o);
+    hubtest_out_clear(&o);
     assert_int_equal(hub_requests(), 1);
     o = send_test(CH_TELEGRAM, "telegram", "8568649397", "hi"); /* the failure was used up */
     assert_int_equal(o.status, HD_OK);
-    out_free(&o);
+    hubtest_out_clear(&o);
 }
 
 /* A refusal before sending: HD_ERR_USAGE on the next turn, the field named, nothing sent. */
-static call_out refused(const hub_req *req, const char *field, const char *words)
+static hubtest_out refused(const hub_req *req, const char *field, const char *words)
 {
     size_t sent = sent_messages();
     log_clear();
-    call_out o = call(req);
+    hubtest_out o = call(req);
     assert_int_equal(o.status, HD_ERR_USAGE);
     assert_int_equal(o.code, 0);
     assert_null(o.data);
     assert_non_null(o.fields);
-    assert_has(jstr(o.fields, field), words);
+    assert_has(hubtest_str(o.fields, field), words);
     assert_has(o.message, words);
     assert_int_equal(hub_requests(), 0);
     assert_int_equal(sent_messages(), sent);
@@ -535,56 +466,56 @@ static void test_send_refused_before_sending(void **state)
                  .kind = "whatsapp",
                  .to = "5511993986082",
                  .text = "hi"};
-    call_out o;
+    hubtest_out o;
     r.to = "+5511993986082"; /* WhatsApp takes no + */
     o = refused(&r, "to", "without +");
     assert_int_equal(json_object_size(o.fields), 1);
-    out_free(&o);
+    hubtest_out_clear(&o);
     r = (hub_req){.op = HUB_OP_SEND_TEST,
                   .channel_id = CH_SMS,
                   .kind = "sms",
                   .to = "5511944574999",
                   .text = "hi"}; /* SMS needs the + */
-    out_free((o = refused(&r, "to", "E.164"), &o));
+    hubtest_out_clear((o = refused(&r, "to", "E.164"), &o));
     r = (hub_req){.op = HUB_OP_SEND_TEST,
                   .channel_id = CH_TELEGRAM,
                   .kind = "telegram",
                   .to = "@somebot",
                   .text = "hi"};
-    out_free((o = refused(&r, "to", "numeric id"), &o));
+    hubtest_out_clear((o = refused(&r, "to", "numeric id"), &o));
     r = (hub_req){.op = HUB_OP_SEND_TEST,
                   .channel_id = CH_INSTAGRAM,
                   .kind = "instagram",
                   .to = "-847495124317323",
                   .text = "hi"}; /* only Telegram groups go negative */
-    out_free((o = refused(&r, "to", "numeric id"), &o));
+    hubtest_out_clear((o = refused(&r, "to", "numeric id"), &o));
     r = (hub_req){.op = HUB_OP_SEND_TEST,
                   .channel_id = CH_SMS,
                   .kind = "sms",
                   .to = "+5511944574999",
                   .text = ""};
-    out_free((o = refused(&r, "text", "write the test message"), &o));
+    hubtest_out_clear((o = refused(&r, "text", "write the test message"), &o));
     r.text = " \n\t ";
-    out_free((o = refused(&r, "text", "write the test message"), &o));
+    hubtest_out_clear((o = refused(&r, "text", "write the test message"), &o));
     r.text = NULL;
-    out_free((o = refused(&r, "text", "write the test message"), &o));
+    hubtest_out_clear((o = refused(&r, "text", "write the test message"), &o));
     r.text = "bell\x07";
-    out_free((o = refused(&r, "text", "control characters"), &o));
+    hubtest_out_clear((o = refused(&r, "text", "control characters"), &o));
     r.text = "bad \xff utf-8";
-    out_free((o = refused(&r, "text", "invalid UTF-8"), &o));
+    hubtest_out_clear((o = refused(&r, "text", "invalid UTF-8"), &o));
     for (size_t i = 0; i < 4097; i++)
         memcpy(longtext + 2 * i, "\xc3\xa9", 2); /* 4097 characters, 8194 bytes */
     longtext[2 * 4097] = '\0';
     r.text = longtext;
-    out_free((o = refused(&r, "text", "4096"), &o));
+    hubtest_out_clear((o = refused(&r, "text", "4096"), &o));
     r = (hub_req){.op = HUB_OP_SEND_TEST,
                   .channel_id = "6cbd6789-1d2b-47e0-9391-5eb91d2839e",
                   .kind = "whatsapp",
                   .to = "5511993986082",
                   .text = "hi"};
-    out_free((o = refused(&r, "channel_id", "UUID"), &o));
+    hubtest_out_clear((o = refused(&r, "channel_id", "UUID"), &o));
     r.channel_id = NULL;
-    out_free((o = refused(&r, "channel_id", "enter the channel id"), &o));
+    hubtest_out_clear((o = refused(&r, "channel_id", "enter the channel id"), &o));
     r = (hub_req){.op = HUB_OP_SEND_TEST,
                   .channel_id = CH_WHATSAPP,
                   .kind = "signal",
@@ -592,19 +523,19 @@ static void test_send_refused_before_sending(void **state)
                   .text = "hi"};
     o = refused(&r, "kind", "whatsapp, instagram");
     assert_null(json_object_get(o.fields, "to")); /* without a kind, `to` cannot be judged */
-    out_free(&o);
+    hubtest_out_clear(&o);
     r.kind = NULL;
-    out_free((o = refused(&r, "kind", "choose the channel's kind"), &o));
+    hubtest_out_clear((o = refused(&r, "kind", "choose the channel's kind"), &o));
     /* Everything wrong at once: every field named, the message says each. */
     r = (hub_req){
         .op = HUB_OP_SEND_TEST, .channel_id = "nope", .kind = "sms", .to = "123", .text = ""};
     o = refused(&r, "channel_id", "UUID");
-    assert_has(jstr(o.fields, "to"), "E.164");
-    assert_has(jstr(o.fields, "text"), "write the test message");
+    assert_has(hubtest_str(o.fields, "to"), "E.164");
+    assert_has(hubtest_str(o.fields, "text"), "write the test message");
     assert_int_equal(json_object_size(o.fields), 3);
     assert_has(o.message, "E.164");
     assert_has(o.message, "write the test message");
-    out_free(&o);
+    hubtest_out_clear(&o);
 }
 
 /* ---- webhooks ----------------------------------------------------------------------------- */
@@ -613,14 +544,14 @@ static void test_webhook_both_events(void **state)
 {
     json_t *before = hub_webhooks(KEY);
     log_clear();
-    call_out o = call(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = HOOK_URL});
+    hubtest_out o = call(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = HOOK_URL});
     if (o.status != HD_OK)
         fail_msg("%s", o.message);
     assert_int_equal(o.code, 201);
     assert_string_equal(o.message, "");
     assert_null(o.fields);
     assert_int_equal(hub_requests(), 2); /* one POST per event */
-    assert_string_equal(jstr(o.data, "url"), HOOK_URL);
+    assert_string_equal(hubtest_str(o.data, "url"), HOOK_URL);
     json_t *events = json_object_get(o.data, "events");
     assert_int_equal(json_array_size(events), 2);
     assert_string_equal(json_string_value(json_array_get(events, 0)), "Message");
@@ -633,21 +564,21 @@ static void test_webhook_both_events(void **state)
         json_t *h = json_array_get(hooks, i);
         const char *event = json_string_value(json_array_get(events, i));
         char label[64];
-        assert_string_equal(jstr(h, "event"), event);
-        json_t *at_hub = hook_by_id(after, jstr(h, "id"));
+        assert_string_equal(hubtest_str(h, "event"), event);
+        json_t *at_hub = hook_by_id(after, hubtest_str(h, "id"));
         assert_non_null(at_hub);
-        assert_string_equal(jstr(at_hub, "eventType"), event);
-        assert_string_equal(jstr(at_hub, "endpoint"), HOOK_URL);
+        assert_string_equal(hubtest_str(at_hub, "eventType"), event);
+        assert_string_equal(hubtest_str(at_hub, "endpoint"), HOOK_URL);
         snprintf(label, sizeof label, "hubdesk %s", event);
-        assert_string_equal(jstr(at_hub, "label"), label);
+        assert_string_equal(hubtest_str(at_hub, "label"), label);
     }
     json_decref(before);
     json_decref(after);
     /* The other application does not see them. */
     json_t *other = hub_webhooks(OTHER_KEY);
-    assert_null(hook_by_id(other, jstr(json_array_get(hooks, 0), "id")));
+    assert_null(hook_by_id(other, hubtest_str(json_array_get(hooks, 0), "id")));
     json_decref(other);
-    out_free(&o);
+    hubtest_out_clear(&o);
 }
 
 /* One chosen event, given twice, with the agent's label: one webhook. */
@@ -655,7 +586,7 @@ static void test_webhook_one_event_labelled(void **state)
 {
     const char *events[] = {"MessageStatus", "MessageStatus", NULL};
     log_clear();
-    call_out o = call(&(hub_req){
+    hubtest_out o = call(&(hub_req){
         .op = HUB_OP_WEBHOOK_SET, .url = HOOK_URL "/status", .events = events, .name = "Acme CRM"});
     assert_int_equal(o.status, HD_OK);
     assert_int_equal(hub_requests(), 1);
@@ -663,32 +594,35 @@ static void test_webhook_one_event_labelled(void **state)
     assert_int_equal(json_array_size(hooks), 1);
     assert_int_equal(json_array_size(json_object_get(o.data, "events")), 1);
     json_t *list = hub_webhooks(KEY);
-    json_t *h = hook_by_id(list, jstr(json_array_get(hooks, 0), "id"));
+    json_t *h = hook_by_id(list, hubtest_str(json_array_get(hooks, 0), "id"));
     assert_non_null(h);
-    assert_string_equal(jstr(h, "label"), "Acme CRM");
-    assert_string_equal(jstr(h, "eventType"), "MessageStatus");
+    assert_string_equal(hubtest_str(h, "label"), "Acme CRM");
+    assert_string_equal(hubtest_str(h, "eventType"), "MessageStatus");
     json_decref(list);
-    out_free(&o);
+    hubtest_out_clear(&o);
 }
 
 static void test_webhook_refused_before_sending(void **state)
 {
     const char *unknown[] = {"Message", "Delivered", NULL};
     const char *none[] = {NULL};
-    call_out o;
-    out_free((o = refused(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = "http://hooks.example.com/x"},
-                          "url", "https://"),
-              &o));
-    out_free((o = refused(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = NULL}, "url",
+    hubtest_out o;
+    hubtest_out_clear(
+        (o = refused(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = "http://hooks.example.com/x"},
+                     "url", "https://"),
+         &o));
+    hubtest_out_clear((o = refused(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = NULL}, "url",
                           "enter the webhook URL"),
               &o));
-    out_free((o = refused(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = HOOK_URL, .events = unknown},
-                          "events", "\"Delivered\""),
-              &o));
-    out_free((o = refused(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = HOOK_URL, .events = none},
-                          "events", "at least one"),
-              &o));
-    out_free(
+    hubtest_out_clear(
+        (o = refused(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = HOOK_URL, .events = unknown},
+                     "events", "\"Delivered\""),
+         &o));
+    hubtest_out_clear(
+        (o = refused(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = HOOK_URL, .events = none},
+                     "events", "at least one"),
+         &o));
+    hubtest_out_clear(
         (o = refused(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = HOOK_URL, .name = "a\x1b[2Jb"},
                      "name", "label"),
          &o));
@@ -700,21 +634,21 @@ static void test_webhook_verification_failed(void **state)
 {
     json_t *before = hub_webhooks(KEY);
     log_clear();
-    call_out o =
+    hubtest_out o =
         call(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = "https://unreachable.example/hook"});
     assert_int_equal(o.status, HD_ERR_REJECTED);
     assert_int_equal(o.code, 400);
     assert_has(o.message, "Message: ENDPOINT_VERIFICATION_FAILED");
     assert_has(o.message, "verification");
     assert_null(strstr(o.message, "was set"));
-    assert_has(jstr(o.fields, "url"), "ENDPOINT_VERIFICATION_FAILED");
+    assert_has(hubtest_str(o.fields, "url"), "ENDPOINT_VERIFICATION_FAILED");
     assert_null(o.data);
     assert_int_equal(hub_requests(), 1); /* stopped at the first failure */
     json_t *after = hub_webhooks(KEY);
     assert_int_equal(json_array_size(after), json_array_size(before));
     json_decref(before);
     json_decref(after);
-    out_free(&o);
+    hubtest_out_clear(&o);
 }
 
 /* A 5xx on a webhook is not tried again (the hub may have made it). */
@@ -722,8 +656,8 @@ static void test_webhook_not_retried_after_5xx(void **state)
 {
     json_t *before = hub_webhooks(KEY);
     log_clear();
-    fail_next(1);
-    call_out o = call(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = HOOK_URL});
+    hubtest_fail_next(&sb, "chatt2me", 1);
+    hubtest_out o = call(&(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = HOOK_URL});
     assert_int_equal(o.status, HD_ERR_SERVER);
     assert_int_equal(o.waits, 0);
     assert_has(o.message, "Message: INTERNAL_ERROR");
@@ -732,7 +666,7 @@ static void test_webhook_not_retried_after_5xx(void **state)
     assert_int_equal(json_array_size(after), json_array_size(before));
     json_decref(before);
     json_decref(after);
-    out_free(&o);
+    hubtest_out_clear(&o);
 }
 
 /* The second of two webhooks fails: the message says where it stopped and what now exists.
@@ -747,15 +681,15 @@ static void test_webhook_second_fails(void **state)
         "answer 200 to the verification request\"}"};
     script s;
     script_start(&s, codes, bodies, 2);
-    call_out o = call_at(s.base, KEY, &(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = HOOK_URL});
+    hubtest_out o = call_at(s.base, KEY, &(hub_req){.op = HUB_OP_WEBHOOK_SET, .url = HOOK_URL});
     assert_int_equal(s.seen, 2);
     assert_int_equal(s.keyed, 2);
     script_stop(&s);
     assert_int_equal(o.status, HD_ERR_REJECTED);
     assert_has(o.message, "MessageStatus: ENDPOINT_VERIFICATION_FAILED: the endpoint did not");
     assert_has(o.message, "(Message was set)");
-    assert_has(jstr(o.fields, "url"), "ENDPOINT_VERIFICATION_FAILED");
-    out_free(&o);
+    assert_has(hubtest_str(o.fields, "url"), "ENDPOINT_VERIFICATION_FAILED");
+    hubtest_out_clear(&o);
     /* A 201 without an id is not understood, and said so with what was set. */
     static const long codes2[] = {201, 201};
     static const char *const bodies2[] = {bodies[0], "{\"label\":\"x\"}"};
@@ -765,7 +699,7 @@ static void test_webhook_second_fails(void **state)
     assert_int_equal(o.status, HD_ERR_PROTOCOL);
     assert_has(o.message, "MessageStatus: ");
     assert_has(o.message, "(Message was set)");
-    out_free(&o);
+    hubtest_out_clear(&o);
 }
 
 /* A send answer with odd strings: sanitized, and an answer that says nothing is not OK. */
@@ -783,20 +717,20 @@ static void test_send_answer_shapes(void **state)
                  .kind = "sms",
                  .to = "+5511944574999",
                  .text = "hi"};
-    call_out o = call_at(s.base, KEY, &r);
+    hubtest_out o = call_at(s.base, KEY, &r);
     assert_int_equal(o.status, HD_OK);
-    assert_string_equal(jstr(o.data, "message_id"), "m?[2J1");
-    assert_string_equal(jstr(o.data, "error_code"), "X?");
-    assert_string_equal(jstr(o.data, "error_message"), "line break");
-    out_free(&o);
+    assert_string_equal(hubtest_str(o.data, "message_id"), "m?[2J1");
+    assert_string_equal(hubtest_str(o.data, "error_code"), "X?");
+    assert_string_equal(hubtest_str(o.data, "error_message"), "line break");
+    hubtest_out_clear(&o);
     o = call_at(s.base, KEY, &r);
     assert_int_equal(o.status, HD_OK);
-    assert_string_equal(jstr(o.data, "status"), "accepted"); /* an id, no word */
-    out_free(&o);
+    assert_string_equal(hubtest_str(o.data, "status"), "accepted"); /* an id, no word */
+    hubtest_out_clear(&o);
     o = call_at(s.base, KEY, &r);
     assert_int_equal(o.status, HD_ERR_PROTOCOL);
     assert_null(o.data);
-    out_free(&o);
+    hubtest_out_clear(&o);
     script_stop(&s);
 }
 
@@ -809,11 +743,11 @@ static void test_other_ops_refused(void **state)
                                  HUB_OP_CONNECT};
     log_clear();
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
-        call_out o = call(&(hub_req){.op = ops[i], .channel_id = CH_WHATSAPP});
+        hubtest_out o = call(&(hub_req){.op = ops[i], .channel_id = CH_WHATSAPP});
         assert_int_equal(o.status, HD_ERR_USAGE);
         assert_has(o.message, "Chatt2.me");
         assert_null(o.data);
-        out_free(&o);
+        hubtest_out_clear(&o);
     }
     assert_int_equal(hub_requests(), 0);
 }
@@ -857,6 +791,7 @@ static int teardown(void **state)
 int main(void)
 {
     secret_harden_json();
+    hubtest_forbid(keys);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ops_table),
         cmocka_unit_test(test_check_ok),

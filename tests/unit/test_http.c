@@ -97,6 +97,32 @@ static void test_token_is_sent_to_its_origin(void **state)
     json_decref(j);
 }
 
+/* The second secret header (HydraCore's X-Api-Key) is refused like the token when it could
+ * write headers of its own: nothing is sent, and only a status says why. */
+static void test_unsafe_api_key_is_refused(void **state)
+{
+    static const char *const bad[] = {"k\r\nX-Injected: 1", "key\nmore", "a b", "tab\there",
+                                      "del\x7f", ""};
+    result res;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/echo"),
+                       .token = "tok-abcdef123456",
+                       .api_key = bad[i],
+                       .api_key_header = "X-Api-Key"};
+        assert_int_equal(run(&o, &res), HD_ERR_USAGE);
+        assert_false(res.done);
+    }
+    http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/echo"),
+                   .token = "tok-abcdef123456",
+                   .api_key = "hc_key_sandbox_7f3a",
+                   .api_key_header = "X-Api-Key"};
+    assert_int_equal(run(&o, &res), HD_OK);
+    assert_int_equal(res.r.code, 200);
+    json_t *j = json_loads(res.body, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(j, "x_api_key")), "hc_key_sandbox_7f3a");
+    json_decref(j);
+}
+
 static void test_custom_token_header_and_json_body(void **state)
 {
     result res;
@@ -342,6 +368,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_token_is_sent_to_its_origin),
+        cmocka_unit_test(test_unsafe_api_key_is_refused),
         cmocka_unit_test(test_custom_token_header_and_json_body),
         cmocka_unit_test(test_401_is_reported_with_the_envelope),
         cmocka_unit_test(test_429_waits_as_told_by_retry_after),

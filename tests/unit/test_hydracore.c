@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/hubtest.h"
 #include "../lib/sandbox_proc.h"
 #include "hydracore_decode.h"
 #include "provider.h"
@@ -31,98 +32,23 @@ static sandbox_proc sb;
 static char base[128];
 
 /* Every secret a test hands the driver: none may come back in a message, data or fields. */
-static const char *const secrets[] = {TOKEN,        API_KEY,          ACCESS,
-                                      APP_SECRET,   "hc_wrong_token", "EAAshort1",
-                                      "nothex-but-safe", "wrong_api_key_1"};
+static const char *const secrets[] = {
+    TOKEN, API_KEY, ACCESS, APP_SECRET, "hc_wrong_token", "EAAshort1", "nothex-but-safe",
+    "wrong_api_key_1", NULL};
 
 /* ---- calls ------------------------------------------------------------------------------ */
 
-typedef struct call_out {
-    int done, waits;
-    hd_status status;
-    long code, retry_after_s;
-    json_t *data, *fields; /* deep copies: the driver's are borrowed */
-    char message[700];
-} call_out;
-
-static void assert_no_secret(const char *what, const char *text)
+/* One call through the driver, run to its end; HydraCore hands out no secret. */
+static hubtest_out call_ctx(const provider_ctx *given, const hub_req *req)
 {
-    for (size_t i = 0; text && i < sizeof secrets / sizeof *secrets; i++)
-        if (strstr(text, secrets[i])) {
-            fprintf(stderr, "%s quotes a secret: %s\n", what, text);
-            fail();
-        }
-}
-
-static void on_done(const hub_result *r, void *arg)
-{
-    call_out *o = arg;
-    o->done++;
-    o->status = r->status;
-    o->code = r->code;
-    o->retry_after_s = r->retry_after_s;
-    assert_non_null(r->message);
-    snprintf(o->message, sizeof o->message, "%s", r->message);
-    o->data = r->data ? json_deep_copy(r->data) : NULL;
-    o->fields = r->field_errors ? json_deep_copy(r->field_errors) : NULL;
-    assert_null(r->secret); /* HydraCore hands out no secret */
-    if (r->status == HD_OK)
-        assert_string_equal(r->message, "");
-    else
-        assert_null(r->data);
-    char *d = o->data ? json_dumps(o->data, 0) : NULL, *f = o->fields ? json_dumps(o->fields, 0) : NULL;
-    assert_no_secret("message", o->message);
-    assert_no_secret("data", d);
-    assert_no_secret("field_errors", f);
-    free(d);
-    free(f);
-}
-
-static void on_wait(long delay_ms, const char *message, void *arg)
-{
-    ((call_out *)arg)->waits++;
-    assert_no_secret("wait message", message);
-}
-
-static void out_clear(call_out *o)
-{
-    json_decref(o->data);
-    json_decref(o->fields);
-    memset(o, 0, sizeof *o);
-}
-
-/* One call through the driver, run to its end; `done` must not run inside call(). */
-static call_out call_ctx(const provider_ctx *given, const hub_req *req)
-{
-    call_out out = {0};
-    loop *l = loop_new();
-    http_client *h = http_client_new(l);
-    provider_ctx ctx = *given;
-    ctx.l = l;
-    ctx.http = h;
-    ctx.backoff_base_ms = 10;
-    void *c = provider_hydracore.call(&ctx, req, on_done, on_wait, &out);
-    assert_non_null(c);
-    assert_int_equal(out.done, 0);
-    uint64_t end = loop_now_ms() + 10000;
-    while (!out.done && loop_now_ms() < end)
-        loop_run_once(l, 50);
-    assert_int_equal(out.done, 1);
-    http_client_free(h);
-    loop_free(l);
+    hubtest_out out = hubtest_call(&provider_hydracore, given, req);
+    assert_false(out.has_secret);
     return out;
 }
 
-static call_out call(const hub_req *req)
+static hubtest_out call(const hub_req *req)
 {
     return call_ctx(&(provider_ctx){.base_url = base, .token = TOKEN}, req);
-}
-
-static const char *jstr(const json_t *j, const char *key)
-{
-    const char *s = json_string_value(json_object_get(j, key));
-    assert_non_null(s);
-    return s;
 }
 
 static int matches(const char *re, const char *s)
@@ -134,44 +60,12 @@ static int matches(const char *re, const char *s)
     return ok;
 }
 
-/* The field errors hold exactly these keys. */
-static void assert_fields(const call_out *o, const char *const *keys, size_t n)
-{
-    if (json_object_size(o->fields) != n)
-        fprintf(stderr, "fields: %s\n", o->message);
-    assert_non_null(o->fields);
-    assert_int_equal(json_object_size(o->fields), n);
-    for (size_t i = 0; i < n; i++)
-        assert_true(strlen(jstr(o->fields, keys[i])) > 5);
-}
-
-/* A check made before sending: usage, no HTTP code, the one field named, no data. */
-static void assert_refused(const call_out *o, const char *field)
-{
-    if (o->status != HD_ERR_USAGE)
-        fprintf(stderr, "not refused: %d %s\n", o->status, o->message);
-    assert_int_equal(o->status, HD_ERR_USAGE);
-    assert_int_equal(o->code, 0);
-    assert_true(strlen(o->message) > 10);
-    assert_null(o->data);
-    if (field)
-        assert_fields(o, &field, 1);
-}
-
 /* ---- the sandbox's side ----------------------------------------------------------------- */
 
 /* HydraCore API requests one sandbox got so far; method NULL = any. */
 static size_t hub_requests_on(const sandbox_proc *p, const char *method)
 {
-    json_t *log = sandbox_json(p, "GET", "/_sandbox/test/log"), *e;
-    size_t i, n = 0;
-    json_array_foreach(log, i, e)
-    {
-        const char *hub = json_string_value(json_object_get(e, "hub"));
-        n += hub && !strcmp(hub, "hydracore") && (!method || !strcmp(jstr(e, "method"), method));
-    }
-    json_decref(log);
-    return n;
+    return hubtest_requests(p, "hydracore", method);
 }
 
 static size_t hub_requests(const char *method)
@@ -200,13 +94,6 @@ static json_t *hub_instance(const char *id)
     return sandbox_json(&sb, "GET", path);
 }
 
-static void fail_next(int times)
-{
-    char path[80];
-    snprintf(path, sizeof path, "/_sandbox/hydracore/fail?times=%d", times);
-    json_decref(sandbox_json(&sb, "POST", path));
-}
-
 /* A fresh instance id per call: any UUID is an instance in the sandbox. */
 static const char *new_instance(void)
 {
@@ -221,12 +108,12 @@ static const hub_connect creds = {.access_token = ACCESS,
                                   .phone_number_id = PNID,
                                   .display_phone = DISPLAY};
 
-static call_out setup_with(const char *inst, const hub_connect *hc)
+static hubtest_out setup_with(const char *inst, const hub_connect *hc)
 {
     return call(&(hub_req){.op = HUB_OP_CONNECT, .project_id = inst, .connect = hc});
 }
 
-static call_out op_on(hub_op op, const char *inst)
+static hubtest_out op_on(hub_op op, const char *inst)
 {
     return call(&(hub_req){.op = op, .project_id = inst});
 }
@@ -235,17 +122,17 @@ static call_out op_on(hub_op op, const char *inst)
 static void assert_channel(const json_t *c, const char *inst, const char *status)
 {
     char want[200];
-    assert_string_equal(jstr(c, "id"), "whatsapp");
-    assert_string_equal(jstr(c, "type"), "whatsapp");
-    assert_true(strlen(jstr(c, "name")) > 0);
-    assert_string_equal(jstr(c, "phone"), DISPLAY);
-    assert_string_equal(jstr(c, "display_phone"), DISPLAY);
-    assert_string_equal(jstr(c, "phone_number_id"), PNID);
+    assert_string_equal(hubtest_str(c, "id"), "whatsapp");
+    assert_string_equal(hubtest_str(c, "type"), "whatsapp");
+    assert_true(strlen(hubtest_str(c, "name")) > 0);
+    assert_string_equal(hubtest_str(c, "phone"), DISPLAY);
+    assert_string_equal(hubtest_str(c, "display_phone"), DISPLAY);
+    assert_string_equal(hubtest_str(c, "phone_number_id"), PNID);
     assert_true(json_is_true(json_object_get(c, "enabled")));
     assert_true(json_is_true(json_object_get(c, "active")));
-    assert_string_equal(jstr(c, "status"), status);
+    assert_string_equal(hubtest_str(c, "status"), status);
     snprintf(want, sizeof want, "%s/hydracore/webhooks/whatsapp/%s", sb.base_url, inst);
-    assert_string_equal(jstr(c, "webhook_url"), want);
+    assert_string_equal(hubtest_str(c, "webhook_url"), want);
 }
 
 /* Plays Meta's GET challenge on the webhook URL; the HTTP status. */
@@ -281,11 +168,11 @@ static void test_ops_table(void **state)
 static void test_check(void **state)
 {
     size_t before = hub_requests(NULL);
-    call_out o = call(&(hub_req){.op = HUB_OP_CHECK}); /* nothing to ask without an instance */
+    hubtest_out o = call(&(hub_req){.op = HUB_OP_CHECK}); /* nothing to ask without an instance */
     assert_int_equal(o.status, HD_OK);
     assert_int_equal(o.code, 0);
     assert_true(json_is_object(o.data) && json_object_size(o.data) == 0);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     assert_int_equal(hub_requests(NULL), before);
     /* With an instance the token is tried; a channel not set up (404) is fine. */
     static const char *const fine[] = {"497f6eca-6276-4993-bfeb-53cbbbba6f08", NIL_INSTANCE};
@@ -294,7 +181,7 @@ static void test_check(void **state)
         assert_int_equal(o.status, HD_OK);
         assert_int_equal(o.code, 404);
         assert_int_equal(json_object_size(o.data), 0);
-        out_clear(&o);
+        hubtest_out_clear(&o);
     }
     assert_int_equal(hub_requests("GET"), before + 2);
     o = call_ctx(&(provider_ctx){.base_url = base, .token = "hc_wrong_token"},
@@ -302,10 +189,23 @@ static void test_check(void **state)
     assert_int_equal(o.status, HD_ERR_AUTH);
     assert_int_equal(o.code, 401);
     assert_non_null(strstr(o.message, "Not authenticated"));
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = op_on(HUB_OP_CHECK, "not-a-uuid");
-    assert_refused(&o, "instance");
-    out_clear(&o);
+    hubtest_assert_refused(&o, "instance");
+    hubtest_out_clear(&o);
+}
+
+/* What HydraCore has no call for is refused before anything is sent. */
+static void test_unsupported_ops(void **state)
+{
+    static const hub_op ops[] = {HUB_OP_PROJECTS,    HUB_OP_CHANNEL_CREATE, HUB_OP_CHANNEL_MODE,
+                                 HUB_OP_WEBHOOK_SET, HUB_OP_SEND_TEST,      HUB_OP_COUNT};
+    size_t before = hub_requests(NULL);
+    hubtest_assert_unsupported(call,
+                               (hub_req){.project_id = new_instance(), .name = "n",
+                                         .to = "5511987654320", .text = "hi"},
+                               ops, sizeof ops / sizeof *ops);
+    assert_int_equal(hub_requests(NULL), before);
 }
 
 /* The profile itself: no address (HydraCore has no default), no token, unusable secrets. */
@@ -314,42 +214,42 @@ static void test_profile_refusals(void **state)
     size_t before = hub_requests(NULL);
     const char *inst = new_instance();
     hub_req req = {.op = HUB_OP_CHECK};
-    call_out o = call_ctx(&(provider_ctx){.token = TOKEN}, &req);
-    assert_refused(&o, NULL);
+    hubtest_out o = call_ctx(&(provider_ctx){.token = TOKEN}, &req);
+    hubtest_assert_refused(&o, NULL);
     assert_non_null(strstr(o.message, "base URL"));
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = call_ctx(&(provider_ctx){.base_url = "", .token = TOKEN}, &req);
-    assert_refused(&o, NULL);
-    out_clear(&o);
+    hubtest_assert_refused(&o, NULL);
+    hubtest_out_clear(&o);
     o = call_ctx(&(provider_ctx){.base_url = "http://example.com/hydracore", .token = TOKEN}, &req);
     assert_int_equal(o.status, HD_ERR_INSECURE_URL);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = call_ctx(&(provider_ctx){.base_url = base}, &req);
-    assert_refused(&o, "token");
-    out_clear(&o);
+    hubtest_assert_refused(&o, "token");
+    hubtest_out_clear(&o);
     o = call_ctx(&(provider_ctx){.base_url = base, .token = "hc a\r\nX: y"}, &req);
-    assert_refused(&o, "token");
-    out_clear(&o);
+    hubtest_assert_refused(&o, "token");
+    hubtest_out_clear(&o);
     o = call_ctx(&(provider_ctx){.base_url = base, .token = TOKEN, .api_key = "k\r\nX-Injected: 1"},
                  &(hub_req){.op = HUB_OP_CHANNELS, .project_id = inst});
-    assert_refused(&o, "api_key");
+    hubtest_assert_refused(&o, "api_key");
     assert_null(strstr(o.message, "Injected"));
-    out_clear(&o);
+    hubtest_out_clear(&o);
     assert_int_equal(hub_requests(NULL), before);
 }
 
 static void test_channels_before_and_after_setup(void **state)
 {
     const char *inst = new_instance();
-    call_out o = op_on(HUB_OP_CHANNELS, inst);
+    hubtest_out o = op_on(HUB_OP_CHANNELS, inst);
     assert_int_equal(o.status, HD_OK);
     assert_int_equal(o.code, 404);
     assert_true(json_is_array(o.data));
     assert_int_equal(json_array_size(o.data), 0);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = setup_with(inst, &creds);
     assert_int_equal(o.status, HD_OK);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = op_on(HUB_OP_CHANNELS, inst);
     assert_int_equal(o.status, HD_OK);
     assert_int_equal(o.code, 200);
@@ -357,50 +257,50 @@ static void test_channels_before_and_after_setup(void **state)
     json_t *c = json_array_get(o.data, 0);
     assert_channel(c, inst, "pending_verification");
     assert_int_equal(json_object_size(c), 10);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     /* An instance that does not exist is not "no channel". */
     o = op_on(HUB_OP_CHANNELS, NIL_INSTANCE);
     assert_int_equal(o.status, HD_ERR_NOT_FOUND);
     assert_int_equal(o.code, 404);
     assert_non_null(strstr(o.message, "Instance not found"));
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = op_on(HUB_OP_CHANNELS, NULL);
-    assert_refused(&o, "instance");
-    out_clear(&o);
+    hubtest_assert_refused(&o, "instance");
+    hubtest_out_clear(&o);
 }
 
 /* No verify token sent: the hub makes one and hands it back; Meta's challenge takes it. */
 static void test_setup_hub_verify_token(void **state)
 {
     const char *inst = new_instance();
-    call_out o = setup_with(inst, &creds);
+    hubtest_out o = setup_with(inst, &creds);
     assert_int_equal(o.status, HD_OK);
     assert_int_equal(o.code, 200);
     assert_channel(o.data, inst, "pending_verification");
-    const char *vt = jstr(o.data, "verify_token");
+    const char *vt = hubtest_str(o.data, "verify_token");
     assert_true(matches("^hc_vt_[0-9a-f]{24}$", vt));
-    assert_string_equal(jstr(o.data, "verify_token_source"), "hub");
+    assert_string_equal(hubtest_str(o.data, "verify_token_source"), "hub");
     assert_int_equal(json_object_size(o.data), 12);
     json_t *hub = hub_instance(inst); /* what went: no verify_token, secrets as given */
     json_t *sent = json_object_get(hub, "last_setup");
     assert_null(json_object_get(sent, "verify_token"));
-    assert_string_equal(jstr(sent, "display_phone"), DISPLAY);
-    assert_string_equal(jstr(sent, "phone_number_id"), PNID);
-    assert_string_equal(jstr(hub, "verify_token_source"), "generated");
+    assert_string_equal(hubtest_str(sent, "display_phone"), DISPLAY);
+    assert_string_equal(hubtest_str(sent, "phone_number_id"), PNID);
+    assert_string_equal(hubtest_str(hub, "verify_token_source"), "generated");
     json_decref(hub);
-    assert_int_equal(meta_challenge(jstr(o.data, "webhook_url"), "wrong"), 403);
-    assert_int_equal(meta_challenge(jstr(o.data, "webhook_url"), vt), 200);
-    out_clear(&o);
+    assert_int_equal(meta_challenge(hubtest_str(o.data, "webhook_url"), "wrong"), 403);
+    assert_int_equal(meta_challenge(hubtest_str(o.data, "webhook_url"), vt), 200);
+    hubtest_out_clear(&o);
     o = op_on(HUB_OP_STATUS, inst);
-    assert_string_equal(jstr(o.data, "text"), "connected");
-    out_clear(&o);
+    assert_string_equal(hubtest_str(o.data, "text"), "connected");
+    hubtest_out_clear(&o);
     /* display_phone is optional: it is left out of the body, "" in the answer. */
     inst = new_instance();
     hub_connect bare = {.access_token = ACCESS, .app_secret = APP_SECRET, .phone_number_id = PNID};
     o = setup_with(inst, &bare);
     assert_int_equal(o.status, HD_OK);
-    assert_string_equal(jstr(o.data, "display_phone"), "");
-    out_clear(&o);
+    assert_string_equal(hubtest_str(o.data, "display_phone"), "");
+    hubtest_out_clear(&o);
     hub = hub_instance(inst);
     assert_null(json_object_get(json_object_get(hub, "last_setup"), "display_phone"));
     json_decref(hub);
@@ -412,28 +312,28 @@ static void test_setup_sent_verify_token(void **state)
     const char *inst = new_instance();
     hub_connect hc = creds;
     hc.verify_token = "my-verify-token_42";
-    call_out o = setup_with(inst, &hc);
+    hubtest_out o = setup_with(inst, &hc);
     assert_int_equal(o.status, HD_OK);
-    assert_string_equal(jstr(o.data, "verify_token"), "my-verify-token_42");
-    assert_string_equal(jstr(o.data, "verify_token_source"), "sent");
-    assert_int_equal(meta_challenge(jstr(o.data, "webhook_url"), "my-verify-token_42"), 200);
-    out_clear(&o);
+    assert_string_equal(hubtest_str(o.data, "verify_token"), "my-verify-token_42");
+    assert_string_equal(hubtest_str(o.data, "verify_token_source"), "sent");
+    assert_int_equal(meta_challenge(hubtest_str(o.data, "webhook_url"), "my-verify-token_42"), 200);
+    hubtest_out_clear(&o);
     hc.verify_token = "another-token";
     hc.display_phone = "+5511987654321";
     o = setup_with(inst, &hc);
     assert_int_equal(o.status, HD_OK);
-    assert_string_equal(jstr(o.data, "verify_token"), "another-token");
-    assert_string_equal(jstr(o.data, "display_phone"), "+5511987654321");
-    assert_string_equal(jstr(o.data, "status"), "pending_verification");
-    out_clear(&o);
+    assert_string_equal(hubtest_str(o.data, "verify_token"), "another-token");
+    assert_string_equal(hubtest_str(o.data, "display_phone"), "+5511987654321");
+    assert_string_equal(hubtest_str(o.data, "status"), "pending_verification");
+    hubtest_out_clear(&o);
     json_t *hub = hub_instance(inst);
     assert_int_equal(json_integer_value(json_object_get(hub, "setups")), 2);
     json_decref(hub);
     /* An empty verify token is none: the hub makes one. */
     hc.verify_token = "";
     o = setup_with(inst, &hc);
-    assert_string_equal(jstr(o.data, "verify_token_source"), "hub");
-    out_clear(&o);
+    assert_string_equal(hubtest_str(o.data, "verify_token_source"), "hub");
+    hubtest_out_clear(&o);
 }
 
 static void test_setup_refused_before_sending(void **state)
@@ -468,24 +368,24 @@ static void test_setup_refused_before_sending(void **state)
     one[10].hc.verify_token = long_vt;
     size_t before = hub_requests(NULL);
     for (size_t i = 0; i < sizeof one / sizeof *one; i++) {
-        call_out o = setup_with(inst, &one[i].hc);
-        assert_refused(&o, one[i].field);
-        out_clear(&o);
+        hubtest_out o = setup_with(inst, &one[i].hc);
+        hubtest_assert_refused(&o, one[i].field);
+        hubtest_out_clear(&o);
     }
     /* Every bad field at once, each under the body's name. */
     hub_connect bad = {.phone_number_id = "x", .display_phone = "0", .verify_token = "a b"};
-    call_out o = setup_with("497f6eca-6276-4993-bfeb", &bad);
-    assert_refused(&o, NULL);
-    assert_fields(&o, (const char *const[]){"instance", "access_token", "app_secret",
+    hubtest_out o = setup_with("497f6eca-6276-4993-bfeb", &bad);
+    hubtest_assert_refused(&o, NULL);
+    hubtest_assert_fields(&o, (const char *const[]){"instance", "access_token", "app_secret",
                                             "phone_number_id", "display_phone", "verify_token"},
                   6);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = setup_with(inst, NULL);
-    assert_refused(&o, NULL);
-    out_clear(&o);
+    hubtest_assert_refused(&o, NULL);
+    hubtest_out_clear(&o);
     o = setup_with(NULL, &creds);
-    assert_refused(&o, "instance");
-    out_clear(&o);
+    hubtest_assert_refused(&o, "instance");
+    hubtest_out_clear(&o);
     assert_int_equal(hub_requests(NULL), before);
 }
 
@@ -496,71 +396,73 @@ static void test_setup_hub_422(void **state)
     hub_connect hc = creds;
     hc.access_token = "EAAshort1";
     hc.app_secret = "nothex-but-safe";
-    call_out o = setup_with(inst, &hc);
+    hubtest_out o = setup_with(inst, &hc);
     assert_int_equal(o.status, HD_ERR_REJECTED);
     assert_int_equal(o.code, 422);
     assert_null(o.data);
-    assert_fields(&o, (const char *const[]){"access_token", "app_secret"}, 2);
-    assert_string_equal(jstr(o.fields, "access_token"), "access_token looks truncated");
-    assert_string_equal(jstr(o.fields, "app_secret"), "app_secret must be 32 hex characters");
+    hubtest_assert_fields(&o, (const char *const[]){"access_token", "app_secret"}, 2);
+    assert_string_equal(hubtest_str(o.fields, "access_token"), "access_token looks truncated");
+    assert_string_equal(hubtest_str(o.fields, "app_secret"),
+                        "app_secret must be 32 hex characters");
     assert_true(!strncmp(o.message, "the hub refused 2 fields: ", 26));
     assert_non_null(strstr(o.message, "looks truncated"));
-    out_clear(&o);
+    hubtest_out_clear(&o);
     hc = creds;
     hc.app_secret = "nothex-but-safe";
     o = setup_with(inst, &hc);
     assert_true(!strncmp(o.message, "the hub refused 1 field: ", 25));
-    assert_fields(&o, (const char *const[]){"app_secret"}, 1);
-    out_clear(&o);
+    hubtest_assert_fields(&o, (const char *const[]){"app_secret"}, 1);
+    hubtest_out_clear(&o);
     o = op_on(HUB_OP_CHANNELS, inst); /* nothing was set up */
     assert_int_equal(json_array_size(o.data), 0);
-    out_clear(&o);
+    hubtest_out_clear(&o);
 }
 
 static void test_status_and_teardown(void **state)
 {
     const char *inst = new_instance();
-    call_out o = setup_with(inst, &creds);
-    out_clear(&o);
+    hubtest_out o = setup_with(inst, &creds);
+    hubtest_out_clear(&o);
     o = op_on(HUB_OP_STATUS, inst);
     assert_int_equal(o.status, HD_OK);
     assert_channel(o.data, inst, "pending_verification");
     assert_int_equal(json_integer_value(json_object_get(o.data, "code")), 0);
-    assert_string_equal(jstr(o.data, "text"), "pending_verification");
-    assert_string_equal(jstr(o.data, "meaning"), hydracore_status_meaning("pending_verification"));
-    assert_non_null(strstr(jstr(o.data, "meaning"), "verify token"));
-    out_clear(&o);
+    assert_string_equal(hubtest_str(o.data, "text"), "pending_verification");
+    assert_string_equal(hubtest_str(o.data, "meaning"),
+                        hydracore_status_meaning("pending_verification"));
+    assert_non_null(strstr(hubtest_str(o.data, "meaning"), "verify token"));
+    hubtest_out_clear(&o);
     char path[120];
     snprintf(path, sizeof path, "/_sandbox/hydracore/%s/verify", inst);
     json_decref(sandbox_json(&sb, "POST", path));
     o = op_on(HUB_OP_STATUS, inst);
     assert_channel(o.data, inst, "connected");
-    assert_non_null(strstr(jstr(o.data, "meaning"), "verified"));
-    out_clear(&o);
+    assert_non_null(strstr(hubtest_str(o.data, "meaning"), "verified"));
+    hubtest_out_clear(&o);
     o = op_on(HUB_OP_CHANNEL_DELETE, inst);
     assert_int_equal(o.status, HD_OK);
     assert_int_equal(o.code, 204);
     assert_true(json_is_object(o.data) && json_object_size(o.data) == 0);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = op_on(HUB_OP_CHANNELS, inst);
     assert_int_equal(json_array_size(o.data), 0);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = op_on(HUB_OP_STATUS, inst);
     assert_int_equal(o.status, HD_ERR_NOT_FOUND);
     assert_non_null(strstr(o.message, "WhatsApp channel not configured"));
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = op_on(HUB_OP_CHANNEL_DELETE, inst);
     assert_int_equal(o.status, HD_ERR_NOT_FOUND);
     assert_int_equal(o.code, 404);
     assert_non_null(strstr(o.message, "WhatsApp channel not configured"));
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = op_on(HUB_OP_CHANNEL_DELETE, "x");
-    assert_refused(&o, "instance");
-    out_clear(&o);
+    hubtest_assert_refused(&o, "instance");
+    hubtest_out_clear(&o);
     o = op_on(HUB_OP_STATUS, NIL_INSTANCE);
     assert_int_equal(o.status, HD_ERR_NOT_FOUND);
     assert_non_null(strstr(o.message, "Instance not found"));
-    out_clear(&o);
+    hubtest_out_clear(&o);
 }
 
 /* A deployment that wants an X-Api-Key: refused without (with what to do), taken with. */
@@ -573,12 +475,12 @@ static void test_api_key(void **state)
     snprintf(at, sizeof at, "%s/hydracore", keyed.base_url);
     const char *inst = new_instance();
     hub_req req = {.op = HUB_OP_CHANNELS, .project_id = inst};
-    call_out o = call_ctx(&(provider_ctx){.base_url = at, .token = TOKEN}, &req);
+    hubtest_out o = call_ctx(&(provider_ctx){.base_url = at, .token = TOKEN}, &req);
     assert_int_equal(o.status, HD_ERR_AUTH);
     assert_int_equal(o.code, 401);
     assert_non_null(strstr(o.message, "Invalid API key"));
     assert_non_null(strstr(o.message, "add it to the profile"));
-    out_clear(&o);
+    hubtest_out_clear(&o);
     char *seen = last_api_key(&keyed);
     assert_null(seen);
     o = call_ctx(&(provider_ctx){.base_url = at, .token = TOKEN, .api_key = "wrong_api_key_1"},
@@ -586,11 +488,11 @@ static void test_api_key(void **state)
     assert_int_equal(o.status, HD_ERR_AUTH);
     assert_non_null(strstr(o.message, "Invalid API key"));
     assert_null(strstr(o.message, "add it")); /* one was sent: it is the wrong one */
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = call_ctx(&(provider_ctx){.base_url = at, .token = TOKEN, .api_key = API_KEY}, &req);
     assert_int_equal(o.status, HD_OK);
     assert_int_equal(json_array_size(o.data), 0);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     seen = last_api_key(&keyed);
     assert_non_null(seen); /* sent (the log masks it) */
     assert_null(strstr(seen, API_KEY));
@@ -598,111 +500,74 @@ static void test_api_key(void **state)
     o = call_ctx(&(provider_ctx){.base_url = at, .token = TOKEN, .api_key = API_KEY},
                  &(hub_req){.op = HUB_OP_CONNECT, .project_id = inst, .connect = &creds});
     assert_int_equal(o.status, HD_OK);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     /* The Bearer is checked first; an empty key is no key. */
     o = call_ctx(&(provider_ctx){.base_url = at, .token = "hc_wrong_token", .api_key = API_KEY},
                  &req);
     assert_non_null(strstr(o.message, "Not authenticated"));
-    out_clear(&o);
+    hubtest_out_clear(&o);
     o = call_ctx(&(provider_ctx){.base_url = at, .token = TOKEN, .api_key = ""}, &req);
     assert_int_equal(o.status, HD_ERR_AUTH);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     assert_int_equal(hub_requests_on(&keyed, NULL), 6);
     assert_int_equal(sandbox_stop(&keyed), 0);
     /* A deployment that wants none takes a key all the same. */
     o = call_ctx(&(provider_ctx){.base_url = base, .token = TOKEN, .api_key = API_KEY}, &req);
     assert_int_equal(o.status, HD_OK);
-    out_clear(&o);
+    hubtest_out_clear(&o);
 }
 
 /* 5xx: reads are tried again; setup and teardown are reported at once, never sent twice. */
 static void test_server_errors(void **state)
 {
     const char *inst = new_instance();
-    call_out o = setup_with(inst, &creds);
-    out_clear(&o);
+    hubtest_out o = setup_with(inst, &creds);
+    hubtest_out_clear(&o);
     size_t gets = hub_requests("GET");
-    fail_next(2);
+    hubtest_fail_next(&sb, "hydracore", 2);
     o = op_on(HUB_OP_STATUS, inst);
     assert_int_equal(o.status, HD_OK);
     assert_int_equal(o.waits, 2);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     assert_int_equal(hub_requests("GET"), gets + 3);
-    fail_next(10);
+    hubtest_fail_next(&sb, "hydracore", 10);
     o = op_on(HUB_OP_CHANNELS, inst);
-    assert_int_equal(o.status, HD_ERR_SERVER);
-    assert_int_equal(o.code, 500);
-    assert_int_equal(o.waits, 3);
-    assert_non_null(strstr(o.message, "Internal Server Error"));
-    out_clear(&o);
-    fail_next(0);
+    hubtest_assert_server_error(&o, 3, "Internal Server Error");
+    hubtest_fail_next(&sb, "hydracore", 0);
     size_t posts = hub_requests("POST");
-    fail_next(1);
+    hubtest_fail_next(&sb, "hydracore", 1);
     o = setup_with(inst, &creds);
-    assert_int_equal(o.status, HD_ERR_SERVER);
-    assert_int_equal(o.code, 500);
-    assert_int_equal(o.waits, 0);
-    assert_non_null(strstr(o.message, "Internal Server Error"));
-    out_clear(&o);
+    hubtest_assert_server_error(&o, 0, "Internal Server Error");
     assert_int_equal(hub_requests("POST"), posts + 1);
     json_t *hub = hub_instance(inst);
     assert_int_equal(json_integer_value(json_object_get(hub, "setups")), 1);
     json_decref(hub);
     size_t deletes = hub_requests("DELETE");
-    fail_next(1);
+    hubtest_fail_next(&sb, "hydracore", 1);
     o = op_on(HUB_OP_CHANNEL_DELETE, inst);
     assert_int_equal(o.status, HD_ERR_SERVER);
     assert_int_equal(o.waits, 0);
-    out_clear(&o);
+    hubtest_out_clear(&o);
     assert_int_equal(hub_requests("DELETE"), deletes + 1);
     o = op_on(HUB_OP_CHANNEL_DELETE, inst); /* still there: now it goes */
     assert_int_equal(o.status, HD_OK);
-    out_clear(&o);
-}
-
-static void test_unsupported_ops(void **state)
-{
-    static const hub_op ops[] = {HUB_OP_PROJECTS,    HUB_OP_CHANNEL_CREATE, HUB_OP_CHANNEL_MODE,
-                                 HUB_OP_WEBHOOK_SET, HUB_OP_SEND_TEST,      HUB_OP_COUNT};
-    size_t before = hub_requests(NULL);
-    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
-        call_out o = call(&(hub_req){.op = ops[i], .project_id = new_instance(), .name = "n",
-                                     .to = "5511987654320", .text = "hi"});
-        assert_refused(&o, NULL);
-        assert_null(o.fields);
-        out_clear(&o);
-    }
-    assert_int_equal(hub_requests(NULL), before);
+    hubtest_out_clear(&o);
 }
 
 static void test_cancel(void **state)
 {
-    call_out o = {0};
-    loop *l = loop_new();
-    http_client *h = http_client_new(l);
-    provider_ctx ctx = {.l = l, .http = h, .base_url = base, .token = TOKEN};
-    const char *inst = new_instance();
-    provider_hydracore.call_cancel(provider_hydracore.call(
-        &ctx, &(hub_req){.op = HUB_OP_CONNECT, .project_id = inst, .connect = &creds}, on_done,
-        NULL, &o));
-    provider_hydracore.call_cancel(
-        provider_hydracore.call(&ctx, &(hub_req){.op = HUB_OP_CHECK}, on_done, NULL, &o));
-    provider_hydracore.call_cancel(provider_hydracore.call(
-        &ctx, &(hub_req){.op = HUB_OP_STATUS, .project_id = "bad"}, on_done, NULL, &o));
-    provider_hydracore.call_cancel(NULL);
-    for (int i = 0; i < 10; i++)
-        loop_run_once(l, 20);
-    assert_int_equal(o.done, 0);
-    http_client_free(h);
-    loop_free(l);
+    /* In flight, a local answer, a refusal: none may report after its cancel. */
+    const hub_req reqs[] = {
+        {.op = HUB_OP_CONNECT, .project_id = new_instance(), .connect = &creds},
+        {.op = HUB_OP_CHECK},
+        {.op = HUB_OP_STATUS, .project_id = "bad"}};
+    hubtest_cancel_each(&provider_hydracore, &(provider_ctx){.base_url = base, .token = TOKEN},
+                        reqs, 3);
 }
 
 static int setup(void **state)
 {
-    if (sandbox_start(NULL, &sb) != 0)
-        return -1;
-    snprintf(base, sizeof base, "%s/hydracore", sb.base_url);
-    return 0;
+    return hubtest_sandbox_start(&sb, secrets, "hydracore", base, sizeof base);
 }
 
 static int teardown(void **state)
@@ -712,7 +577,6 @@ static int teardown(void **state)
 
 int main(void)
 {
-    secret_harden_json();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ops_table),
         cmocka_unit_test(test_check),

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../lib/hubtest.h"
 #include "../lib/sandbox_proc.h"
 #include "provider.h"
 #include "whapi_decode.h"
@@ -25,30 +26,7 @@ static sandbox_proc sb;
 
 /* ---- calls ------------------------------------------------------------------------------ */
 
-typedef struct call_out {
-    int done, waits;
-    hd_status status;
-    long code, retry_after_s;
-    json_t *data;
-    char message[600], secret[128];
-} call_out;
-
-static void on_call_done(const hub_result *r, void *arg)
-{
-    call_out *o = arg;
-    o->done++;
-    o->status = r->status;
-    o->code = r->code;
-    o->retry_after_s = r->retry_after_s;
-    o->data = r->data ? json_deep_copy(r->data) : NULL;
-    snprintf(o->message, sizeof o->message, "%s", r->message ? r->message : "(null)");
-    snprintf(o->secret, sizeof o->secret, "%s", r->secret ? r->secret : "");
-}
-
-static void on_call_wait(long delay_ms, const char *message, void *arg)
-{
-    ((call_out *)arg)->waits++;
-}
+typedef hubtest_out call_out;
 
 static provider_ctx ctx_for(const sandbox_proc *p, loop *l, http_client *h, char *mgr, char *gate,
                             const char *partner)
@@ -69,23 +47,11 @@ static provider_ctx ctx_for(const sandbox_proc *p, loop *l, http_client *h, char
 static call_out call_at(const sandbox_proc *p, const char *mgr_base, const hub_req *req,
                         const char *partner)
 {
-    call_out out = {0};
     char mgr[128], gate[128];
-    loop *l = loop_new();
-    http_client *h = http_client_new(l);
-    provider_ctx ctx = ctx_for(p, l, h, mgr, gate, partner);
+    provider_ctx ctx = ctx_for(p, NULL, NULL, mgr, gate, partner);
     if (mgr_base)
         ctx.base_url = mgr_base;
-    void *c = provider_whapi.call(&ctx, req, on_call_done, on_call_wait, &out);
-    assert_non_null(c);
-    assert_int_equal(out.done, 0); /* never from inside call() */
-    uint64_t end = loop_now_ms() + 10000;
-    while (!out.done && loop_now_ms() < end)
-        loop_run_once(l, 50);
-    assert_int_equal(out.done, 1);
-    http_client_free(h);
-    loop_free(l);
-    return out;
+    return hubtest_call(&provider_whapi, &ctx, req);
 }
 
 static call_out call_on(const sandbox_proc *p, const hub_req *req, const char *partner)
@@ -667,21 +633,10 @@ static void test_stop_and_cancel(void **state)
     pair(&r, PAIR_MODE_QR, id, token, NULL, 0);
     assert_int_equal(r.qrs, 1);
     assert_int_equal(r.ended, 0);
-    call_out o = {0};
     char mgr[128], gate[128];
-    loop *l = loop_new();
-    http_client *h = http_client_new(l);
-    provider_ctx ctx = ctx_for(&sb, l, h, mgr, gate, PTOKEN);
-    provider_whapi.call_cancel(
-        provider_whapi.call(&ctx, &(hub_req){.op = HUB_OP_CHANNELS}, on_call_done, NULL, &o));
-    provider_whapi.call_cancel(
-        provider_whapi.call(&ctx, &(hub_req){.op = HUB_OP_CHANNEL_CREATE}, on_call_done, NULL, &o));
-    provider_whapi.call_cancel(NULL);
-    for (int i = 0; i < 10; i++)
-        loop_run_once(l, 20);
-    assert_int_equal(o.done, 0);
-    http_client_free(h);
-    loop_free(l);
+    provider_ctx ctx = ctx_for(&sb, NULL, NULL, mgr, gate, PTOKEN);
+    const hub_req reqs[] = {{.op = HUB_OP_CHANNELS}, {.op = HUB_OP_CHANNEL_CREATE}};
+    hubtest_cancel_each(&provider_whapi, &ctx, reqs, 2);
 }
 
 /* Its own hub: bare project list, 2 creations per 30 minutes. */
