@@ -471,8 +471,8 @@ const provider_ops provider_chatt2me = {
     .label = "Chatt2.me",
     .project_word = N_("application"),
     .default_base_url = "https://api.chatt2.me",
-    .caps = PROVIDER_CAP_TEST_MESSAGE | PROVIDER_CAP_WEBHOOK | PROVIDER_CAP_LOCAL_CHANNELS |
-            PROVIDER_CAP_CHANNEL_KIND,
+    .caps = PROVIDER_CAP_TEST_MESSAGE | PROVIDER_CAP_WEBHOOK | PROVIDER_CAP_WEBHOOK_VERIFY |
+            PROVIDER_CAP_LOCAL_CHANNELS | PROVIDER_CAP_CHANNEL_KIND,
     .call = c2_call_start,
     .call_cancel = hubdriver_cancel,
     .webhook_events = c2_events,

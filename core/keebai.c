@@ -281,7 +281,7 @@ const provider_ops provider_keebai = {
     .project_word = N_("pipeline"),
     .default_base_url = "https://api.keebai.com",
     .caps = PROVIDER_CAP_QR_STREAM | PROVIDER_CAP_BROWSER | PROVIDER_CAP_WEBHOOK |
-            PROVIDER_CAP_TYPE_FILTER,
+            PROVIDER_CAP_WEBHOOK_SECRET | PROVIDER_CAP_TYPE_FILTER,
     .pair_start = kb_pair_start,
     .pair_stop = kb_pair_stop,
     .call = keebai_call,

@@ -28,6 +28,10 @@ enum provider_caps {
     PROVIDER_CAP_LOCAL_PROJECTS = 1 << 15,
     PROVIDER_CAP_LOCAL_CHANNELS = 1 << 16,
     PROVIDER_CAP_CHANNEL_KIND = 1 << 17,  /* Chatt2.me: a remembered channel has a kind */
+    /* What a webhook registration brings: a signing secret shown once (Keebai), or a call to
+       the endpoint that must answer 2xx before the hub takes it (Chatt2.me). */
+    PROVIDER_CAP_WEBHOOK_SECRET = 1 << 18,
+    PROVIDER_CAP_WEBHOOK_VERIFY = 1 << 19,
 };
 
 /* What a driver needs from outside: the loop, HTTP, where the hub is and its token. */

@@ -41,19 +41,16 @@ static void webhook_leave(app *a)
     curs_set(0);
 }
 
-/*
- * What a hub does when a webhook is registered. provider.h has no caps for these (yet): the
- * driver itself says which hub it is. Keebai hands out a signing secret, once; Chatt2.me
- * hands out none but calls the endpoint first, which must answer 2xx.
- */
+/* What a hub does when a webhook is registered: hands out a signing secret once, or calls the
+   endpoint first, which must answer 2xx. */
 static int hands_out_secret(const provider_ops *ops)
 {
-    return ops == &provider_keebai;
+    return !!(ops->caps & PROVIDER_CAP_WEBHOOK_SECRET);
 }
 
 static int verifies_endpoint(const provider_ops *ops)
 {
-    return ops == &provider_chatt2me;
+    return !!(ops->caps & PROVIDER_CAP_WEBHOOK_VERIFY);
 }
 
 static const char *intro(const app *a)
