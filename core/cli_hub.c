@@ -1,5 +1,5 @@
 /* cli_hub.c: line-mode hub commands: projects, channels, channel create|live|delete|add|forget,
- * webhook set, status, send-test, teardown, and connect by signup code or credentials. Each
+ * instance add|forget, webhook set, status, send-test, teardown, and connect by signup code or credentials. Each
  * runs hub calls (ops->call) on the loop; secrets the hub hands out go straight into the vault
  * and are never printed. The onboarding commands' checks and reports are in cli_onboard.c. */
 #include "cli_hub.h"
@@ -276,6 +276,7 @@ static const struct option long_opts[] = {
     {"wait", no_argument, NULL, 'w'},           {"interval-ms", required_argument, NULL, 'i'},
     {"instance", required_argument, NULL, 'I'}, {"kind", required_argument, NULL, 'k'},
     {"to", required_argument, NULL, 'O'},       {"text", required_argument, NULL, 'X'},
+    {"with-secret", no_argument, NULL, 'W'},
     {NULL, 0, NULL, 0},
 };
 
@@ -307,6 +308,7 @@ static int take_opt(hub_args *a, int ch, const char *val)
     case 'k': a->kind = val; break;
     case 'O': a->to = val; break;
     case 'X': a->text = val; break;
+    case 'W': a->with_secret = 1; break;
     case 'F':
         if ((a->passphrase_fd = passphrase_fd_parse(val)) < 0)
             return cli_usage_error(_("not a file descriptor number: '%s'"), val);
@@ -1088,6 +1090,11 @@ static const hub_cmd commands[] = {
      cli_onboard_check_channel_add, NULL, NULL, cli_onboard_channel_add, 0},
     {"channel", "forget", HUB_OP_CHANNELS, "c", 0, CAP(LOCAL_CHANNELS), 0, 0,
      cli_onboard_check_channel_forget, NULL, NULL, cli_onboard_channel_forget, 0},
+    /* HydraCore cannot list its instances: the profile remembers them (`projects`). */
+    {"instance", "add", HUB_OP_PROJECTS, "In", 0, CAP(LOCAL_PROJECTS), 0, 0,
+     cli_onboard_check_instance_add, NULL, NULL, cli_onboard_instance_add, 0},
+    {"instance", "forget", HUB_OP_PROJECTS, "IW", 0, CAP(LOCAL_PROJECTS), 0, 0,
+     cli_onboard_check_instance_forget, NULL, NULL, cli_onboard_instance_forget, 0},
     {"webhook", "set", HUB_OP_WEBHOOK_SET, "uecn", 0, CAP(WEBHOOK), 0, 0, check_webhook, NULL,
      report_webhook, NULL, 0},
     {"status", NULL, HUB_OP_STATUS, "cwiI", 0, CAP(STATUS), 0, 0, check_status, NULL,
@@ -1126,6 +1133,8 @@ static const hub_cmd *find_cmd(int argc, char **argv, int *rc)
     if (!strcmp(argv[0], "channel"))
         *rc = cli_usage_error(_("channel: say create, live ID, delete ID, add or forget, not '%s'"),
                               sub);
+    else if (!strcmp(argv[0], "instance"))
+        *rc = cli_usage_error(_("instance: say add or forget, not '%s'"), sub);
     else
         *rc = cli_usage_error(_("webhook: say set, not '%s'"), sub);
     return NULL;

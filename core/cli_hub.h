@@ -63,8 +63,8 @@ int cli_hub_connect(const struct hub_args *a);
 
 /* 1 if `word` is one of the commands below (argv[1] of hubdesk). */
 int cli_hub_is_command(const char *word);
-/* `hubdesk projects|channels|channel ...|webhook set|status|send-test|teardown ...`: argv[0] is
-   the command.
+/* `hubdesk projects|channels|channel ...|instance add|forget|webhook set|status|send-test|
+   teardown ...`: argv[0] is the command.
    Returns the process exit code. */
 int cli_hub_main(int argc, char **argv);
 

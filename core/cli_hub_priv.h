@@ -19,6 +19,7 @@ enum cli_connect_mode { CLI_CONNECT_NONE, CLI_CONNECT_SIGNUP, CLI_CONNECT_CREDEN
 typedef struct hub_args {
     hub_target_args t;
     int passphrase_fd, json, yes, wait;
+    int with_secret;     /* instance forget: also drop the instance's vault entries */
     long interval_ms;
     const char *project, *type, *name, *url, *channel, *id;
     const char *events[EVENTS_MAX + 1];
@@ -109,6 +110,20 @@ int cli_onboard_check_channel_add(hub_run *r);
 int cli_onboard_channel_add(hub_run *r);
 int cli_onboard_check_channel_forget(hub_run *r);
 int cli_onboard_channel_forget(hub_run *r);
+/* `instance add|forget` (HydraCore): the profile's remembered instances; forget
+   --with-secret also removes the instance's secrets from the vault. */
+int cli_onboard_check_instance_add(hub_run *r);
+int cli_onboard_instance_add(hub_run *r);
+int cli_onboard_check_instance_forget(hub_run *r);
+int cli_onboard_instance_forget(hub_run *r);
+
+/* Removes HydraCore's secrets of one instance ("<profile>/waba|appsecret|verify/<instance>")
+   from the open vault. Returns the names removed (a JSON array, never NULL unless out of
+   memory); entries that were not there are skipped. */
+json_t *cli_instance_secrets_remove(vault *v, const char *prof, const char *instance);
+/* The names of every such entry of the profile in the vault, whatever the instance (also
+   those of instances no longer remembered): a new JSON array. */
+json_t *cli_instance_secrets_of(const vault *v, const char *prof);
 /* `channels` / `projects` on hubs that cannot list them: the profile's remembered ones. */
 int cli_onboard_list_channels(hub_run *r);
 int cli_onboard_list_instances(hub_run *r);

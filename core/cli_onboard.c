@@ -226,10 +226,11 @@ static int secrets_from_vault(hub_run *r)
 /* Lines 1, 2 and 3 of standard input (prompts without echo on a terminal). */
 static int secrets_from_stdin(hub_run *r)
 {
+    /* Prompts are shown on a terminal only: no "line N" there, the order says it. */
     static const char *const prompts[3] = {
-        N_("Access token from the Meta app (line 1, not shown): "),
-        N_("App secret (line 2, not shown): "),
-        N_("Verify token (line 3; Enter: the hub makes one; not shown): "),
+        N_("Meta app access token (not shown): "),
+        N_("Meta app secret, 32 hex characters (not shown): "),
+        N_("Verify token (not shown; Enter: the hub makes one): "),
     };
     static const char *const empty[2] = {
         N_("access_token (stdin line 1) is empty: give the access token, the app secret and, "
@@ -266,8 +267,9 @@ static void print_meta_steps(const hub_run *r, const json_t *data, const char *v
 {
     char url[2048], tok[200];
     cli_cell_text(data, "webhook_url", url, sizeof url);
-    printf("%s\n", _("Now in the Meta app: App Dashboard > WhatsApp > Configuration > Webhook > "
-                     "Edit, paste:"));
+    /* Lines of at most 80 columns: agents run this on 80x24 terminals. */
+    printf("%s\n%s\n", _("In the Meta app, open App Dashboard > WhatsApp > Configuration > "
+                         "Webhook > Edit"), _("and paste:"));
     printf("  %-14s %s\n", _("Callback URL:"), url);
     if (verify)
         printf("  %-14s %s\n", _("Verify token:"), text_sanitize(verify, tok, sizeof tok));
@@ -277,8 +279,8 @@ static void print_meta_steps(const hub_run *r, const json_t *data, const char *v
                  "choice on line 3)"));
     printf("%s\n", _("then press \"Verify and save\", and under Webhook fields subscribe to "
                      "\"messages\"."));
-    printf(_("Once Meta has verified it, 'hubdesk status --profile %s --instance %s' shows "
-             "connected.\n"), r->t.profile, r->a.instance);
+    printf("%s\n", _("Once Meta has verified it, this command shows the channel connected:"));
+    printf("  hubdesk status --profile %s --instance %s\n", r->t.profile, r->a.instance);
 }
 
 int cli_onboard_report_credentials(hub_run *r, const hub_result *res)
@@ -321,15 +323,14 @@ int cli_onboard_report_credentials(hub_run *r, const hub_result *res)
         cli_cell_text(res->data, "status", status, sizeof status);
         cli_cell_text(res->data, "phone_number_id", pnid, sizeof pnid);
         cli_cell_text(res->data, "display_phone", phone, sizeof phone);
-        printf(_("Connected HydraCore instance %s: WhatsApp phone number id %s (%s), status %s.\n"),
-               r->a.instance, pnid, phone, status);
+        printf(_("Connected HydraCore instance %s:\n"), r->a.instance);
+        printf(_("  WhatsApp phone number id %s (%s), status %s\n"), pnid, phone, status);
         if (json_array_size(saved)) {
             size_t i;
             json_t *n;
-            printf("%s", _("Saved in the vault:"));
+            printf("%s\n", _("Saved in the vault:"));
             json_array_foreach(saved, i, n)
-                printf("%s%s", i ? ", " : " ", json_string_value(n));
-            printf("\n");
+                printf("  %s\n", json_string_value(n));
         }
         json_decref(saved);
         print_meta_steps(r, res->data, verify);
@@ -406,6 +407,46 @@ int cli_onboard_report_send(hub_run *r, const hub_result *res)
     return cli_fail_line(EXIT_OTHER, msg);
 }
 
+/* ---- HydraCore's secrets per instance in the vault ---------------------------------------- */
+
+json_t *cli_instance_secrets_remove(vault *v, const char *prof, const char *instance)
+{
+    char name[VAULT_NAME_MAX + 1];
+    json_t *removed = json_array();
+    for (int k = 0; v && removed && k < 3; k++)
+        if (provider_secret_name(name, sizeof name, prof, kept[k].tag, instance) == 0 &&
+            vault_remove(v, name) == VAULT_OK)
+            json_array_append_new(removed, json_string(name));
+    return removed;
+}
+
+/* 1 if `rest` can be what provider_secret_name put after "<profile>/<tag>/": an instance
+   UUID, or the 16 hex digits of its hash when the name would have been too long. */
+static int instance_part_ok(const char *rest)
+{
+    char why[200];
+    size_t n = strlen(rest);
+    if (n == 16 && strspn(rest, "0123456789abcdef") == 16)
+        return 1;
+    return provider_uuid_check(rest, "id", why, sizeof why) == HD_OK;
+}
+
+json_t *cli_instance_secrets_of(const vault *v, const char *prof)
+{
+    char prefix[VAULT_NAME_MAX + 1];
+    size_t n = 0;
+    const vault_entry *e = v ? vault_entries(v, &n) : NULL;
+    json_t *names = json_array();
+    for (size_t i = 0; names && i < n; i++)
+        for (int k = 0; k < 3; k++) {
+            int len = snprintf(prefix, sizeof prefix, "%s/%s/", prof, kept[k].tag);
+            if (len > 0 && (size_t)len < sizeof prefix && !strncmp(e[i].name, prefix, (size_t)len) &&
+                instance_part_ok(e[i].name + len))
+                json_array_append_new(names, json_string(e[i].name));
+        }
+    return names;
+}
+
 /* ---- teardown (HydraCore) ----------------------------------------------------------------- */
 
 int cli_onboard_check_teardown(hub_run *r)
@@ -430,14 +471,11 @@ int cli_onboard_check_teardown(hub_run *r)
 /* The channel is gone: its secrets are useless, dropped when the vault is open. */
 int cli_onboard_report_teardown(hub_run *r, const hub_result *res)
 {
-    char name[VAULT_NAME_MAX + 1];
-    json_t *removed = json_array();
+    json_t *removed = r->t.profile[0] ? cli_instance_secrets_remove(r->t.v, r->t.profile,
+                                                                    r->a.instance)
+                                      : json_array();
     size_t i;
     json_t *n;
-    for (int k = 0; r->t.v && r->t.profile[0] && k < 3; k++)
-        if (provider_secret_name(name, sizeof name, r->t.profile, kept[k].tag, r->a.instance) == 0 &&
-            vault_remove(r->t.v, name) == VAULT_OK)
-            json_array_append_new(removed, json_string(name));
     if (r->a.json) {
         cli_json_line(json_pack("{s:s,s:b,s:o}", "instance", r->a.instance, "deleted", 1,
                                 "secrets_removed", removed));
@@ -540,6 +578,118 @@ int cli_onboard_channel_forget(hub_run *r)
     return EXIT_OK;
 }
 
+/* ---- remembered instances (HydraCore) ----------------------------------------------------- */
+
+int cli_onboard_check_instance_add(hub_run *r)
+{
+    char why[200];
+    if (!r->t.profile[0])
+        return need_profile(_("instance add needs --profile NAME: the instance is remembered in "
+                              "the profile"));
+    int rc = instance_check(r);
+    if (rc >= 0)
+        return rc;
+    if (r->a.name && (flow_name_check(r->a.name, why, sizeof why) != HD_OK || !*r->a.name))
+        return option_error("--name", *r->a.name ? why : _("the name is empty"));
+    return -1;
+}
+
+int cli_onboard_instance_add(hub_run *r)
+{
+    char why[600], msg[800];
+    if (cli_profile_remember(r->t.profile, "instances", r->a.instance, r->a.name, NULL, why,
+                             sizeof why) < 0) {
+        snprintf(msg, sizeof msg, _("instance %s was not remembered: %s"), r->a.instance, why);
+        return cli_fail_line(EXIT_OTHER, msg);
+    }
+    if (r->a.json)
+        cli_json_line(json_pack("{s:s,s:s?,s:s}", "instance", r->a.instance, "name", r->a.name,
+                                "profile", r->t.profile));
+    else
+        printf(_("Remembered instance %s in profile %s.\n"), r->a.instance, r->t.profile);
+    fflush(stdout);
+    return EXIT_OK;
+}
+
+int cli_onboard_check_instance_forget(hub_run *r)
+{
+    char name[VAULT_NAME_MAX + 1];
+    if (!r->t.profile[0])
+        return need_profile(_("instance forget needs --profile NAME"));
+    int rc = instance_check(r);
+    if (rc >= 0)
+        return rc;
+    if (r->a.with_secret &&
+        provider_secret_name(name, sizeof name, r->t.profile, "appsecret", r->a.instance) < 0)
+        return cli_usage_error(_("the profile name %s is too long to name the instance's "
+                                 "secrets in the vault"), r->t.profile);
+    return -1;
+}
+
+/* One line (text) or one object (--json) on what instance forget did. */
+static void print_forgotten(const hub_run *r, int forgotten, json_t *removed)
+{
+    size_t i;
+    json_t *n;
+    if (r->a.json) {
+        cli_json_line(json_pack("{s:s,s:b,s:s,s:O}", "instance", r->a.instance, "forgotten",
+                                forgotten, "profile", r->t.profile, "secrets_removed", removed));
+        return;
+    }
+    if (forgotten)
+        printf(_("Forgot instance %s (profile %s); the hub still has it.\n"), r->a.instance,
+               r->t.profile);
+    else
+        printf(_("Profile %s did not remember instance %s.\n"), r->t.profile, r->a.instance);
+    if (json_array_size(removed)) {
+        printf("%s\n", _("Removed its secrets from the vault:"));
+        json_array_foreach(removed, i, n)
+            printf("  %s\n", json_string_value(n));
+    } else if (!r->a.with_secret) {
+        printf("%s\n", _("Its secrets, if any, stay in the vault; to remove them:"));
+        printf("  hubdesk instance forget --profile %s --instance %s --with-secret\n",
+               r->t.profile, r->a.instance);
+    }
+    fflush(stdout);
+}
+
+/*
+ * Forgets the instance in the profile and, with --with-secret, drops its vault entries. The
+ * vault is unlocked first, so a wrong passphrase changes nothing; an instance the profile
+ * no longer remembers (forgotten in the console, which keeps the secrets) still has its
+ * secrets removed. Exit 1 when there was nothing to forget nor remove.
+ */
+int cli_onboard_instance_forget(hub_run *r)
+{
+    char why[600], msg[800];
+    int rc = r->a.with_secret ? cli_vault_unlock(r->a.passphrase_fd, &r->t.v) : -1;
+    if (rc >= 0)
+        return rc;
+    int st = cli_profile_forget(r->t.profile, "instances", r->a.instance, why, sizeof why);
+    if (st < 0) {
+        snprintf(msg, sizeof msg, _("instance %s was not forgotten: %s"), r->a.instance, why);
+        return cli_fail_line(EXIT_OTHER, msg);
+    }
+    json_t *removed = r->a.with_secret ? cli_instance_secrets_remove(r->t.v, r->t.profile,
+                                                                     r->a.instance)
+                                       : json_array();
+    if (!removed)
+        return cli_fail_line(EXIT_OTHER, hd_status_message(HD_ERR_INTERNAL));
+    if (st == 1 && !json_array_size(removed)) {
+        json_decref(removed);
+        snprintf(msg, sizeof msg, r->a.with_secret
+                                      ? _("profile %s remembers no instance %s and the vault has "
+                                          "no secrets of it (see: hubdesk projects --profile %s)")
+                                      : _("profile %s remembers no instance %s (see: hubdesk "
+                                          "projects --profile %s)"),
+                 r->t.profile, r->a.instance, r->t.profile);
+        return cli_fail_line(EXIT_OTHER, msg);
+    }
+    print_forgotten(r, st == 0, removed);
+    json_decref(removed);
+    return EXIT_OK;
+}
+
 static int list_remembered(hub_run *r, const char *list, int with_kind, const char *empty)
 {
     json_t *arr = json_object_get(r->t.remembered, list);
@@ -634,12 +784,17 @@ static const char *field_where(const hub_run *r, const char *field, char *out, s
         {"events", "--event"}, {"eventType", "--event"}, {"name", "--name"}, {"label", "--name"},
     };
     const char *secret_line[] = {"access_token", "app_secret", "verify_token"};
+    static const char *const prompt_name[] = {N_("the access token prompt"),
+                                              N_("the app secret prompt"),
+                                              N_("the verify token prompt")};
     for (int i = 0; i < 3; i++) {
         if (strcmp(field, secret_line[i]))
             continue;
         if (r->a.from_vault)
             snprintf(out, n, _("vault entry %s/%s/%s"), r->t.profile, kept[i].tag,
                      r->a.instance ? r->a.instance : "?");
+        else if (isatty(STDIN_FILENO)) /* typed at the prompts, not piped in */
+            snprintf(out, n, "%s", _(prompt_name[i]));
         else
             snprintf(out, n, _("stdin line %d"), i + 1);
         return out;

@@ -1,6 +1,7 @@
 /* cli_vault.c: the vault and the profiles from the command line, for agents and scripts. */
 #include "cli_vault.h"
 #include "cli_hub.h"
+#include "cli_hub_priv.h"
 #include "i18n.h"
 #include "passphrase.h"
 #include "profile.h"
@@ -423,43 +424,156 @@ static int ask_yes(const char *question)
     return strcmp(line, "y\n") == 0 || strcmp(line, "yes\n") == 0 || strcmp(line, "Y\n") == 0;
 }
 
-static int cmd_profile_rm(const char *name, const vopts *opts)
+/* Another profile that names `entry` as its token or X-Api-Key (it must stay), or NULL. */
+static const char *entry_user(const profile_list *l, const char *entry)
 {
-    vopts copy = *opts, *o = &copy;
+    for (size_t i = 0; entry[0] && i < l->n; i++)
+        if (!strcmp(l->items[i].secret, entry) || !strcmp(l->items[i].api_key_secret, entry))
+            return l->items[i].name;
+    return NULL;
+}
+
+/* The vault entries a removed profile named, and whether they go with it. */
+typedef struct rm_secrets {
+    char name[PROFILE_NAME_MAX + 1];
+    char token[PROFILE_NAME_MAX + 1], api_key[PROFILE_NAME_MAX + 1]; /* "" = none */
+    char token_user[PROFILE_NAME_MAX + 1], key_user[PROFILE_NAME_MAX + 1]; /* shared with */
+    int instances; /* HydraCore: secrets per instance, "<name>/waba|appsecret|verify/<uuid>" */
+} rm_secrets;
+
+/* Fills s from profile i; entries other profiles also use are noted, never deleted. */
+static void rm_secrets_of(const profile_list *l, int i, rm_secrets *s)
+{
+    const profile *p = &l->items[i];
+    const char *user;
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", p->name);
+    snprintf(s->token, sizeof s->token, "%s", p->secret);
+    snprintf(s->api_key, sizeof s->api_key, "%s", p->api_key_secret);
+    s->instances = !strcmp(p->provider, "hydracore");
+    profile_list others = {l->items, (size_t)i};
+    for (int pass = 0; pass < 2; pass++) { /* the profiles before i, then those after it */
+        if ((user = entry_user(&others, s->token)))
+            snprintf(s->token_user, sizeof s->token_user, "%s", user);
+        if ((user = entry_user(&others, s->api_key)))
+            snprintf(s->key_user, sizeof s->key_user, "%s", user);
+        others = (profile_list){l->items + i + 1, l->n - (size_t)i - 1};
+    }
+}
+
+/* Without --with-secret or --keep-secret, a terminal is asked; anything else keeps them. */
+static int rm_ask(const rm_secrets *s)
+{
+    char q[512], list[300] = "";
+    size_t used = 0;
+    if (s->token[0] && !s->token_user[0])
+        used += (size_t)snprintf(list, sizeof list, "%s", s->token);
+    if (s->api_key[0] && !s->key_user[0] && used < sizeof list)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",
+                                 s->api_key);
+    if (s->instances && used < sizeof list)
+        snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "",
+                 _("the secrets of its instances"));
+    if (!list[0])
+        return 0;
+    snprintf(q, sizeof q, _("Delete its secrets from the vault too (%s)?"), list);
+    return ask_yes(q);
+}
+
+/* One entry out of the vault: appended to `removed`, or the exit code of the failure. */
+static int rm_entry(vault *v, const char *vpath, const char *entry, json_t *removed)
+{
+    vault_status st = vault_remove(v, entry);
+    if (st == VAULT_OK)
+        json_array_append_new(removed, json_string(entry));
+    return st == VAULT_OK || st == VAULT_ERR_NOT_FOUND ? -1 : vault_fail(st, vpath);
+}
+
+/* Deletes the entries s names (names printed, never values); -1 or the first failure's code. */
+static int rm_delete(vault *v, const char *vpath, const rm_secrets *s)
+{
+    json_t *removed = json_array(), *inst = s->instances ? cli_instance_secrets_of(v, s->name) : NULL;
+    int rc = -1, r;
+    size_t i;
+    json_t *n;
+    if (!removed) {
+        json_decref(inst);
+        return fail(EXIT_OTHER, "%s", _("out of memory"));
+    }
+    if (s->token[0] && !s->token_user[0])
+        rc = rm_entry(v, vpath, s->token, removed);
+    if (s->api_key[0] && !s->key_user[0] && (r = rm_entry(v, vpath, s->api_key, removed)) >= 0)
+        rc = rc >= 0 ? rc : r;
+    json_array_foreach(inst, i, n)
+        if ((r = rm_entry(v, vpath, json_string_value(n), removed)) >= 0)
+            rc = rc >= 0 ? rc : r;
+    if (json_array_size(removed))
+        printf("%s\n", _("Removed its secrets from the vault:"));
+    json_array_foreach(removed, i, n)
+        printf("  %s\n", json_string_value(n));
+    json_decref(removed);
+    json_decref(inst);
+    return rc;
+}
+
+/* What stays in the vault, and whose it is. */
+static void rm_print_kept(const rm_secrets *s, int with_secret)
+{
+    const char *entries[2] = {s->token, s->api_key}, *users[2] = {s->token_user, s->key_user};
+    for (int k = 0; k < 2; k++) {
+        if (!entries[k][0])
+            continue;
+        if (users[k][0])
+            printf(_("Its secret %s stays in the vault: profile %s uses it too.\n"), entries[k],
+                   users[k]);
+        else if (!with_secret)
+            printf(_("Its secret %s stays in the vault (remove it with: hubdesk vault rm %s).\n"),
+                   entries[k], entries[k]);
+    }
+    if (s->instances && !with_secret)
+        printf(_("The secrets of its instances, if any, stay in the vault too (%s/waba|appsecret|"
+                 "verify/INSTANCE).\n"), s->name);
+}
+
+/*
+ * `profile rm NAME [--with-secret|--keep-secret]`. With the secrets, the vault is unlocked
+ * before anything changes (a wrong passphrase leaves the profile), then the profile goes, then
+ * its token, its X-Api-Key and, for HydraCore, every instance's secrets; entries another
+ * profile also names stay.
+ */
+static int cmd_profile_rm(const char *name, const vopts *o)
+{
     char path[1024], err[512], vpath[1024];
     profile_list l;
+    rm_secrets s;
+    vault *v = NULL;
     int rc = load_profiles(path, sizeof path, &l);
     if (rc >= 0)
         return rc;
     int i = profile_find(&l, name);
-    char secret[PROFILE_NAME_MAX + 1] = "";
-    if (i >= 0)
-        snprintf(secret, sizeof secret, "%s", l.items[i].secret);
-    if (i < 0)
-        rc = fail(EXIT_USAGE, _("no profile called %s"), name);
-    else if (profile_remove(&l, name) < 0 || profile_save(path, &l, err, sizeof err) < 0)
+    if (i < 0) {
+        profile_list_free(&l);
+        return fail(EXIT_USAGE, _("no profile called %s"), name);
+    }
+    rm_secrets_of(&l, i, &s);
+    int with_secret = o->with_secret || (!o->keep_secret && rm_ask(&s));
+    if (with_secret && ((rc = vault_path(vpath, sizeof vpath)) >= 0 ||
+                        (rc = unlock(vpath, o->passphrase_fd, &v)) >= 0)) {
+        profile_list_free(&l);
+        return rc;
+    }
+    err[0] = '\0';
+    if (profile_remove(&l, name) < 0 || profile_save(path, &l, err, sizeof err) < 0)
         rc = fail(EXIT_OTHER, "%s", err);
     else
         printf(_("Removed profile %s.\n"), name);
     profile_list_free(&l);
-    if (rc < 0 && secret[0] && !o->with_secret && !o->keep_secret) {
-        char q[256];
-        snprintf(q, sizeof q, _("Delete its secret %s from the vault too?"), secret);
-        o->with_secret = ask_yes(q);
-    }
-    if (rc < 0 && o->with_secret && secret[0]) {
-        vault *v = NULL;
-        if ((rc = vault_path(vpath, sizeof vpath)) < 0 && (rc = unlock(vpath, o->passphrase_fd, &v)) < 0) {
-            vault_status st = vault_remove(v, secret);
-            rc = st == VAULT_OK || st == VAULT_ERR_NOT_FOUND ? -1 : vault_fail(st, vpath);
-            if (st == VAULT_OK)
-                printf(_("Removed its secret %s from the vault.\n"), secret);
-        }
-        vault_close(v);
-    } else if (rc < 0 && secret[0]) {
-        printf(_("Its secret %s stays in the vault (remove it with: hubdesk vault rm %s).\n"),
-               secret, secret);
-    }
+    int gone = rc < 0;
+    if (gone && with_secret)
+        rc = rm_delete(v, vpath, &s);
+    if (gone)
+        rm_print_kept(&s, with_secret);
+    vault_close(v);
     return rc >= 0 ? rc : EXIT_OK;
 }
 

@@ -13,13 +13,19 @@
 #    with where they go in Meta's app, and that token passes the sandbox's Meta challenge;
 #    status; --from-vault; the key is really sent (without it: 401); teardown asks on a
 #    terminal, refuses without --yes otherwise, removes the channel and its vault entries;
-#    status then says not configured (exit 1);
+#    status then says not configured (exit 1); on an 80x24 terminal (tmux) the secrets are
+#    asked at three prompts without echo, a 422 names the prompt to fix, and the result fits;
+#    instance add|forget (--with-secret also drops the instance's vault entries, even for an
+#    instance forgotten before); profile rm --with-secret removes the token, the X-Api-Key
+#    (unless another profile uses it) and every instance's secrets, and a wrong passphrase
+#    leaves the profile as it was;
 #  - Chatt2.me: channel add with a kind (unknown kind refused), channels lists them, send-test
 #    ok, with the hub's errorCode (exit 1), kind from --kind for a channel not remembered;
 #    webhook set (both events, each hook's id, the verification rule) and a webhook whose
 #    endpoint fails verification; channel forget;
 #  - bad argv exits 2 with one line (--code on argv refused without repeating it, unknown kind,
-#    missing --instance, bad UUID, options of another method); operations a hub lacks are
+#    missing --instance, bad UUID, options of another method, instance forget without a
+#    profile, an unknown profile, a bad or missing --instance); operations a hub lacks are
 #    refused naming the hubs that have them, before any passphrase is read;
 #  - no token, key, code or app secret shows up in any output or in profiles.json; the verify
 #    token only where it must be pasted.
@@ -100,6 +106,8 @@ HMBASE=$SB_URL/hubmessage
 HCBASE=$SB_URL/hydracore
 C2BASE=$SB_URL/chatt2me
 INST=497f6eca-6276-4993-bfeb-53cbbbba6f08
+INST2=5b0c7c1e-3d4a-4f6b-9e8d-2a1b0c9d8e7f
+INST3=6c1d8d2f-4e5b-4a7c-8f9e-3b2c1d0e9f8a
 WA=6cbd6789-1d2b-47e0-9391-5eb91d2839ea
 SMS=2f1c6a34-8f0e-4b7a-9d2c-5a7e3b1c9d10
 TG=9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d
@@ -120,6 +128,12 @@ expect 0 profile list --json
 [ "$(grep '"name":"hc"' "$OUT" | grep -c '"api_key_secret":"hc-apikey"')" = 1 ] ||
     fail "profile list --json lacks the api key entry: $(cat "$OUT")"
 log "profiles: hm, hc (X-Api-Key entry), c2; HydraCore needs --base-url"
+
+# The usage names the new commands and fits an 80-column terminal.
+expect 0 --help
+out_has '^       hubdesk instance forget HUB --instance UUID \[--with-secret\]$'
+"$PY" -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8")))' \
+    "$OUT" || fail "--help has lines over 80 columns: $(awk 'length > 80' "$OUT")"
 
 # ---- bad argv: exit 2, one line, nothing read or sent ----------------------------------------
 before=$(hub_requests)
@@ -183,6 +197,25 @@ err_has 'teardown --instance'
 expect 2 -e "$NOPASS" channel add --profile hc --channel X
 expect 2 -e "$NOPASS" channels --provider hubmessage
 err_has 'use --profile NAME'
+expect 2 -e "$NOPASS" instance forget --profile hc
+err_has 'needs --instance UUID'
+expect 2 -e "$NOPASS" instance forget --profile hc --instance 497f6eca-6276 --with-secret
+err_has '--instance: .*UUID'
+expect 2 -e "$NOPASS" instance forget --profile nosuch --instance "$INST" --with-secret
+err_has 'no profile called nosuch'
+expect 2 -e "$NOPASS" -e "HUBDESK_TOKEN=$HCTOKEN" instance forget --provider hydracore \
+    --base-url "$HCBASE" --instance "$INST"
+err_has 'needs --profile NAME'
+expect 2 -e "$NOPASS" instance forget --profile hm --instance "$INST"
+err_has "'hubdesk instance forget' is not available on HubMessage (hubs that have it: HydraCore)"
+expect 2 -e "$NOPASS" instance add --profile hc --instance "$INST" --with-secret
+err_has "does not apply to 'hubdesk instance add'"
+expect 2 -e "$NOPASS" instance add --profile hc --instance not-a-uuid
+err_has '--instance: .*UUID'
+expect 2 -e "$NOPASS" instance drop --profile hc --instance "$INST"
+err_has 'say add or forget'
+expect 2 -e "$NOPASS" profile rm nosuch --with-secret
+err_has 'no profile called nosuch'
 [ "$(hub_requests)" = "$before" ] || fail "a refused command reached a hub"
 log "bad argv: exit 2 with one line each; nothing read or sent"
 
@@ -316,6 +349,84 @@ expect 1 status --profile hc --instance "$INST"
 err_has 'not configured'
 log "hydracore: teardown asks on a terminal, --yes removes it and its secrets; status: not configured"
 
+# On a real 80x24 terminal the secrets are asked at three prompts, none echoed; a 422 names the
+# prompt to fix, not a stdin line.
+tmux_start 80 24 xterm-256color "HUBDESK_PASSPHRASE_FILE=$PASS" "HOME=$HOME"
+CRED="'$H' connect --profile hc --mode credentials --instance $INST2 --phone-number-id 1234567890"
+pane_run "$CRED --display-phone +61400111222"
+wait_for_screen '^Meta app access token \(not shown\): *$' 10
+keys_lit "$BADACCESS"
+keys Enter
+wait_for_screen '^Meta app secret, 32 hex characters \(not shown\): *$' 5
+keys_lit "$BADSECRET"
+keys Enter
+wait_for_screen '^Verify token \(not shown; Enter: the hub makes one\): *$' 5
+keys Enter
+[ "$(pane_wait_rc 10)" = 1 ] || fail "bad secrets typed on a terminal should exit 1"
+grep -q '^  access_token: .*(the access token prompt)$' "$E2E_TXT" &&
+    grep -q '^  app_secret: .*(the app secret prompt)$' "$E2E_TXT" ||
+    fail "the 422 does not name the prompts to fix"
+grep -qF -e "$BADACCESS" -e "$BADSECRET" "$E2E_TXT" && fail "a secret typed on the terminal was echoed"
+cat "$E2E_TXT" >>"$ALL"
+pane_run "$CRED --name 'Typed in'"
+# The last run's prompts stay on screen until `clear` runs: typing before the new prompt would
+# reach a terminal that still echoes.
+wait_for_no_screen "^rc-$((E2E_RUN - 1))=" 5
+wait_for_screen '^Meta app access token \(not shown\): *$' 10
+keys_lit "$ACCESS"
+keys Enter
+wait_for_screen '^Meta app secret, 32 hex characters \(not shown\): *$' 5
+# Nothing typed shows up, not even as the cursor moving past the prompt.
+x=$(tmx display -p -t e2e '#{cursor_x}')
+keys_lit "$APPSECRET"
+sleep 0.3 # an echo would be drawn by now
+[ "$(tmx display -p -t e2e '#{cursor_x}')" = "$x" ] ||
+    fail "typing the app secret moved the cursor (echo?): x=$x, then $(tmx display -p -t e2e '#{cursor_x}')"
+keys Enter
+wait_for_screen '^Verify token \(not shown; Enter: the hub makes one\): *$' 5
+keys Enter
+[ "$(pane_wait_rc 10)" = 0 ] || fail "connect with the secrets typed on a terminal did not exit 0"
+grep -q "^Connected HydraCore instance $INST2:$" "$E2E_TXT" &&
+    grep -q "^  hc/appsecret/$INST2$" "$E2E_TXT" && grep -q '^  Verify token:  hc_vt_' "$E2E_TXT" ||
+    fail "connect on a terminal: no result"
+grep -qF -e "$ACCESS" -e "$APPSECRET" "$E2E_TXT" && fail "a secret typed on the terminal was echoed"
+# At 80 columns only the long URL and the status command wrap: the sentences fit.
+grep -q 'Once Meta has verified it, this command shows the channel connected:$' "$E2E_TXT" ||
+    fail "the result's sentences do not fit 80 columns"
+cat "$E2E_TXT" >>"$ALL"
+check_terminal_sane
+tmx kill-server
+log "hydracore: secrets typed at three prompts on an 80x24 terminal, never echoed; 422 names the prompt"
+
+# instance add|forget: the profile's remembered instances; --with-secret drops vault entries,
+# also of an instance already forgotten (the console forgets without touching the vault).
+expect 0 instance add --profile hc --instance "$INST3" --name "Added by id"
+out_has "Remembered instance $INST3 in profile hc"
+expect 0 projects --profile hc --json
+[ "$(jout 'sorted(i["id"] for i in j)')" = "$("$PY" -c 'import sys; print(sorted(sys.argv[1:]))' "$INST" "$INST2" "$INST3")" ] ||
+    fail "projects after instance add: $(cat "$OUT")"
+expect 0 instance forget --profile hc --instance "$INST3"
+out_has "Forgot instance $INST3 (profile hc)"
+expect 1 instance forget --profile hc --instance "$INST3"
+err_has "profile hc remembers no instance $INST3"
+expect 0 instance forget --profile hc --instance "$INST2"
+out_has 'stay in the vault'
+expect 0 vault list
+[ "$(grep -c "^hc/.*/$INST2 " "$OUT")" = 3 ] || fail "instance forget removed secrets: $(cat "$OUT")"
+expect 0 instance forget --profile hc --instance "$INST2" --with-secret --json
+[ "$(jout '(j["forgotten"], sorted(j["secrets_removed"]))')" = \
+    "(False, ['hc/appsecret/$INST2', 'hc/verify/$INST2', 'hc/waba/$INST2'])" ] ||
+    fail "instance forget --with-secret of a forgotten instance: $(cat "$OUT")"
+expect 1 instance forget --profile hc --instance "$INST2" --with-secret
+err_has 'the vault has no secrets of it'
+expect 0 vault list
+grep -q "/$INST2 " "$OUT" && fail "instance forget --with-secret left secrets: $(cat "$OUT")"
+expect 0 instance forget --profile hc --instance "$INST" --with-secret
+out_has "Forgot instance $INST"
+expect 0 projects --profile hc --json
+[ "$(jout 'len(j)')" = 0 ] || fail "projects after forgetting all: $(cat "$OUT")"
+log "hydracore: instance add|forget; --with-secret removes the vault entries"
+
 # ---- Chatt2.me -------------------------------------------------------------------------------
 expect 0 channel add --profile c2 --channel "$WA" --kind whatsapp --name "Main WhatsApp"
 out_has 'Remembered channel .*(WhatsApp)'
@@ -349,6 +460,34 @@ expect 1 channel forget --profile c2 --channel "$SMS"
 expect 0 channels --profile c2 --json
 [ "$(jout '[c["id"] for c in j]')" = "['$WA']" ] || fail "channels after forget: $(cat "$OUT")"
 log "chatt2me: webhook set (two hooks), verification failure explained, channel forget"
+
+# ---- profile rm --with-secret ----------------------------------------------------------------
+# hc3 shares hc's X-Api-Key entry: it stays. Its instance's secrets go, remembered or not.
+IN=$E2E_TMP/HCTOKEN expect 0 profile add hc3 --provider hydracore --base-url "$HCBASE" \
+    --api-key-secret hc-apikey
+IN=$E2E_TMP/creds expect 0 connect --profile hc3 --mode credentials --instance "$INST3" \
+    --phone-number-id 1234567890
+IN=$E2E_TMP/creds expect 0 connect --profile hc3 --mode credentials --instance "$INST2" \
+    --phone-number-id 1234567890
+expect 0 instance forget --profile hc3 --instance "$INST2"
+expect 3 -e "HUBDESK_PASSPHRASE_FILE=$E2E_TMP/HCKEY" profile rm hc3 --with-secret
+expect 0 profile list
+grep -q '^hc3 ' "$OUT" || fail "profile rm with a wrong passphrase removed the profile"
+expect 0 profile rm hc3 --with-secret
+out_has '^Removed profile hc3\.$'
+for e in hc3-token "hc3/waba/$INST3" "hc3/appsecret/$INST3" "hc3/verify/$INST3" "hc3/waba/$INST2"; do
+    grep -qx "  $e" "$OUT" || fail "profile rm --with-secret did not say it removed $e: $(cat "$OUT")"
+done
+out_has 'hc-apikey stays in the vault: profile hc uses it too'
+expect 0 vault list
+grep -q '^hc3' "$OUT" && fail "profile rm --with-secret left entries: $(cat "$OUT")"
+grep -q '^hc-apikey ' "$OUT" || fail "profile rm removed an X-Api-Key another profile uses"
+expect 0 profile rm hc --with-secret
+grep -qx '  hc-token' "$OUT" && grep -qx '  hc-apikey' "$OUT" ||
+    fail "profile rm hc --with-secret: $(cat "$OUT")"
+expect 0 vault list
+grep -q '^hc' "$OUT" && fail "profile rm --with-secret left entries: $(cat "$OUT")"
+log "profile rm --with-secret: token, X-Api-Key (kept while shared), every instance's secrets"
 
 # ---- no secret anywhere ----------------------------------------------------------------------
 CONF=$HOME/.config/hubdesk/profiles.json
