@@ -815,14 +815,7 @@ static const char *field_where(const hub_run *r, const char *field, char *out, s
 /* The extra sentence a failure deserves, or NULL. */
 static const char *failure_hint(const hub_run *r, const hub_result *res)
 {
-    if (r->cmd->op == HUB_OP_SEND_TEST && strstr(res->message, "OUTSIDE_WINDOW"))
-        return _("WhatsApp's 24-hour customer window: free text only reaches a customer who "
-                 "wrote to this number in the last 24 hours; otherwise send an approved "
-                 "template.");
-    if (r->cmd->op == HUB_OP_WEBHOOK_SET && strstr(res->message, "ENDPOINT_VERIFICATION_FAILED"))
-        return _("The hub calls the endpoint when the webhook is registered: it must answer "
-                 "that verification request with a 2xx status, quickly.");
-    return NULL;
+    return provider_error_advice(r->cmd->op, res->message); /* the console says the same */
 }
 
 void cli_onboard_failure_details(const hub_run *r, const hub_result *res)
