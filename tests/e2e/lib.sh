@@ -4,7 +4,8 @@
 #
 # Gives each test: a private temp dir, sandbox hubs on free loopback ports, a private tmux
 # server, screen polling (never fixed long sleeps), QR checks with the project's pane_qr, JSON
-# helpers (Debian's /usr/bin/python3), and under a sanitized build (BUILD_DIR contains "asan")
+# helpers (Debian's /usr/bin/python3), and under a sanitized build (BUILD_DIR contains "asan",
+# or hubdesk is linked with libasan)
 # a sanitizer log dir whose any file fails the test. Everything is cleaned up on every exit.
 #
 # Known bugs: `xfail MESSAGE` records a check that fails because of a bug already reported in
@@ -61,7 +62,8 @@ SB_PID='' SB_URL='' SB_PORT='' SB_BASE='' SB_ERR=''
 # Sanitized builds are slower: every timeout is scaled.
 E2E_ASAN=0
 E2E_SCALE=1
-if [[ $E2E_BUILD == *asan* ]]; then
+# Known by the binary itself, not only by the build directory's name (build/x SAN=1).
+if [[ $E2E_BUILD == *asan* ]] || ldd "$HUBDESK_BIN" 2>/dev/null | grep -q 'libasan\.'; then
     E2E_ASAN=1
     E2E_SCALE=3
     root_supp=$E2E_ROOT/tests/lsan.supp

@@ -202,7 +202,8 @@ static void test_ops_table(void **state)
     assert_string_equal(p->project_word, "application");
     assert_string_equal(p->default_base_url, "https://api.chatt2.me");
     assert_int_equal(p->caps, PROVIDER_CAP_TEST_MESSAGE | PROVIDER_CAP_WEBHOOK |
-                                  PROVIDER_CAP_LOCAL_CHANNELS | PROVIDER_CAP_CHANNEL_KIND);
+                                  PROVIDER_CAP_WEBHOOK_VERIFY | PROVIDER_CAP_LOCAL_CHANNELS |
+                                  PROVIDER_CAP_CHANNEL_KIND);
     assert_non_null(p->call);
     assert_non_null(p->call_cancel);
     assert_null(p->pair_start); /* channels are connected in the hub's dashboard */
