@@ -214,6 +214,11 @@ hd_status flow_submit_connect(flow *f, const hub_connect *c, char *why, size_t w
 /* TEST for f->channel (or channels[index] when >= 0). */
 hd_status flow_open_test(flow *f, int index);
 hd_status flow_send_test(flow *f, const char *to, const char *text, char *why, size_t whysz);
+/* The name a new channel gets when the agent leaves it empty: "WhatsApp QR" on hubs that
+   pair, "WhatsApp" on hubs connected by a form. */
+const char *flow_default_channel_name(const flow *f);
+/* 1 if name is one of those defaults (the console swaps it for the current hub's). */
+int flow_is_default_channel_name(const char *name);
 /* The last recipient sent to, when it was for a channel of f->channel's kind; else "". */
 const char *flow_test_recipient(const flow *f);
 /* The kind of f->channel ("whatsapp", ...), "" if none. */

@@ -251,6 +251,17 @@ static int pairs(const provider_ops *ops)
            provider_has_mode(ops, PAIR_MODE_CODE);
 }
 
+const char *flow_default_channel_name(const flow *f)
+{
+    const flow_profile *p = flow_current(f);
+    return p && !pairs(p->ops) ? FLOW_DEFAULT_FORM_NAME : FLOW_DEFAULT_NAME;
+}
+
+int flow_is_default_channel_name(const char *name)
+{
+    return name && (!strcmp(name, FLOW_DEFAULT_NAME) || !strcmp(name, FLOW_DEFAULT_FORM_NAME));
+}
+
 hd_status flow_new_channel(flow *f)
 {
     const flow_profile *p = flow_current(f);
@@ -300,7 +311,7 @@ hd_status flow_submit_pairing(flow *f, const char *name, const char *pipeline_id
     if (!flow_current(f))
         return HD_ERR_USAGE;
     if (!name || !*name)
-        name = pairs(flow_current(f)->ops) ? FLOW_DEFAULT_NAME : FLOW_DEFAULT_FORM_NAME;
+        name = flow_default_channel_name(f);
     if (check_fields(f, name, pipeline_id, phone, why, whysz) != HD_OK)
         return HD_ERR_USAGE;
     snprintf(f->name, sizeof f->name, "%s", name);

@@ -48,22 +48,22 @@ static int creates_then_connects(const app *a)
            !provider_has_mode(ops, PAIR_MODE_BROWSER) && !provider_has_mode(ops, PAIR_MODE_CODE);
 }
 
-/* The names offered: a field still holding one gets this hub's when the screen opens. */
-static const wchar_t *const defaults[] = {L"WhatsApp QR", L"WhatsApp"};
-
-/* The name offered; the flow falls back to the same one when the field is left empty. */
-static const wchar_t *default_name(const app *a)
+/* A field still holding a default (the flow's, for an empty name) gets this hub's. */
+static void offer_default_name(app *a)
 {
-    return defaults[creates_then_connects(a)];
+    char now[256];
+    size_t n = wcstombs(now, a->name_buf, sizeof now);
+    if (a->name_len && (n == (size_t)-1 || n >= sizeof now || !flow_is_default_channel_name(now)))
+        return;
+    n = mbstowcs(a->name_buf, flow_default_channel_name(&a->f),
+                 sizeof a->name_buf / sizeof *a->name_buf - 1);
+    a->name_len = n == (size_t)-1 ? 0 : (int)n;
+    a->name_buf[a->name_len] = L'\0';
 }
 
 static void name_enter(app *a)
 {
-    if (a->name_len == 0 || !wcscmp(a->name_buf, defaults[0]) ||
-        !wcscmp(a->name_buf, defaults[1])) {
-        wcscpy(a->name_buf, default_name(a));
-        a->name_len = (int)wcslen(a->name_buf);
-    }
+    offer_default_name(a);
     a->name_error[0] = '\0';
     /* The phone is what a code needs; the name has a default. */
     enum form_field fl[F_COUNT];
