@@ -114,6 +114,25 @@ int http_same_origin(const char *a, const char *b)
            strcmp(oa, ob) == 0;
 }
 
+/* The origin's scheme is https; "scheme://host:port" is lower case (http_url_origin). */
+static int origin_is_https(const char *origin)
+{
+    return strncmp(origin, "https://", 8) == 0;
+}
+
+hd_status http_redirect_check(const char *from, const char *to)
+{
+    char of[512], ot[512];
+    hd_status st = http_url_check(to);
+    if (st != HD_OK)
+        return st;
+    if (http_url_origin(from, of, sizeof of) < 0 || http_url_origin(to, ot, sizeof ot) < 0)
+        return HD_ERR_BAD_URL;
+    if (origin_is_https(of) && !origin_is_https(ot))
+        return HD_ERR_INSECURE_URL;
+    return strcmp(of, ot) == 0 ? HD_OK : HD_ERR_PROTOCOL;
+}
+
 /* ---- curl <-> loop glue --------------------------------------------------------------- */
 
 static void check_completed(http_client *c);
@@ -551,34 +570,81 @@ static int is_retryable(const http_response *resp)
     return resp->status == HD_OK && (resp->code >= 500 || resp->code == 429);
 }
 
-/* Follows a redirect ourselves: the token's origin stays fixed, so it is dropped off-origin. */
+/* Only these are redirects; any other 3xx (300, 304, 305...) is an answer like a 4xx. */
+static int is_followed_redirect(long code)
+{
+    return code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
+}
+
+/* Says which origin the hub pointed to (sanitized: it is the hub's text), and that it is not
+ * followed. */
+static void refuse_redirect(http_response *resp, hd_status st, const char *to)
+{
+    char origin[512], shown[160];
+    if (http_url_origin(to, origin, sizeof origin) < 0)
+        snprintf(origin, sizeof origin, "%s", to);
+    text_sanitize(origin, shown, sizeof shown);
+    resp->status = st;
+    if (st == HD_ERR_PROTOCOL)
+        snprintf(resp->error, sizeof resp->error,
+                 _("the hub redirected to another site (%s); hubdesk does not follow it"), shown);
+    else
+        snprintf(resp->error, sizeof resp->error,
+                 _("the hub redirected to an insecure URL (%s); hubdesk does not follow it"),
+                 shown);
+}
+
+/* 303, and 301/302 after a POST, go on as a GET without the body (as browsers do); 307 and
+ * 308 keep both. Returns -1 on OOM. */
+static int redirect_method(http_request *r, long code)
+{
+    int to_get = code == 303 ? strcmp(r->method, "HEAD") != 0
+                             : (code == 301 || code == 302) && strcmp(r->method, "POST") == 0;
+    if (!to_get)
+        return 0;
+    free(r->method);
+    r->method = strdup("GET");
+    if (r->body) /* request bodies may carry secrets */
+        sodium_memzero(r->body, strlen(r->body));
+    free(r->body);
+    r->body = NULL;
+    return r->method ? 0 : -1;
+}
+
+/*
+ * Follows a redirect ourselves, and only on the same origin: a hub's body and secrets never
+ * reach another site, and the answer always comes from the hub's origin. Returns 1 to go on
+ * (r->url and the method updated), 0 when the 3xx is the answer, -1 when refused (resp says
+ * why).
+ */
 static int follow_redirect(http_request *r, long code, http_response *resp)
 {
     char *loc = NULL;
+    if (!is_followed_redirect(code))
+        return 0;
     if (r->easy)
         curl_easy_getinfo(r->easy, CURLINFO_REDIRECT_URL, &loc);
     if (!loc)
         return 0;
-    if (++r->redirects > HTTP_MAX_REDIRECTS || http_url_check(loc) != HD_OK) {
-        resp->status = r->redirects > HTTP_MAX_REDIRECTS ? HD_ERR_PROTOCOL : HD_ERR_INSECURE_URL;
-        snprintf(resp->error, sizeof resp->error, "%s",
-                 r->redirects > HTTP_MAX_REDIRECTS ? _("too many redirects")
-                                                   : _("the hub redirected to an insecure URL"));
+    if (++r->redirects > HTTP_MAX_REDIRECTS) {
+        resp->status = HD_ERR_PROTOCOL;
+        snprintf(resp->error, sizeof resp->error, "%s", _("too many redirects"));
+        return -1;
+    }
+    hd_status st = http_redirect_check(r->url, loc);
+    if (st != HD_OK) {
+        refuse_redirect(resp, st, loc);
         return -1;
     }
     char *next = strdup(loc);
-    if (!next)
+    if (!next || redirect_method(r, code) < 0) {
+        free(next);
+        resp->status = HD_ERR_INTERNAL;
+        snprintf(resp->error, sizeof resp->error, "%s", _("could not follow the redirect"));
         return -1;
+    }
     free(r->url);
     r->url = next;
-    if (code == 303 || ((code == 301 || code == 302) && strcmp(r->method, "POST") == 0)) {
-        free(r->method);
-        r->method = strdup("GET");
-        free(r->body);
-        r->body = NULL;
-        if (!r->method)
-            return -1;
-    }
     return 1;
 }
 
@@ -627,8 +693,9 @@ static void request_finish(http_request *r, CURLcode rc)
         fill_transport_error(&resp, r, rc);
         resp.code = 0;
     }
-    resp.body = r->resp ? r->resp : "";
-    resp.body_len = r->resp_len;
+    /* A redirect's own body is not the hub's answer: only a 3xx taken as the answer shows. */
+    resp.body = r->resp && redirect == 0 ? r->resp : "";
+    resp.body_len = redirect == 0 ? r->resp_len : 0;
     if (redirect == 0 && maybe_retry(r, &resp))
         return;
     if (r->on_done && !r->cancelled)

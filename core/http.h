@@ -70,5 +70,11 @@ hd_status http_url_check(const char *url);
 int http_same_origin(const char *a, const char *b);
 /* Writes "scheme://host:port" of url into out. Returns 0, or -1 if the URL is invalid. */
 int http_url_origin(const char *url, char *out, size_t outsz);
+/*
+ * Whether a redirect from `from` to `to` may be followed: HD_OK only on the same origin.
+ * HD_ERR_INSECURE_URL for https -> http (even to loopback) and plain http elsewhere,
+ * HD_ERR_PROTOCOL for another origin, HD_ERR_BAD_URL for what is not an http(s) URL.
+ */
+hd_status http_redirect_check(const char *from, const char *to);
 
 #endif

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/rawhub.h"
 #include "../lib/sandbox_proc.h"
+#include "duration.h"
 #include "http.h"
 #include "provider.h"
 
@@ -242,30 +244,133 @@ static json_t *log_entry_for(json_t *log, const char *path)
     return found;
 }
 
-static void test_redirect_to_another_host_drops_the_token(void **state)
+/* 127.0.0.1 and localhost are the same server but different origins: the redirect is
+ * refused, so the other origin sees nothing at all (no token, no request). */
+static void test_redirect_to_another_host_is_refused(void **state)
 {
     result res;
-    char path[512];
+    char path[512], other[64];
     json_decref(control("POST", "/_sandbox/test/log/clear"));
-    /* 127.0.0.1 and localhost are the same server but different origins. */
     snprintf(path, sizeof path, "/_sandbox/test/redirect?to=http://localhost:%d/_sandbox/test/echo",
              sb.port);
     http_opts o = {.url = url("127.0.0.1", path), .token = "tok-must-not-travel"};
     run(&o, &res);
-    assert_int_equal(res.r.code, 200);
-    json_t *j = json_loads(res.body, 0, NULL);
-    assert_true(json_is_null(json_object_get(j, "authorization")));
-    json_decref(j);
+    assert_true(res.done);
+    assert_int_equal(res.r.status, HD_ERR_PROTOCOL);
+    snprintf(other, sizeof other, "(http://localhost:%d)", sb.port);
+    assert_non_null(strstr(res.r.error, "the hub redirected to another site"));
+    assert_non_null(strstr(res.r.error, other));
+    assert_non_null(strstr(res.r.error, "hubdesk does not follow it"));
+    assert_int_equal(res.r.body_len, 0); /* the redirect's own body is not the hub's answer */
     json_t *log = control_get("/_sandbox/test/log");
     json_t *first = log_entry_for(log, "/_sandbox/test/redirect");
-    json_t *echo = log_entry_for(log, "/_sandbox/test/echo");
     assert_non_null(first);
-    assert_non_null(echo);
     assert_string_equal(json_string_value(json_object_get(first, "authorization")),
                         "Bearer tok-must-not-travel");
-    assert_non_null(strstr(json_string_value(json_object_get(echo, "host")), "localhost"));
-    assert_true(json_is_null(json_object_get(echo, "authorization")));
+    assert_null(log_entry_for(log, "/_sandbox/test/echo"));
     json_decref(log);
+}
+
+/* Two origins (two ports): a hub call that carries secrets in its body and headers meets a
+ * redirect to the other one, of every kind. The other origin receives nothing, and the
+ * answer is an error that names where the hub pointed, never the other origin's answer. */
+static void test_cross_origin_redirect_carries_nothing(void **state)
+{
+    static const long codes[] = {301, 302, 303, 307, 308};
+    static const char *const methods[] = {"POST", "GET", "PUT"};
+    rawhub *hub = rawhub_start(), *other = rawhub_start();
+    assert_non_null(hub);
+    assert_non_null(other);
+    rawhub_reply(other, 200, NULL, "{\"status\":\"connected\"}");
+    char loc[128], status[16], other_origin[80];
+    snprintf(loc, sizeof loc, "Location: %s/steal", rawhub_url(other));
+    snprintf(other_origin, sizeof other_origin, "(%s)", rawhub_url(other));
+    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++) {
+        for (size_t m = 0; m < sizeof methods / sizeof *methods; m++) {
+            const char *const headers[] = {loc, NULL};
+            rawhub_reply(hub, (unsigned)codes[i], headers, "{\"error\":\"see other\"}");
+            char u[128];
+            snprintf(u, sizeof u, "%s/v1/instances/x/credentials", rawhub_url(hub));
+            http_opts o = {.method = methods[m],
+                           .url = u,
+                           .json_body = strcmp(methods[m], "GET")
+                                            ? "{\"access_token\":\"EAAG-meta-secret\"}"
+                                            : NULL,
+                           .token = "tok-hydra-secret",
+                           .api_key = "hc-key-secret",
+                           .api_key_header = "X-Api-Key"};
+            result res;
+            snprintf(status, sizeof status, "%ld %s", codes[i], methods[m]);
+            assert_int_equal(run(&o, &res), HD_OK);
+            assert_true(res.done);
+            if (res.r.status != HD_ERR_PROTOCOL)
+                print_error("%s: status %d, code %ld\n", status, res.r.status, res.r.code);
+            assert_int_equal(res.r.status, HD_ERR_PROTOCOL);
+            assert_non_null(strstr(res.r.error, "the hub redirected to another site"));
+            assert_non_null(strstr(res.r.error, other_origin));
+            assert_int_equal(res.r.body_len, 0);
+            assert_int_equal(res.retries, 0);
+        }
+    }
+    assert_int_equal(rawhub_count(hub), 15);
+    assert_int_equal(rawhub_count(other), 0); /* the other origin never heard from us */
+    rawhub_stop(hub);
+    rawhub_stop(other);
+}
+
+/* Same origin: 303 (and 301/302 after a POST) become a GET without the body; 307 and 308 keep
+ * the method, the body and the token. */
+static void test_same_origin_redirect_semantics(void **state)
+{
+    static const struct {
+        long code;
+        const char *method, *want_method, *want_body;
+    } cases[] = {
+        {303, "POST", "GET", ""},   {303, "PUT", "GET", ""},    {302, "POST", "GET", ""},
+        {301, "POST", "GET", ""},   {307, "POST", "POST", "{}"}, {308, "PUT", "PUT", "{}"},
+        {308, "POST", "POST", "{}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        result res;
+        char path[512];
+        snprintf(path, sizeof path,
+                 "/_sandbox/test/redirect?to=http://127.0.0.1:%d/_sandbox/test/echo&code=%ld",
+                 sb.port, cases[i].code);
+        http_opts o = {.method = cases[i].method, .json_body = "{}",
+                       .url = url("127.0.0.1", path), .token = "tok-same"};
+        run(&o, &res);
+        assert_int_equal(res.r.status, HD_OK);
+        assert_int_equal(res.r.code, 200);
+        json_t *j = json_loads(res.body, 0, NULL);
+        assert_string_equal(json_string_value(json_object_get(j, "authorization")),
+                            "Bearer tok-same");
+        assert_string_equal(json_string_value(json_object_get(j, "method")), cases[i].want_method);
+        assert_string_equal(json_string_value(json_object_get(j, "body")), cases[i].want_body);
+        json_decref(j);
+    }
+}
+
+/* The rule itself, for what a loopback test cannot serve (https). */
+static void test_redirect_policy(void **state)
+{
+    /* no https -> http downgrade, not even to this machine */
+    assert_int_equal(http_redirect_check("https://hub.example/a", "http://127.0.0.1:8080/b"),
+                     HD_ERR_INSECURE_URL);
+    assert_int_equal(http_redirect_check("https://127.0.0.1:8443/a", "http://127.0.0.1:8443/b"),
+                     HD_ERR_INSECURE_URL);
+    assert_int_equal(http_redirect_check("https://hub.example/a", "http://hub.example/b"),
+                     HD_ERR_INSECURE_URL);
+    assert_int_equal(http_redirect_check("https://hub.example/a", "https://evil.example/b"),
+                     HD_ERR_PROTOCOL);
+    assert_int_equal(http_redirect_check("https://hub.example/a", "https://hub.example:8443/b"),
+                     HD_ERR_PROTOCOL);
+    assert_int_equal(http_redirect_check("http://127.0.0.1:1/a", "http://localhost:1/a"),
+                     HD_ERR_PROTOCOL);
+    assert_int_equal(http_redirect_check("https://hub.example/a", "ftp://hub.example/b"),
+                     HD_ERR_BAD_URL);
+    assert_int_equal(http_redirect_check("https://hub.example/a", "https://HUB.example:443/b"),
+                     HD_OK);
+    assert_int_equal(http_redirect_check("http://127.0.0.1:1/a", "http://127.0.0.1:1/b?c"), HD_OK);
 }
 
 static void test_same_origin_redirect_keeps_the_token(void **state)
@@ -376,7 +481,10 @@ int main(void)
         cmocka_unit_test(test_500_then_success_with_backoff),
         cmocka_unit_test(test_500_gives_up_after_max_retries),
         cmocka_unit_test(test_oversized_body_is_refused),
-        cmocka_unit_test(test_redirect_to_another_host_drops_the_token),
+        cmocka_unit_test(test_redirect_to_another_host_is_refused),
+        cmocka_unit_test(test_cross_origin_redirect_carries_nothing),
+        cmocka_unit_test(test_same_origin_redirect_semantics),
+        cmocka_unit_test(test_redirect_policy),
         cmocka_unit_test(test_same_origin_redirect_keeps_the_token),
         cmocka_unit_test(test_redirect_to_plain_http_elsewhere_is_refused),
         cmocka_unit_test(test_url_policy),

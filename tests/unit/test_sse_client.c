@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/rawhub.h"
 #include "../lib/sandbox_proc.h"
 #include "sse_client.h"
 
@@ -19,6 +20,8 @@ typedef struct seen {
     char ids[64][16];
     char data[64][64];
     int reconnecting, failed, opened;
+    long last_delay_ms;
+    char fail_message[320];
     hd_status fail_status, last_why;
     long fail_code;
     int free_on_event; /* frees the client from inside the callback */
@@ -45,10 +48,12 @@ static void on_status(const sse_client_status *st, void *arg)
     if (st->state == SSE_STATE_RECONNECTING) {
         s->reconnecting++;
         s->last_why = st->status;
+        s->last_delay_ms = st->delay_ms;
     } else if (st->state == SSE_STATE_FAILED) {
         s->failed++;
         s->fail_status = st->status;
         s->fail_code = st->answer ? st->answer->code : 0;
+        snprintf(s->fail_message, sizeof s->fail_message, "%s", st->message ? st->message : "");
     } else if (st->state == SSE_STATE_OPEN) {
         s->opened++;
     }
@@ -65,12 +70,11 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Runs until `done` says so or the deadline passes. Returns the connections made. */
-static int run(const char *path, sse_client_opts *o, seen *s, int (*done)(const seen *),
-               long ms)
+/* Runs the stream at `url` until `done` says so or the deadline passes. Returns the
+ * connections made. */
+static int run_url(const char *url, sse_client_opts *o, seen *s, int (*done)(const seen *),
+                   long ms)
 {
-    char url[512];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", sb.port, path);
     o->url = url;
     loop *l = loop_new();
     http_client *h = http_client_new(l);
@@ -85,6 +89,15 @@ static int run(const char *path, sse_client_opts *o, seen *s, int (*done)(const 
     http_client_free(h);
     loop_free(l);
     return conns;
+}
+
+/* The same, on a sandbox path. */
+static int run(const char *path, sse_client_opts *o, seen *s, int (*done)(const seen *),
+               long ms)
+{
+    char url[512];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", sb.port, path);
+    return run_url(url, o, s, done, ms);
 }
 
 static int got_five(const seen *s)
@@ -177,6 +190,32 @@ static void test_insecure_stream_url_is_refused(void **state)
     loop_free(l);
 }
 
+/* A stream that redirects to another origin ends at once with the reason: reconnecting
+ * would only meet the same redirect, and the other origin hears nothing. */
+static void test_stream_redirected_elsewhere_fails_at_once(void **state)
+{
+    rawhub *hub = rawhub_start(), *other = rawhub_start();
+    assert_non_null(hub);
+    assert_non_null(other);
+    char loc[128], url[128], want[80];
+    snprintf(loc, sizeof loc, "Location: %s/stream", rawhub_url(other));
+    const char *const headers[] = {loc, NULL};
+    rawhub_reply(hub, 307, headers, NULL);
+    snprintf(url, sizeof url, "%s/stream", rawhub_url(hub));
+    seen s = {0};
+    sse_client_opts o = {.default_retry_ms = 20, .token = "tok-stream"};
+    run_url(url, &o, &s, failed, 5000);
+    assert_int_equal(s.failed, 1);
+    assert_int_equal(s.reconnecting, 0);
+    assert_int_equal(s.fail_status, HD_ERR_PROTOCOL);
+    snprintf(want, sizeof want, "the hub redirected to another site (%s)", rawhub_url(other));
+    assert_non_null(strstr(s.fail_message, want));
+    assert_int_equal(rawhub_count(hub), 1);
+    assert_int_equal(rawhub_count(other), 0);
+    rawhub_stop(hub);
+    rawhub_stop(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_unreachable_stream_gives_up),
         cmocka_unit_test(test_freeing_from_the_event_callback_is_safe),
         cmocka_unit_test(test_insecure_stream_url_is_refused),
+        cmocka_unit_test(test_stream_redirected_elsewhere_fails_at_once),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
