@@ -1,5 +1,6 @@
 /* sse_client.c: keeps one event stream alive across drops, resuming with Last-Event-ID. */
 #include "sse_client.h"
+#include "duration.h"
 #include "i18n.h"
 #include "secret.h"
 #include "text.h"
@@ -92,7 +93,8 @@ static int on_data(const char *buf, size_t len, void *arg)
 
 static void schedule_reconnect(sse_client *s, hd_status why, const char *msg)
 {
-    long delay = sse_parser_retry_ms(s->parser);
+    /* The server's retry: is capped: a pause longer than a QR's life only misses QRs. */
+    long delay = duration_clamp_ms(sse_parser_retry_ms(s->parser), DURATION_SSE_RETRY_MAX_MS);
     if (delay < 0)
         delay = s->default_retry_ms;
     /* Back off when reconnections keep failing, even if the server asked for less. */

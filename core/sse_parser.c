@@ -1,5 +1,6 @@
 /* sse_parser.c: incremental text/event-stream parser, fed bytes split anywhere. */
 #include "sse_parser.h"
+#include "duration.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -169,19 +170,13 @@ static int dispatch(sse_parser *p)
     return stop;
 }
 
-/* Only plain ASCII digits count (no sign, no space); huge values saturate instead of wrapping. */
+/* Only plain ASCII digits count (no sign, no space); huge values saturate instead of wrapping.
+ * The parser reports what the server said; the client caps it (DURATION_SSE_RETRY_MAX_MS). */
 static void set_retry(sse_parser *p, const char *v, size_t n)
 {
-    long ms = 0;
-    if (n == 0)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] < '0' || v[i] > '9')
-            return;
-        int d = v[i] - '0';
-        ms = ms > (SSE_RETRY_MAX - d) / 10 ? SSE_RETRY_MAX : ms * 10 + d;
-    }
-    p->retry_ms = ms;
+    long ms = duration_parse_digits(v, n, SSE_RETRY_MAX);
+    if (ms >= 0)
+        p->retry_ms = ms;
 }
 
 static int data_append(sse_parser *p, const char *v, size_t n)

@@ -11,6 +11,7 @@
 
 #include "../lib/rawhub.h"
 #include "../lib/sandbox_proc.h"
+#include "duration.h"
 #include "sse_client.h"
 
 static sandbox_proc sb;
@@ -216,6 +217,30 @@ static void test_stream_redirected_elsewhere_fails_at_once(void **state)
     rawhub_stop(other);
 }
 
+/* A server's `retry:` of days (here 99999999999 ms, about 3 years) is capped: the stream comes
+ * back after DURATION_SSE_RETRY_MAX_MS at most, not in 24.8 days. */
+static void test_huge_retry_is_capped(void **state)
+{
+    rawhub *hub = rawhub_start();
+    assert_non_null(hub);
+    const char *const headers[] = {"Content-Type: text/event-stream", NULL};
+    rawhub_reply(hub, 200, headers, "retry: 99999999999\ndata: x\n\n");
+    char url[128];
+    snprintf(url, sizeof url, "%s/stream", rawhub_url(hub));
+    seen s = {0};
+    sse_client_opts o = {.default_retry_ms = 20};
+    run_url(url, &o, &s, reconnected, 5000);
+    assert_int_equal(s.events, 1);
+    assert_int_equal(s.reconnecting, 1);
+    assert_int_equal(s.last_delay_ms, DURATION_SSE_RETRY_MAX_MS);
+    rawhub_stop(hub);
+    /* a sane one is taken as it is */
+    seen t = {0};
+    run("/_sandbox/test/sse?events=1&retry=1500", &o, &t, reconnected, 5000);
+    assert_int_equal(t.reconnecting, 1);
+    assert_int_equal(t.last_delay_ms, 1500);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_freeing_from_the_event_callback_is_safe),
         cmocka_unit_test(test_insecure_stream_url_is_refused),
         cmocka_unit_test(test_stream_redirected_elsewhere_fails_at_once),
+        cmocka_unit_test(test_huge_retry_is_capped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
