@@ -1,5 +1,6 @@
 /* http.c: curl multi inside the event loop, with retries, redirects and token scoping. */
 #include "http.h"
+#include "duration.h"
 #include "i18n.h"
 #include "secret.h"
 #include "text.h"
@@ -234,17 +235,11 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
         size_t vl = len - 12 < sizeof val - 1 ? len - 12 : sizeof val - 1;
         memcpy(val, buf + 12, vl);
         val[vl] = '\0';
-        char *v = val + strspn(val, " \t");
-        v[strcspn(v, "\r\n")] = '\0';
-        char *end;
-        long s = strtol(v, &end, 10);
-        if (end != v && *end == '\0' && s >= 0) {
+        val[strcspn(val, "\r\n")] = '\0';
+        /* Clamped to a day whatever the hub says: every later use is in range. */
+        long s = duration_retry_after_s(val, time(NULL), DURATION_MAX_S);
+        if (s >= 0)
             r->retry_after_s = s;
-        } else {
-            time_t when = curl_getdate(v, NULL);
-            if (when > 0)
-                r->retry_after_s = when > time(NULL) ? (long)(when - time(NULL)) : 0;
-        }
     }
     return len;
 }
@@ -662,8 +657,9 @@ static int maybe_retry(http_request *r, const http_response *resp)
 {
     if (!is_retryable(resp) || r->attempts > r->max_retries)
         return 0;
-    long delay = resp->code == 429 && r->retry_after_s >= 0 ? r->retry_after_s * 1000
-                                                            : backoff_ms(r);
+    long delay = resp->code == 429 && r->retry_after_s >= 0
+                     ? duration_ms_from_whole_s(r->retry_after_s, DURATION_MAX_MS)
+                     : backoff_ms(r);
     if (delay > r->max_wait_ms)
         return 0; /* a wait that long is the user's call, not ours */
     r->retry_timer = loop_timer_add(r->c->l, (uint64_t)delay, on_retry_timer, r);

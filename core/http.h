@@ -15,7 +15,7 @@ typedef struct http_response {
     long code;             /* HTTP status code, 0 if no answer */
     const char *body;      /* NUL-terminated (may hold NULs before body_len); never NULL */
     size_t body_len;
-    long retry_after_s;    /* from Retry-After, -1 if absent */
+    long retry_after_s;    /* from Retry-After, 0..DURATION_MAX_S (a day); -1 if absent */
     int attempts;          /* how many tries it took */
     char error[256];       /* one sanitized line for the user; "" when status is HD_OK */
 } http_response;
@@ -42,7 +42,7 @@ typedef struct http_opts {
     size_t max_body;           /* 0 = 1 MiB */
     int stream;                /* deliver 2xx bodies through on_data as they arrive */
     long backoff_base_ms;      /* first retry delay; 0 = 500 ms (tests set it short) */
-    long max_wait_ms;          /* longest Retry-After honoured; 0 = 120 s */
+    long max_wait_ms;          /* longest Retry-After waited out here; 0 = 120 s (longer: done) */
     http_retry_fn on_retry;
 } http_opts;
 

@@ -178,6 +178,49 @@ static void test_429_longer_than_allowed_is_returned(void **state)
     assert_int_equal(res.retries, 0);
 }
 
+/* Retry-After values no real hub sends: each is clamped to the stated maximum (a day), which
+ * is longer than http waits by itself, so the 429 comes back at once with that wait for the
+ * caller to show. Before, 2^63 s overflowed into a negative wait (shown as "waiting
+ * -9146744073709550 s") that never ended, and some values wrapped into a retry at once. */
+static void test_429_absurd_retry_after_is_clamped(void **state)
+{
+    static const char *const values[] = {
+        "9223372036854775807", "9223372036854776", "18446744073709552",
+        "99999999999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT",
+    };
+    rawhub *hub = rawhub_start();
+    assert_non_null(hub);
+    for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+        char hdr[96];
+        snprintf(hdr, sizeof hdr, "Retry-After: %s", values[i]);
+        const char *const headers[] = {hdr, NULL};
+        rawhub_reply(hub, 429, headers, "{\"error\":{\"code\":\"THROTTLED\",\"message\":\"slow\"}}");
+        http_opts o = {.url = rawhub_url(hub), .backoff_base_ms = 10};
+        result res;
+        uint64_t start = loop_now_ms();
+        run(&o, &res);
+        if (!res.done || res.r.retry_after_s != DURATION_MAX_S)
+            print_error("Retry-After: %s -> done %d, retry_after_s %ld, last delay %ld\n",
+                        values[i], res.done, res.r.retry_after_s, res.last_delay);
+        assert_true(res.done);
+        assert_int_equal(res.r.code, 429);
+        assert_int_equal(res.r.retry_after_s, DURATION_MAX_S);
+        assert_int_equal(res.retries, 0);
+        assert_true(loop_now_ms() - start < 5000);
+    }
+    /* A date in the past means now: retried at once, within max_retries. */
+    const char *const past[] = {"Retry-After: Thu, 01 Jan 1970 00:00:01 GMT", NULL};
+    rawhub_reply(hub, 429, past, "{}");
+    http_opts o = {.url = rawhub_url(hub), .max_retries = 2};
+    result res;
+    run(&o, &res);
+    assert_int_equal(res.r.code, 429);
+    assert_int_equal(res.retries, 2);
+    assert_int_equal(res.last_delay, 0);
+    assert_int_equal(res.r.retry_after_s, 0);
+    rawhub_stop(hub);
+}
+
 static void test_500_then_success_with_backoff(void **state)
 {
     result res;
@@ -478,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_401_is_reported_with_the_envelope),
         cmocka_unit_test(test_429_waits_as_told_by_retry_after),
         cmocka_unit_test(test_429_longer_than_allowed_is_returned),
+        cmocka_unit_test(test_429_absurd_retry_after_is_clamped),
         cmocka_unit_test(test_500_then_success_with_backoff),
         cmocka_unit_test(test_500_gives_up_after_max_retries),
         cmocka_unit_test(test_oversized_body_is_refused),

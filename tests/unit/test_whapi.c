@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "../lib/hubtest.h"
+#include "../lib/rawhub.h"
 #include "../lib/sandbox_proc.h"
+#include "duration.h"
 #include "provider.h"
 #include "whapi_decode.h"
 
@@ -691,6 +693,28 @@ static void test_create_never_retried(void **state)
     assert_null(o.data);
 }
 
+/* A 429 on creation with a Retry-After no hub means (2^63 s): the wait shown is the one-day
+ * ceiling, with the time of day. Before, time + 2^63 overflowed (UBSan) and the message said
+ * "try again in 153722867280912931 min (at ?)". */
+static void test_create_rate_limit_with_absurd_retry_after(void **state)
+{
+    rawhub *hub = rawhub_start();
+    assert_non_null(hub);
+    const char *const headers[] = {"Retry-After: 9223372036854775807", NULL};
+    rawhub_reply(hub, 429, headers, "{\"error\":{\"code\":429,\"message\":\"Too many\"}}");
+    hub_req req = {.op = HUB_OP_CHANNEL_CREATE, .name = "n", .project_id = PROJECT};
+    call_out o = call_at(&sb, rawhub_url(hub), &req, PTOKEN);
+    if (!strstr(o.message, "try again in 1440 min (at "))
+        print_error("message: %s\n", o.message);
+    assert_int_equal(o.status, HD_ERR_RATE_LIMITED);
+    assert_int_equal(o.retry_after_s, DURATION_MAX_S);
+    assert_non_null(strstr(o.message, "try again in 1440 min (at "));
+    assert_null(strstr(o.message, "(at ?)"));
+    assert_int_equal(o.waits, 0);
+    assert_int_equal(rawhub_count(hub), 1);
+    rawhub_stop(hub);
+}
+
 static int setup(void **state)
 {
     const char *args[] = {
@@ -725,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_pairing_refusals),
         cmocka_unit_test(test_stop_and_cancel),
         cmocka_unit_test(test_bare_projects_and_rate_limit),
+        cmocka_unit_test(test_create_rate_limit_with_absurd_retry_after),
         cmocka_unit_test(test_create_never_retried),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
