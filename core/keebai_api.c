@@ -1,5 +1,6 @@
 /* keebai_api.c: the Keebai driver's REST calls (check, channels, webhook) and its browser
  * pairing (embedded signup: a link for the customer, then polling until the hub says done). */
+#include "duration.h"
 #include "hubdriver.h"
 #include "i18n.h"
 #include "keebai_decode.h"
@@ -23,12 +24,13 @@
 /* How long to wait before resending after a 429, or -1 to give up and report it. */
 static long throttle_delay(const hubcall_result *r, int tries, long base_ms)
 {
+    long after_ms = duration_ms_from_whole_s(r->retry_after_s, DURATION_MAX_MS);
     if (r->status != HD_ERR_RATE_LIMITED || tries >= KB_THROTTLE_TRIES)
         return -1;
-    if (r->retry_after_s > KB_THROTTLE_MAX_MS / 1000)
+    if (after_ms > KB_THROTTLE_MAX_MS)
         return -1;
-    if (r->retry_after_s >= 0)
-        return r->retry_after_s * 1000;
+    if (after_ms >= 0)
+        return after_ms;
     return (base_ms > 0 ? base_ms : 1000) << tries;
 }
 
@@ -428,9 +430,9 @@ static void su_poll_wait(kb_su *s, const hubcall_result *r)
     s->failures++;
     if (delay > KB_POLL_MAX_S * 1000L)
         delay = s->poll_ms > KB_POLL_MAX_S * 1000L ? s->poll_ms : KB_POLL_MAX_S * 1000L;
-    if (r->status == HD_ERR_RATE_LIMITED && r->retry_after_s >= 0 &&
-        r->retry_after_s < KB_THROTTLE_MAX_MS / 1000 && r->retry_after_s * 1000 > delay)
-        delay = r->retry_after_s * 1000;
+    long after_ms = duration_ms_from_whole_s(r->retry_after_s, DURATION_MAX_MS);
+    if (r->status == HD_ERR_RATE_LIMITED && after_ms < KB_THROTTLE_MAX_MS && after_ms > delay)
+        delay = after_ms;
     wait_message(r, delay, msg, sizeof msg);
     s->waiting = 1;
     if (emit(s,
@@ -486,14 +488,16 @@ static void su_started(kb_su *s, const hubcall_result *r)
     s->start_body = NULL;
     /* Tests cannot wait 5 s per poll: ctx->stream_retry_ms, when set, overrides the interval
      * (in QR mode it is the stream's reconnect delay; both mean "how soon to ask again"). */
-    s->poll_ms = s->poll_override_ms > 0 ? s->poll_override_ms : s->info.poll_interval_s * 1000;
-    s->deadline_ms =
-        loop_now_ms() + (uint64_t)s->info.expires_in_s * 1000 + 2 * (uint64_t)s->poll_ms;
+    long life_ms = duration_ms_from_whole_s(s->info.expires_in_s, KB_SIGNUP_MAX_S * 1000L);
+    s->poll_ms = s->poll_override_ms > 0
+                     ? s->poll_override_ms
+                     : duration_ms_from_whole_s(s->info.poll_interval_s, KB_POLL_MAX_S * 1000L);
+    s->deadline_ms = loop_now_ms() + (uint64_t)life_ms + 2 * (uint64_t)s->poll_ms;
     if (!su_resumed(s))
         return;
     if (emit(s, (pair_event){.type = PAIR_EV_LINK,
                              .url = s->info.verification_uri,
-                             .expires_in_ms = s->info.expires_in_s * 1000}))
+                             .expires_in_ms = life_ms}))
         su_schedule(s, s->poll_ms);
 }
 

@@ -1,5 +1,6 @@
 /* keebai_decode.c: Keebai JSON to plain structs; liberal in what it accepts, never trusting. */
 #include "keebai_decode.h"
+#include "duration.h"
 #include "http.h"
 #include "i18n.h"
 #include "secret.h"
@@ -36,8 +37,8 @@ hd_status keebai_status_for_code(const char *code)
 static void qr_fields(json_t *root, kb_qr *out)
 {
     json_t *exp = json_object_get(root, "expires_in"), *att = json_object_get(root, "attempt");
-    if (json_is_number(exp) && json_number_value(exp) > 0 && json_number_value(exp) < 86400)
-        out->expires_in_ms = (long)(json_number_value(exp) * 1000);
+    if (json_is_number(exp) && json_number_value(exp) > 0)
+        out->expires_in_ms = duration_ms_from_s(json_number_value(exp), DURATION_QR_MAX_MS);
     if (json_is_integer(att) && json_integer_value(att) > 0 && json_integer_value(att) < 1000)
         out->attempt = (int)json_integer_value(att);
 }
@@ -313,10 +314,10 @@ json_t *keebai_decode_webhook(json_t *root, char **secret, int *secret_bad)
 static long seconds(const json_t *o, const char *key, long def, long lo, long hi)
 {
     json_t *v = json_object_get(o, key);
-    double d = json_is_number(v) ? json_number_value(v) : 0;
-    if (!(d > 0)) /* also NaN */
+    long ms = json_is_number(v) ? duration_ms_from_s(json_number_value(v), hi * 1000L) : -1;
+    if (ms <= 0) /* absent, not a number, 0 or negative */
         return def;
-    return d < lo ? lo : d > hi ? hi : (long)d;
+    return ms / 1000 < lo ? lo : ms / 1000;
 }
 
 /* https://, or http:// to this machine (the sandbox); clean, no spaces, fits. */

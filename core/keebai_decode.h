@@ -13,7 +13,7 @@
 typedef struct kb_qr {
     char qr[KB_QR_MAX + 1];
     int attempt;        /* 0 if absent or absurd */
-    long expires_in_ms; /* 0 if absent or absurd */
+    long expires_in_ms; /* 0 if absent or not positive; at most DURATION_QR_MAX_MS */
 } kb_qr;
 
 typedef struct kb_connected {

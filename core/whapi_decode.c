@@ -1,6 +1,7 @@
 /* whapi_decode.c: Whapi.Cloud JSON to plain structs and normalised JSON; liberal in the shapes
  * it accepts (several are undocumented), never trusting what is inside them. */
 #include "whapi_decode.h"
+#include "duration.h"
 #include "i18n.h"
 #include "secret.h"
 #include "text.h"
@@ -123,8 +124,8 @@ int whapi_decode_rowdata(const json_t *j, wh_rowdata *out)
     if (qr && strlen(qr) <= WH_QR_MAX && text_is_clean(qr))
         memcpy(out->qr, qr, strlen(qr) + 1);
     json_t *exp = json_object_get(j, "expire");
-    if (json_is_number(exp) && json_number_value(exp) > 0 && json_number_value(exp) < 86400)
-        out->expires_in_ms = (long)(json_number_value(exp) * 1000);
+    if (json_is_number(exp) && json_number_value(exp) > 0)
+        out->expires_in_ms = duration_ms_from_s(json_number_value(exp), DURATION_QR_MAX_MS);
     return 0;
 }
 

@@ -31,7 +31,7 @@ typedef struct wh_health {
 typedef struct wh_rowdata {
     char status[32];        /* "OK", "WAITING", "TIMEOUT", "ERROR" (sanitized); "" if absent */
     char qr[WH_QR_MAX + 1]; /* the QR string; "" when the answer holds no usable one */
-    long expires_in_ms;     /* from `expire` (seconds); 0 if absent or absurd */
+    long expires_in_ms;     /* from `expire` (seconds); 0 if absent, <= DURATION_QR_MAX_MS */
 } wh_rowdata;
 
 /* GET /health: {"status":{"code":N,"text":"AUTH"},"user":{"id":"5511..."}}. 0, or -1 when

@@ -1,6 +1,7 @@
 /* scr_project.c: Whapi-style hubs: which project the channel is for. Also the block every
  * list step shares for its hub call: busy (what we wait for), failed (the hub's words), and
  * the wait a rate limit imposes, counted down. */
+#include "duration.h"
 #include "i18n.h"
 #include "text.h"
 #include "ui.h"
@@ -32,7 +33,8 @@ static void track_failed_wait(const flow *f)
     if (f->call != FLOW_CALL_FAILED)
         failed_wait_until = 0;
     else if (!failed_wait_until && f->call_retry_after_s > 0)
-        failed_wait_until = loop_now_ms() + (uint64_t)f->call_retry_after_s * 1000;
+        failed_wait_until = loop_now_ms() +
+                            (uint64_t)duration_ms_from_whole_s(f->call_retry_after_s, DURATION_MAX_MS);
 }
 
 /* 1 while the block changes by itself (spinner, countdown, the end of the wait): the

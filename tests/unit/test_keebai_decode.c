@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "duration.h"
 #include "keebai_decode.h"
 #include "secret.h"
 
@@ -57,6 +58,11 @@ static void test_qr_event_bad_input(void **state)
     assert_int_equal(q.attempt, 0);
     assert_int_equal(keebai_decode_qr(S("{\"qr\":\"2@x\",\"expires_in\":\"60\",\"attempt\":\"2\"}"), &q), 0);
     assert_int_equal(q.expires_in_ms, 0);
+    /* a lifetime too long for a QR is clamped to the stated maximum (duration.h) */
+    assert_int_equal(keebai_decode_qr(S("{\"qr\":\"2@x\",\"expires_in\":1e300}"), &q), 0);
+    assert_int_equal(q.expires_in_ms, DURATION_QR_MAX_MS);
+    assert_int_equal(keebai_decode_qr(S("{\"qr\":\"2@x\",\"expires_in\":9223372036854775807}"), &q), 0);
+    assert_int_equal(q.expires_in_ms, DURATION_QR_MAX_MS);
 }
 
 static void test_connected_event(void **state)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "duration.h"
 #include "whapi_decode.h"
 
 /* Parses test input; NULL for text that is not JSON (what hubcall hands over then). */
@@ -237,7 +238,7 @@ static void test_rowdata_bad_input(void **state)
     assert_int_equal(rowdata(big, &q), 0);
     assert_string_equal(q.qr, ""); /* longer than any QR holds */
     free(big);
-    static const char *const absurd[] = {"-5", "0", "1e300", "86400", "\"20\"", "true", "null"};
+    static const char *const absurd[] = {"-5", "0", "-1e300", "\"20\"", "true", "null"};
     char text[80];
     for (size_t i = 0; i < sizeof absurd / sizeof *absurd; i++) {
         snprintf(text, sizeof text, "{\"rowdata\":\"2@x\",\"expire\":%s}", absurd[i]);
@@ -245,6 +246,15 @@ static void test_rowdata_bad_input(void **state)
         assert_int_equal(q.expires_in_ms, 0);
         assert_string_equal(q.qr, "2@x");
     }
+    /* too long for a QR: clamped to the stated maximum (duration.h) */
+    static const char *const huge[] = {"1e300", "86400", "9223372036854775807", "301"};
+    for (size_t i = 0; i < sizeof huge / sizeof *huge; i++) {
+        snprintf(text, sizeof text, "{\"rowdata\":\"2@x\",\"expire\":%s}", huge[i]);
+        assert_int_equal(rowdata(text, &q), 0);
+        assert_int_equal(q.expires_in_ms, DURATION_QR_MAX_MS);
+    }
+    assert_int_equal(rowdata("{\"rowdata\":\"2@x\",\"expire\":20.5}", &q), 0);
+    assert_int_equal(q.expires_in_ms, 20500);
     assert_int_equal(rowdata("{\"status\":\"\\u001b[2JOK\",\"rowdata\":\"2@x\"}", &q), 0);
     assert_clean(q.status);
 }
