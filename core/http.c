@@ -73,6 +73,17 @@ static int host_is_loopback(const char *host)
     return inet_pton(AF_INET, host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
 }
 
+/* 1 if the URL's host is this machine (see host_is_loopback). */
+static int url_is_loopback(const char *url)
+{
+    char *scheme = NULL, *host = NULL, *port = NULL;
+    int yes = url_parts(url, &scheme, &host, &port) == 0 && host_is_loopback(host);
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+    return yes;
+}
+
 hd_status http_url_check(const char *url)
 {
     char *scheme = NULL, *host = NULL, *port = NULL;
@@ -342,6 +353,19 @@ static void configure_method(http_request *r)
     }
 }
 
+/*
+ * No proxy for this machine: plain http is only allowed to loopback, and an http_proxy or
+ * ALL_PROXY from the environment would get the token in clear. Elsewhere the URL is https,
+ * and a proxy only ever gets a CONNECT tunnel (TLS runs through it, end to end).
+ */
+static void configure_proxy(http_request *r)
+{
+    if (url_is_loopback(r->url))
+        curl_easy_setopt(r->easy, CURLOPT_PROXY, ""); /* "" overrides the environment */
+    else
+        curl_easy_setopt(r->easy, CURLOPT_HTTPPROXYTUNNEL, 1L);
+}
+
 static int request_launch(http_request *r)
 {
     http_client *c = r->c;
@@ -379,6 +403,7 @@ static int request_launch(http_request *r)
     else
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, r->timeout_ms);
     configure_method(r);
+    configure_proxy(r);
     if (curl_multi_add_handle(c->multi, e) != CURLM_OK) {
         curl_easy_cleanup(e);
         r->easy = NULL;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../lib/rawhub.h"
 #include "../lib/sandbox_proc.h"
@@ -464,6 +465,77 @@ static void test_url_policy(void **state)
     assert_false(res.done);
 }
 
+/* Proxies from the environment, set to a socket nobody serves. */
+static const char *const proxy_vars[] = {"http_proxy", "HTTP_PROXY", "https_proxy",
+                                         "HTTPS_PROXY", "ALL_PROXY", "all_proxy"};
+
+static void proxies_unset(void)
+{
+    for (size_t i = 0; i < sizeof proxy_vars / sizeof *proxy_vars; i++)
+        unsetenv(proxy_vars[i]);
+}
+
+/* A loopback hub is never reached through a proxy (http_proxy, then ALL_PROXY alone): the
+ * token would go in clear to the proxy's host. The hub gets the request, the proxy nothing. */
+static void test_loopback_never_goes_through_a_proxy(void **state)
+{
+    static const char *const sets[][2] = {{"http_proxy", NULL}, {"ALL_PROXY", NULL},
+                                          {"all_proxy", "https_proxy"}};
+    int port;
+    int trap = rawhub_trap_open(&port);
+    rawhub *hub = rawhub_start();
+    assert_true(trap >= 0);
+    assert_non_null(hub);
+    char proxy[64];
+    snprintf(proxy, sizeof proxy, "http://127.0.0.1:%d", port);
+    for (size_t i = 0; i < sizeof sets / sizeof *sets; i++) {
+        proxies_unset();
+        for (size_t k = 0; k < 2 && sets[i][k]; k++)
+            setenv(sets[i][k], proxy, 1);
+        char u[128];
+        snprintf(u, sizeof u, "%s/v1/me", rawhub_url(hub));
+        http_opts o = {.url = u, .token = "tok-not-for-the-proxy", .timeout_ms = 2000,
+                       .max_retries = -1};
+        result res;
+        run(&o, &res);
+        proxies_unset();
+        if (res.r.status != HD_OK)
+            print_error("with %s: %s\n", sets[i][0], res.r.error);
+        assert_int_equal(res.r.status, HD_OK);
+        assert_int_equal(res.r.code, 200);
+        assert_int_equal(rawhub_trap_hits(trap), 0);
+        rawhub_seen seen;
+        assert_int_equal(rawhub_last(hub, &seen), 0);
+        assert_string_equal(seen.authorization, "Bearer tok-not-for-the-proxy");
+        rawhub_seen_clear(&seen);
+    }
+    assert_int_equal(rawhub_count(hub), 3);
+    rawhub_stop(hub);
+    close(trap);
+}
+
+/* Elsewhere (https) a proxy only ever gets a CONNECT tunnel: it sees the host name, never the
+ * request or the token. The trap does not answer, so the request times out. */
+static void test_https_through_a_proxy_is_a_tunnel(void **state)
+{
+    int port;
+    int trap = rawhub_trap_open(&port);
+    assert_true(trap >= 0);
+    char proxy[64], got[2048];
+    snprintf(proxy, sizeof proxy, "http://127.0.0.1:%d", port);
+    setenv("https_proxy", proxy, 1);
+    http_opts o = {.url = "https://hub.invalid/v1/me", .token = "tok-not-for-the-proxy",
+                   .timeout_ms = 800, .max_retries = -1};
+    result res;
+    run(&o, &res);
+    proxies_unset();
+    assert_int_not_equal(res.r.status, HD_OK);
+    assert_true(rawhub_trap_take(trap, got, sizeof got) > 0);
+    assert_memory_equal(got, "CONNECT hub.invalid:443 ", 24);
+    assert_null(strstr(got, "tok-not-for-the-proxy"));
+    close(trap);
+}
+
 static void test_closed_port_is_a_network_error_after_retries(void **state)
 {
     result res;
@@ -532,6 +604,8 @@ int main(void)
         cmocka_unit_test(test_same_origin_redirect_keeps_the_token),
         cmocka_unit_test(test_redirect_to_plain_http_elsewhere_is_refused),
         cmocka_unit_test(test_url_policy),
+        cmocka_unit_test(test_loopback_never_goes_through_a_proxy),
+        cmocka_unit_test(test_https_through_a_proxy_is_a_tunnel),
         cmocka_unit_test(test_closed_port_is_a_network_error_after_retries),
         cmocka_unit_test(test_slow_answer_times_out),
         cmocka_unit_test(test_cancel_means_no_callback),
