@@ -302,39 +302,55 @@ static size_t on_body(char *buf, size_t size, size_t n, void *arg)
     return buffer_append(r, buf, len) == 0 ? len : 0;
 }
 
-static struct curl_slist *build_headers(http_request *r)
-{
-    struct curl_slist *h = NULL;
-    char line[1024];
-    h = curl_slist_append(h, r->stream ? "Accept: text/event-stream" : "Accept: application/json");
-    if (r->body)
-        h = curl_slist_append(h, "Content-Type: application/json");
-    if (r->last_event_id && *r->last_event_id && text_is_clean(r->last_event_id)) {
-        snprintf(line, sizeof line, "Last-Event-ID: %s", r->last_event_id);
-        h = curl_slist_append(h, line);
-    }
-    /* The token goes only to the origin it belongs to: never after a cross-host redirect. */
-    if (r->token && http_same_origin(r->url, r->origin)) {
-        if (r->token_header)
-            snprintf(line, sizeof line, "%s: %s", r->token_header, r->token);
-        else
-            snprintf(line, sizeof line, "Authorization: Bearer %s", r->token);
-        h = curl_slist_append(h, line);
-        sodium_memzero(line, sizeof line);
-    }
-    if (r->api_key && r->api_key_header && http_same_origin(r->url, r->origin)) {
-        snprintf(line, sizeof line, "%s: %s", r->api_key_header, r->api_key);
-        h = curl_slist_append(h, line);
-        sodium_memzero(line, sizeof line);
-    }
-    return h;
-}
-
 static void wipe_headers(struct curl_slist *h)
 {
     for (struct curl_slist *p = h; p; p = p->next)
         sodium_memzero(p->data, strlen(p->data));
     curl_slist_free_all(h);
+}
+
+/*
+ * Appends "name: prefix value" to *h, built to its full length (a 4096-byte token must not be
+ * cut) in guarded memory that is wiped at once: the value may be a secret. curl keeps its own
+ * copy in the list, which wipe_headers clears. Returns 0, or -1 on OOM (*h is unchanged).
+ */
+static int add_header(struct curl_slist **h, const char *name, const char *prefix,
+                      const char *value)
+{
+    size_t n = strlen(name) + 2 + strlen(prefix) + strlen(value) + 1;
+    char *line = secret_alloc(n);
+    if (!line)
+        return -1;
+    snprintf(line, n, "%s: %s%s", name, prefix, value);
+    struct curl_slist *next = curl_slist_append(*h, line);
+    secret_free(line);
+    if (!next)
+        return -1;
+    *h = next;
+    return 0;
+}
+
+/* The request's headers; NULL on OOM (never a list without the secrets it should carry). */
+static struct curl_slist *build_headers(http_request *r)
+{
+    struct curl_slist *h = NULL;
+    int rc = add_header(&h, "Accept", "", r->stream ? "text/event-stream" : "application/json");
+    if (rc == 0 && r->body)
+        rc = add_header(&h, "Content-Type", "", "application/json");
+    if (rc == 0 && r->last_event_id && *r->last_event_id && text_is_clean(r->last_event_id))
+        rc = add_header(&h, "Last-Event-ID", "", r->last_event_id);
+    /* The secrets go only to the origin they belong to (a stream URL may be elsewhere). */
+    int own = http_same_origin(r->url, r->origin);
+    if (rc == 0 && r->token && own)
+        rc = r->token_header ? add_header(&h, r->token_header, "", r->token)
+                             : add_header(&h, "Authorization", "Bearer ", r->token);
+    if (rc == 0 && r->api_key && r->api_key_header && own)
+        rc = add_header(&h, r->api_key_header, "", r->api_key);
+    if (rc != 0) {
+        wipe_headers(h);
+        return NULL;
+    }
+    return h;
 }
 
 static void configure_method(http_request *r)
@@ -382,6 +398,11 @@ static int request_launch(http_request *r)
         return -1;
     wipe_headers(r->headers);
     r->headers = build_headers(r);
+    if (!r->headers) {
+        curl_easy_cleanup(e);
+        r->easy = NULL;
+        return -1;
+    }
     curl_easy_setopt(e, CURLOPT_URL, r->url);
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);

@@ -126,6 +126,39 @@ static void test_unsafe_api_key_is_refused(void **state)
     json_decref(j);
 }
 
+/* Tokens and API keys of up to 4096 bytes (what secret_is_token_safe allows) arrive whole:
+ * a 1024-byte line cut them, and the hub then refused a token we never sent. */
+static void test_long_token_arrives_whole(void **state)
+{
+    static char token[4001], key[4097], bearer[4100];
+    for (size_t i = 0; i < sizeof token - 1; i++)
+        token[i] = (char)('a' + i % 26);
+    for (size_t i = 0; i < sizeof key - 1; i++)
+        key[i] = (char)('A' + i % 26);
+    snprintf(bearer, sizeof bearer, "Bearer %s", token);
+    rawhub *hub = rawhub_start();
+    assert_non_null(hub);
+    http_opts o = {.url = rawhub_url(hub), .token = token, .api_key = key,
+                   .api_key_header = "X-Api-Key", .last_event_id = token};
+    result res;
+    run(&o, &res);
+    assert_int_equal(res.r.code, 200);
+    rawhub_seen seen;
+    assert_int_equal(rawhub_last(hub, &seen), 0);
+    assert_non_null(seen.authorization);
+    assert_int_equal(strlen(seen.authorization), strlen(bearer));
+    assert_string_equal(seen.authorization, bearer);
+    assert_string_equal(seen.x_api_key, key);
+    rawhub_seen_clear(&seen);
+    /* a custom header name too */
+    http_opts c = {.url = rawhub_url(hub), .token = key, .token_header = "X-Api-Key"};
+    run(&c, &res);
+    assert_int_equal(rawhub_last(hub, &seen), 0);
+    assert_string_equal(seen.x_api_key, key);
+    rawhub_seen_clear(&seen);
+    rawhub_stop(hub);
+}
+
 static void test_custom_token_header_and_json_body(void **state)
 {
     result res;
@@ -589,6 +622,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_token_is_sent_to_its_origin),
         cmocka_unit_test(test_unsafe_api_key_is_refused),
+        cmocka_unit_test(test_long_token_arrives_whole),
         cmocka_unit_test(test_custom_token_header_and_json_body),
         cmocka_unit_test(test_401_is_reported_with_the_envelope),
         cmocka_unit_test(test_429_waits_as_told_by_retry_after),
