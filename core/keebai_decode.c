@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -82,22 +83,36 @@ void keebai_decode_connected(const char *data, size_t len, kb_connected *out)
     json_decref(root);
 }
 
+/* An event's JSON, loaded even when a string holds \u0000 or bad UTF-8 (each becomes '?'):
+ * the hub's words must not vanish with one bad byte. *text gets the repaired text (free it). */
+static json_t *load_lossy(const char *data, size_t len, char **text)
+{
+    *text = text_json_lossy(data, len);
+    return *text ? json_loadb(*text, len, JSON_DECODE_ANY, NULL) : NULL;
+}
+
 hd_status keebai_decode_error(const char *data, size_t len, char *msg, size_t msgsz)
 {
-    json_t *root = json_loadb(data, len, 0, NULL);
+    char *text;
+    json_t *root = load_lossy(data, len, &text);
     json_t *err = json_is_object(json_object_get(root, "error")) ? json_object_get(root, "error") : root;
     const char *code = json_str(err, "code"), *m = json_str(err, "message");
+    if (!m) /* a bare JSON string, or not JSON at all: the words as they came */
+        m = json_is_string(root) ? json_string_value(root) : root ? NULL : text;
     char raw[400];
     snprintf(raw, sizeof raw, "%s: %s", code ? code : "ERROR", m ? m : "");
     text_sanitize(raw, msg, msgsz);
     hd_status st = keebai_status_for_code(code);
     json_decref(root);
+    free(text);
     return st;
 }
 
 void keebai_decode_expired(const char *data, size_t len, char *reason, size_t n)
 {
-    json_t *root = json_loadb(data, len, 0, NULL);
+    char *text;
+    json_t *root = load_lossy(data, len, &text);
+    free(text);
     text_sanitize(json_str(root, "reason"), reason, n);
     json_decref(root);
 }

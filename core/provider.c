@@ -1,12 +1,14 @@
 /* provider.c: the driver registry and helpers every driver shares. */
 #include "provider.h"
 #include "i18n.h"
+#include "secret.h"
 #include "text.h"
 
 #include <ctype.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -56,7 +58,12 @@ static void detail_text(const json_t *detail, char *out, size_t outsz)
 char *provider_error_text(const http_response *r, char *out, size_t outsz)
 {
     char raw[400] = "";
-    json_t *root = r->body_len ? json_loadb(r->body, r->body_len, 0, NULL) : NULL;
+    /* lossy: a \u0000 or a bad byte in the hub's message must not lose all its words */
+    char *text = r->body_len ? text_json_lossy(r->body, r->body_len) : NULL;
+    json_t *root = text ? json_loadb(text, r->body_len, 0, NULL) : NULL;
+    if (text) /* an answer may carry secrets: our copy does not outlive its use */
+        secret_wipe(text, r->body_len);
+    free(text);
     json_t *err = json_object_get(root, "error");
     json_t *detail = json_object_get(root, "detail");
     const char *code = json_str(err, "code"), *msg = json_str(err, "message");

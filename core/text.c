@@ -112,3 +112,65 @@ int text_is_clean(const char *s)
     }
     return 1;
 }
+
+/* The value of the 4 hex digits at s, or -1 if they are not all hex digits. */
+static long hex4(const char *s)
+{
+    long v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/*
+ * At out[i] == '\\' (a JSON escape), how many bytes it spans, rewriting \u0000 and lone
+ * surrogates as \u003f in place. out is NUL-terminated at n, so the look-ahead stops there.
+ */
+static size_t json_escape_fix(char *out, size_t i, size_t n)
+{
+    if (i + 1 >= n || out[i + 1] != 'u')
+        return i + 1 < n && out[i + 1] > 0x20 && out[i + 1] < 0x7F ? 2 : 1;
+    long v = i + 6 <= n ? hex4(out + i + 2) : -1;
+    if (v < 0)
+        return 2;
+    int high = v >= 0xD800 && v <= 0xDBFF;
+    long next = high && i + 12 <= n && out[i + 6] == '\\' && out[i + 7] == 'u'
+                    ? hex4(out + i + 8)
+                    : -1;
+    if (high && next >= 0xDC00 && next <= 0xDFFF)
+        return 12; /* a well-formed pair */
+    if (v == 0 || high || (v >= 0xDC00 && v <= 0xDFFF))
+        memcpy(out + i + 2, "003f", 4);
+    return 6;
+}
+
+char *text_json_lossy(const char *in, size_t n)
+{
+    char *out = in ? malloc(n + 1) : NULL;
+    if (!out)
+        return NULL;
+    memcpy(out, in, n);
+    out[n] = '\0';
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)out[i];
+        /* out[n] is NUL, which no sequence continues through: nothing is read past n */
+        size_t len = utf8_seq_len((const unsigned char *)out + i);
+        if (c == '\\')
+            i += json_escape_fix(out, i, n);
+        else if (len == 0) /* each byte of a refused sequence, as text_sanitize does */
+            out[i++] = '?';
+        else if (c < 0x20)
+            out[i++] = c == '\n' || c == '\t' || c == '\r' ? ' ' : '?';
+        else
+            i += len;
+    }
+    return out;
+}

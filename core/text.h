@@ -21,4 +21,15 @@ char *text_mask_secret(const char *secret, char *out, size_t outsz);
 /* 1 if the string is valid UTF-8 with no control characters, else 0. */
 int text_is_clean(const char *s);
 
+/*
+ * A copy of the n bytes at `in` (a JSON text from a server) that a JSON parser accepts
+ * whatever the server put in its strings, so that its words are not lost with one bad byte:
+ * every byte of an invalid UTF-8 sequence, C1 controls and bidi overrides become '?', raw
+ * control bytes '?' (NUL included; tab, CR and LF become spaces, which are JSON whitespace),
+ * and the escapes JSON parsers refuse or cut at (\u0000, a lone surrogate) become \u003f
+ * ('?'). Anything valid keeps its meaning. Same length as the input, NUL-terminated;
+ * malloc'd, the caller frees. NULL on OOM (or when `in` is NULL).
+ */
+char *text_json_lossy(const char *in, size_t n);
+
 #endif

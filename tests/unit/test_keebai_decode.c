@@ -97,13 +97,39 @@ static void test_error_and_expired_events(void **state)
     assert_string_equal(msg, "UNAUTHORIZED: bad token");
     assert_int_equal(keebai_decode_error(S("{\"error\":{\"code\":\"THROTTLED\",\"message\":\"slow\"}}"), msg, sizeof msg), HD_ERR_RATE_LIMITED);
     assert_int_equal(keebai_decode_error(S("garbage\x1b"), msg, sizeof msg), HD_ERR_REJECTED);
-    assert_string_equal(msg, "ERROR: ");
+    assert_string_equal(msg, "ERROR: garbage?"); /* not JSON: the words themselves */
     keebai_decode_expired(S("{\"reason\":\"qr_attempts_exhausted\"}"), msg, sizeof msg);
     assert_string_equal(msg, "qr_attempts_exhausted");
     keebai_decode_expired(S("{\"reason\":\"a\\nb\\u0007\"}"), msg, sizeof msg);
     assert_string_equal(msg, "a b?");
     keebai_decode_expired(S("[]"), msg, sizeof msg);
     assert_string_equal(msg, "");
+}
+
+/* The hub's words survive a \u0000, a lone surrogate, a raw control byte or bad UTF-8 in
+ * an error event: each becomes '?', the rest stays (jansson refused the whole event, and
+ * the console showed "ERROR: " alone). */
+static void test_error_event_words_survive(void **state)
+{
+    char msg[100];
+    assert_int_equal(keebai_decode_error(S("{\"code\":\"UNAUTHORIZED\",\"message\":\"bad\\u0000token\"}"),
+                                         msg, sizeof msg),
+                     HD_ERR_AUTH);
+    assert_string_equal(msg, "UNAUTHORIZED: bad?token");
+    keebai_decode_error(S("{\"error\":{\"code\":\"X\",\"message\":\"caf\xe9 down\\ud800!\"}}"), msg,
+                        sizeof msg);
+    assert_string_equal(msg, "X: caf? down?!");
+    keebai_decode_error(S("{\"code\":\"X\",\"message\":\"two\nlines\x01 and \x00 nul\"}"), msg,
+                        sizeof msg);
+    assert_string_equal(msg, "X: two lines? and ? nul");
+    /* a well-formed pair and an escaped backslash are left alone */
+    keebai_decode_error(S("{\"code\":\"X\",\"message\":\"\\ud83d\\udcf1 \\\\u0000\"}"), msg,
+                        sizeof msg);
+    assert_string_equal(msg, "X: \xf0\x9f\x93\xb1 \\u0000");
+    keebai_decode_error(S("\"just a string\""), msg, sizeof msg);
+    assert_string_equal(msg, "ERROR: just a string");
+    keebai_decode_expired(S("{\"reason\":\"qr\\u0000gone \xff\"}"), msg, sizeof msg);
+    assert_string_equal(msg, "qr?gone ?");
 }
 
 static void test_start_answer(void **state)
@@ -388,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_connected_event),
         cmocka_unit_test(test_connected_event_hostile),
         cmocka_unit_test(test_error_and_expired_events),
+        cmocka_unit_test(test_error_event_words_survive),
         cmocka_unit_test(test_start_answer),
         cmocka_unit_test(test_session_id_and_type_filter),
         cmocka_unit_test(test_signup_answer),

@@ -312,6 +312,18 @@ static void test_error_text_is_sanitized_and_bounded(void **state)
     assert_string_equal(small, "UNAUTHORIZED: I");
 }
 
+/* A hub's error words survive a \u0000 or bad UTF-8 in its body (jansson refused the whole
+ * body, and only "HTTP 400: ..." was left). */
+static void test_error_text_keeps_words_around_bad_bytes(void **state)
+{
+    char out[400];
+    err_text(400, "{\"error\":{\"code\":\"BAD\",\"message\":\"no\\u0000such \xc3\x28phone\"}}",
+             out, sizeof out);
+    assert_string_equal(out, "BAD: no?such ?(phone");
+    err_text(422, "{\"errorCode\":\"E\",\"errorMessage\":\"x\\udc00y\"}", out, sizeof out);
+    assert_string_equal(out, "E: x?y");
+}
+
 /* ---- FastAPI 422 bodies as form fields ---------------------------------------------------- */
 
 static json_t *fields_of(const char *body)
@@ -483,6 +495,7 @@ int main(void)
         cmocka_unit_test(test_error_text_envelopes),
         cmocka_unit_test(test_error_text_without_envelope),
         cmocka_unit_test(test_error_text_is_sanitized_and_bounded),
+        cmocka_unit_test(test_error_text_keeps_words_around_bad_bytes),
         cmocka_unit_test(test_field_errors_several_and_repeated),
         cmocka_unit_test(test_field_errors_whole_body_and_odd_locs),
         cmocka_unit_test(test_field_errors_missing_msg_and_not_a_list),

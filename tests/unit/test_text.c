@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "secret.h"
@@ -115,6 +117,46 @@ static void test_status_table(void **state)
     assert_non_null(hd_status_message((hd_status)-1));
 }
 
+#define S(lit) lit, sizeof(lit) - 1
+
+/* text_json_lossy on n bytes, compared with what it should give (same length). */
+static void lossy_is(const char *in, size_t n, const char *want)
+{
+    char *out = text_json_lossy(in, n);
+    assert_non_null(out);
+    assert_int_equal(strlen(want), n);
+    assert_memory_equal(out, want, n);
+    assert_int_equal(out[n], '\0');
+    free(out);
+}
+
+static void test_json_lossy(void **state)
+{
+    lossy_is(S("{\"a\":\"ok\"}"), "{\"a\":\"ok\"}");
+    lossy_is(S("\"a\\u0000b\""), "\"a\\u003fb\"");
+    lossy_is(S("\"\\ud800x\""), "\"\\u003fx\"");         /* lone high surrogate */
+    lossy_is(S("\"\\uDC00\""), "\"\\u003f\"");           /* lone low surrogate */
+    lossy_is(S("\"\\ud800\\ud800\""), "\"\\u003f\\u003f\""); /* two highs */
+    lossy_is(S("\"\\ud83d\\udcf1\""), "\"\\ud83d\\udcf1\""); /* a pair stays */
+    lossy_is(S("\"\\\\u0000\""), "\"\\\\u0000\"");       /* an escaped backslash */
+    lossy_is(S("\"a\x00" "b\x01\n\t\r\""), "\"a?b?   \"");
+    lossy_is(S("\"caf\xe9\xc3\xa9\xc2\x9b\xe2\x80\xae\""), "\"caf?\xc3\xa9?????\"");
+    lossy_is(S("\"cut\xe2\x80"), "\"cut??");                  /* a sequence cut by the end */
+    lossy_is(S("\"\\u00"), "\"\\u00");                     /* an escape cut by the end */
+    lossy_is(S("\"\\u0000"), "\"\\u003f");
+    lossy_is(S("\\"), "\\");
+    lossy_is(S("\\\x00"), "\\?");
+    lossy_is(S(""), "");
+    assert_null(text_json_lossy(NULL, 3));
+    /* what comes out loads, with the words kept */
+    char *t = text_json_lossy(S("{\"m\":\"x\\u0000y \xff z\\udfff\"}"));
+    json_t *j = json_loads(t, 0, NULL);
+    assert_non_null(j);
+    assert_string_equal(json_string_value(json_object_get(j, "m")), "x?y ? z?");
+    json_decref(j);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -126,6 +168,7 @@ int main(void)
         cmocka_unit_test(test_mask_shows_only_last_four),
         cmocka_unit_test(test_token_safety),
         cmocka_unit_test(test_status_table),
+        cmocka_unit_test(test_json_lossy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
