@@ -36,6 +36,20 @@ const char *hubcall_str(const json_t *o, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* The answer's JSON. A refusal's is read lossily (text_json_lossy): a \u0000 or a bad byte in
+ * one message must not lose every field and word of it. A success is taken as it is. */
+static json_t *answer_json(const http_response *r)
+{
+    if (r->code >= 200 && r->code < 300)
+        return json_loadb(r->body, r->body_len, 0, NULL);
+    char *text = text_json_lossy(r->body, r->body_len);
+    json_t *j = text ? json_loadb(text, r->body_len, 0, NULL) : NULL;
+    if (text)
+        sodium_memzero(text, r->body_len);
+    free(text);
+    return j;
+}
+
 static void on_done(const http_response *r, void *arg)
 {
     hubcall *h = arg;
@@ -44,7 +58,7 @@ static void on_done(const http_response *r, void *arg)
                           .retry_after_s = r->retry_after_s};
     h->req = NULL;
     if (r->body_len)
-        res.json = json_loadb(r->body, r->body_len, 0, NULL);
+        res.json = answer_json(r);
     if (r->status == HD_OK && (r->code < 200 || r->code >= 300))
         res.status = http_status_for_code(r->code);
     if (res.status == HD_OK && r->body_len && !res.json) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../lib/hubtest.h"
+#include "../lib/rawhub.h"
 #include "../lib/sandbox_proc.h"
 #include "hydracore_decode.h"
 #include "provider.h"
@@ -418,6 +419,26 @@ static void test_setup_hub_422(void **state)
     hubtest_out_clear(&o);
 }
 
+/* A 422 whose messages hold a \u0000 or a bad byte: each field keeps its words (the whole
+ * body was refused by the JSON parser, and no field was named). */
+static void test_hub_422_with_bad_bytes_keeps_fields(void **state)
+{
+    rawhub *hub = rawhub_start();
+    assert_non_null(hub);
+    rawhub_reply(hub, 422, NULL,
+                 "{\"detail\":[{\"type\":\"value_error\",\"loc\":[\"body\",\"app_secret\"],"
+                 "\"msg\":\"must be\\u0000 hex \xff here\"}]}");
+    hubtest_out o = call_ctx(&(provider_ctx){.base_url = rawhub_url(hub), .token = TOKEN},
+                             &(hub_req){.op = HUB_OP_CONNECT,
+                                        .project_id = "497f6eca-6276-4993-bfeb-53cbbbba6f08",
+                                        .connect = &creds});
+    assert_int_equal(o.code, 422);
+    hubtest_assert_fields(&o, (const char *const[]){"app_secret"}, 1);
+    assert_string_equal(hubtest_str(o.fields, "app_secret"), "must be? hex ? here");
+    hubtest_out_clear(&o);
+    rawhub_stop(hub);
+}
+
 static void test_status_and_teardown(void **state)
 {
     const char *inst = new_instance();
@@ -586,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_setup_sent_verify_token),
         cmocka_unit_test(test_setup_refused_before_sending),
         cmocka_unit_test(test_setup_hub_422),
+        cmocka_unit_test(test_hub_422_with_bad_bytes_keeps_fields),
         cmocka_unit_test(test_status_and_teardown),
         cmocka_unit_test(test_api_key),
         cmocka_unit_test(test_server_errors),
