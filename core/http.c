@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <malloc.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -200,11 +201,55 @@ static int curl_timer_cb(CURLM *m, long timeout_ms, void *userp)
     return 0;
 }
 
+/*
+ * libcurl's memory, wiped when it is freed (as secret_harden_json does for jansson): curl
+ * copies every header and body it sends into buffers of its own (the request it builds, the
+ * send buffer), and would leave the token and a body's secrets in freed memory. realloc
+ * moves by hand, so that the old block is wiped too. Plain malloc underneath: blocks made
+ * before this was installed (curl_url before the first client) free the same way.
+ */
+static void curl_mem_free(void *p)
+{
+    if (p)
+        secret_wipe(p, malloc_usable_size(p));
+    free(p);
+}
+
+static void *curl_mem_malloc(size_t n)
+{
+    return malloc(n);
+}
+
+static void *curl_mem_realloc(void *p, size_t n)
+{
+    if (!p)
+        return malloc(n);
+    size_t old = malloc_usable_size(p);
+    void *q = malloc(n ? n : 1);
+    if (!q)
+        return NULL; /* p stays as it was, as realloc leaves it */
+    memcpy(q, p, old < n ? old : n);
+    curl_mem_free(p);
+    return q;
+}
+
+static char *curl_mem_strdup(const char *s)
+{
+    return strdup(s);
+}
+
+static void *curl_mem_calloc(size_t n, size_t size)
+{
+    return calloc(n, size);
+}
+
 http_client *http_client_new(loop *l)
 {
     static int global_done;
     if (!global_done) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || sodium_init() < 0)
+        if (curl_global_init_mem(CURL_GLOBAL_DEFAULT, curl_mem_malloc, curl_mem_free,
+                                 curl_mem_realloc, curl_mem_strdup, curl_mem_calloc) != 0 ||
+            sodium_init() < 0)
             return NULL;
         global_done = 1;
     }
@@ -689,6 +734,8 @@ static int follow_redirect(http_request *r, long code, http_response *resp)
     return 1;
 }
 
+/* Ends the transfer; its header list (a copy of the token) is wiped now, not when the
+ * request is freed, which may be a long retry wait later. */
 static void detach_easy(http_request *r)
 {
     if (r->easy) {
@@ -696,6 +743,8 @@ static void detach_easy(http_request *r)
         curl_easy_cleanup(r->easy);
         r->easy = NULL;
     }
+    wipe_headers(r->headers);
+    r->headers = NULL;
 }
 
 /* Schedules another try if the outcome deserves one. Returns 1 if it did. */

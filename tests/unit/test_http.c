@@ -9,7 +9,9 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../lib/rawhub.h"
@@ -17,6 +19,7 @@
 #include "duration.h"
 #include "http.h"
 #include "provider.h"
+#include "secret.h"
 
 static sandbox_proc sb;
 
@@ -569,6 +572,93 @@ static void test_https_through_a_proxy_is_a_tunnel(void **state)
     close(trap);
 }
 
+/* ---- copies of the token left in memory ------------------------------------------------- */
+
+#define SCAN_CHUNK ((size_t)1 << 20)
+#define SCAN_KEY 0x5A /* the needle is kept xor-ed, so that it is no copy of the token itself */
+
+/* Matches of the xor-ed needle in buf[0..len), starting before `limit`. */
+static int count_in(const unsigned char *buf, size_t len, size_t limit, const unsigned char *enc,
+                    size_t n)
+{
+    int found = 0;
+    for (size_t i = 0; i + n <= len && i < limit; i++) {
+        size_t k = 0;
+        while (k < n && (buf[i + k] ^ SCAN_KEY) == enc[k])
+            k++;
+        found += k == n;
+    }
+    return found;
+}
+
+/* Copies of the (xor-ed) needle in the process's writable mappings, read through
+ * /proc/self/mem (so that ASan does not take it for a use after free); huge reservations
+ * (ASan's shadow) and the scan buffer itself are skipped. */
+static int copies_in_memory(const unsigned char *enc, size_t n)
+{
+    FILE *maps = fopen("/proc/self/maps", "r");
+    int mem = open("/proc/self/mem", O_RDONLY);
+    unsigned char *buf = mmap(NULL, SCAN_CHUNK, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char line[512];
+    int found = 0;
+    assert_non_null(maps);
+    assert_true(mem >= 0 && buf != MAP_FAILED);
+    while (fgets(line, sizeof line, maps)) {
+        unsigned long lo, hi;
+        char perms[5];
+        if (sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) != 3 || perms[0] != 'r' ||
+            perms[1] != 'w' || hi - lo > (1UL << 30) || lo == (unsigned long)buf)
+            continue;
+        for (unsigned long a = lo; a < hi; a += SCAN_CHUNK - n) {
+            size_t want = hi - a < SCAN_CHUNK ? hi - a : SCAN_CHUNK;
+            ssize_t got = pread(mem, buf, want, (off_t)a);
+            if (got <= 0)
+                break;
+            int last = a + (unsigned long)got >= hi;
+            found += count_in(buf, (size_t)got, last ? (size_t)got : SCAN_CHUNK - n, enc, n);
+            if (last)
+                break;
+        }
+    }
+    munmap(buf, SCAN_CHUNK);
+    close(mem);
+    fclose(maps);
+    return found;
+}
+
+/* After a request with a token has ended and the client is freed, no plain copy of the token
+ * is left anywhere in our memory: ours were in guarded memory, and what libcurl copied (the
+ * header list, the request it builds and sends) is wiped when it is freed. The hub is the
+ * sandbox, another process, so its copies do not count. */
+static void test_no_copy_of_the_token_is_left(void **state)
+{
+    unsigned char enc[48];
+    char token[sizeof enc + 1];
+    for (size_t i = 0; i < sizeof enc; i++) {
+        token[i] = (char)("hdwipe0123456789abcdefghijklmnopqrstuvwxyzABCDEF"[(i * 7 + 3) % 48]);
+        enc[i] = (unsigned char)token[i] ^ SCAN_KEY;
+    }
+    token[sizeof enc] = '\0';
+    assert_true(copies_in_memory(enc, sizeof enc) >= 1); /* the scan sees our own array */
+    for (int round = 0; round < 3; round++) { /* a POST and a retried GET too */
+        result res;
+        http_opts o = {.url = url("127.0.0.1", round == 2 ? "/_sandbox/test/flaky/wipe?times=1"
+                                                          : "/_sandbox/test/status/200"),
+                       .token = token,
+                       .method = round == 1 ? "POST" : NULL,
+                       .json_body = round == 1 ? "{\"a\":1}" : NULL,
+                       .backoff_base_ms = 10};
+        run(&o, &res);
+        assert_int_equal(res.r.code, 200);
+    }
+    secret_wipe(token, sizeof token);
+    int left = copies_in_memory(enc, sizeof enc);
+    if (left)
+        print_error("%d copies of the token left\n", left);
+    assert_int_equal(left, 0);
+}
+
 static void test_closed_port_is_a_network_error_after_retries(void **state)
 {
     result res;
@@ -640,6 +730,7 @@ int main(void)
         cmocka_unit_test(test_url_policy),
         cmocka_unit_test(test_loopback_never_goes_through_a_proxy),
         cmocka_unit_test(test_https_through_a_proxy_is_a_tunnel),
+        cmocka_unit_test(test_no_copy_of_the_token_is_left),
         cmocka_unit_test(test_closed_port_is_a_network_error_after_retries),
         cmocka_unit_test(test_slow_answer_times_out),
         cmocka_unit_test(test_cancel_means_no_callback),
