@@ -663,15 +663,16 @@ static int is_followed_redirect(long code)
 }
 
 /* Says which origin the hub pointed to (sanitized: it is the hub's text), and that it is not
- * followed. */
-static void refuse_redirect(http_response *resp, hd_status st, const char *to)
+ * followed; `why` is http_redirect_check's verdict. The status is HD_ERR_PROTOCOL whatever
+ * the reason: the request did reach the hub (not a usage error), and its answer is unusable. */
+static void refuse_redirect(http_response *resp, hd_status why, const char *to)
 {
     char origin[512], shown[160];
     if (http_url_origin(to, origin, sizeof origin) < 0)
         snprintf(origin, sizeof origin, "%s", to);
     text_sanitize(origin, shown, sizeof shown);
-    resp->status = st;
-    if (st == HD_ERR_PROTOCOL)
+    resp->status = HD_ERR_PROTOCOL;
+    if (why == HD_ERR_PROTOCOL)
         snprintf(resp->error, sizeof resp->error,
                  _("the hub redirected to another site (%s); hubdesk does not follow it"), shown);
     else

@@ -55,7 +55,7 @@ void http_client_free(http_client *c);
  * or plain http to a loopback host. `on_data` may be NULL unless o->stream. The opts strings
  * are copied; the token is kept in guarded memory and wiped when the request ends.
  * Redirects are followed on the same origin only (http_redirect_check); any other ends the
- * request with HD_ERR_PROTOCOL or HD_ERR_INSECURE_URL and a message naming the origin. A
+ * request with HD_ERR_PROTOCOL and a message naming where it pointed. A
  * loopback URL never goes through a proxy; elsewhere a proxy only gets a CONNECT tunnel.
  */
 http_request *http_start(http_client *c, const http_opts *o, http_done_fn on_done,

@@ -142,7 +142,7 @@ static void on_done(const http_response *r, void *arg)
             fail(s, st, msg, r);
             return;
         }
-    } else if (r->status == HD_ERR_PROTOCOL || r->status == HD_ERR_INSECURE_URL) {
+    } else if (r->status == HD_ERR_PROTOCOL) {
         fail(s, r->status, r->error, NULL); /* a refused redirect: the next try meets it again */
         return;
     } else if (r->status == HD_OK && r->code == 204) {

@@ -473,7 +473,9 @@ static void test_redirect_to_plain_http_elsewhere_is_refused(void **state)
     http_opts o = {.url = url("127.0.0.1", "/_sandbox/test/redirect?to=http://example.com/x"),
                    .token = "tok"};
     run(&o, &res);
-    assert_int_equal(res.r.status, HD_ERR_INSECURE_URL);
+    assert_int_equal(res.r.status, HD_ERR_PROTOCOL); /* the hub was reached: not a usage error */
+    assert_string_equal(res.r.error, "the hub redirected to an insecure URL (http://example.com:80); "
+                                     "hubdesk does not follow it");
 }
 
 static void test_url_policy(void **state)
