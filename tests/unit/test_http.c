@@ -503,9 +503,10 @@ static void test_url_policy(void **state)
     assert_false(res.done);
 }
 
-/* Proxies from the environment, set to a socket nobody serves. */
-static const char *const proxy_vars[] = {"http_proxy", "HTTP_PROXY", "https_proxy",
-                                         "HTTPS_PROXY", "ALL_PROXY", "all_proxy"};
+/* Proxies from the environment, set to a socket nobody serves (and no exceptions from the
+ * test runner's environment, which would make these tests prove nothing). */
+static const char *const proxy_vars[] = {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
+                                         "ALL_PROXY",  "all_proxy",  "no_proxy",    "NO_PROXY"};
 
 static void proxies_unset(void)
 {
