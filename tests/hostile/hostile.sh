@@ -84,6 +84,11 @@ bad() { CASE_WHY+=("$*"); }
 case_verdict() {
     local ms=$(($(now_ms) - $1)) why
     [ "$(asan_count)" = "$CASE_ASAN" ] || bad "a sanitizer report (see below)"
+    # UBSan may print on stderr in spite of log_path: what the test runner looks for.
+    if [ -n "${RUN_ERR:-}" ] && [ -f "$RUN_ERR" ] &&
+        grep -Eq 'runtime error:|ERROR: (Address|Leak|Undefined)Sanitizer' "$RUN_ERR" "${RUN_OUT:-/dev/null}"; then
+        bad "a sanitizer report: $(grep -Eh -m1 'runtime error:|ERROR: (Address|Leak|Undefined)Sanitizer' "$RUN_ERR" "${RUN_OUT:-/dev/null}" | head -n 1 | cut -c1-160)"
+    fi
     if [ ${#CASE_WHY[@]} = 0 ]; then
         HOSTILE_PASSED=$((HOSTILE_PASSED + 1))
         printf 'PASS %-44s %5d ms\n' "$CASE" "$ms" >&2
@@ -109,10 +114,10 @@ for tag, fn in (("stdout", sys.argv[1]), ("stderr", sys.argv[2])):
         data = open(fn, "rb").read()
     except OSError:
         continue
-    lines = data.split(b"\n")
-    for l in lines[:12]:
-        print("     %s| %s" % (tag, repr(l)[2:-1][:200]))
-    if len(lines) > 12:
+    lines = [l for l in data.split(b"\n") if l.strip()]
+    for l in lines[:24]:
+        print("     %s| %s" % (tag, repr(l.decode("utf-8", "backslashreplace"))[1:-1][:200]))
+    if len(lines) > 24:
         print("     %s| ... (%d lines)" % (tag, len(lines)))
 ' "$RUN_OUT" "$RUN_ERR" >&2
     [ -n "${RUN_STATS:-}" ] && [ -s "$RUN_STATS" ] && echo "     run| $(cat "$RUN_STATS")" >&2
