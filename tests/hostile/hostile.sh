@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2034 # variables for the tests
+# shellcheck shell=bash disable=SC2034,SC2015 # variables for the tests; A && B || bad is meant
 # hostile.sh: helpers for the hostile-hub suite (issue 15), sourced after tests/e2e/lib.sh by
 # tests/e2e/test_hostile_*.sh. The hub is tests/hostile/hub.py (python3 stdlib); see its header
 # for the cases. Each case of a test is a named check that prints PASS or FAIL with its reasons;
@@ -12,6 +12,7 @@ HOSTILE_DIR=$E2E_TMP/hostile
 mkdir -p "$HOSTILE_DIR/runs"
 HOSTILE_PASSED=0
 HOSTILE_FAILED=()
+HOSTILE_RECAP=() # "NAME: first reason", printed again at the end (run.sh shows a log's tail)
 HOSTILE_SKIPPED=0
 CASE='' CASE_WHY=() CASE_ASAN=0
 
@@ -95,6 +96,7 @@ case_verdict() {
         [ "${HOSTILE_VERBOSE:-0}" = 1 ] && case_dump
     else
         HOSTILE_FAILED+=("$CASE")
+        HOSTILE_RECAP+=("$CASE: ${CASE_WHY[0]}${CASE_WHY[1]:+ (+$((${#CASE_WHY[@]} - 1)) more)}")
         printf 'FAIL %-44s %5d ms\n' "$CASE" "$ms" >&2
         for why in "${CASE_WHY[@]}"; do
             printf '     - %s\n' "$why" >&2
@@ -107,28 +109,20 @@ case_verdict() {
 # The last run's output, made safe to print (controls shown as \xNN).
 case_dump() {
     [ -n "${RUN_OUT:-}" ] || return 0
-    "$PY" -c '
-import sys
-for tag, fn in (("stdout", sys.argv[1]), ("stderr", sys.argv[2])):
-    try:
-        data = open(fn, "rb").read()
-    except OSError:
-        continue
-    lines = [l for l in data.split(b"\n") if l.strip()]
-    for l in lines[:24]:
-        print("     %s| %s" % (tag, repr(l.decode("utf-8", "backslashreplace"))[1:-1][:200]))
-    if len(lines) > 24:
-        print("     %s| ... (%d lines)" % (tag, len(lines)))
-' "$RUN_OUT" "$RUN_ERR" >&2
+    agent dump "$RUN_OUT" "${RUN_ERR:-/dev/null}" "$HOSTILE_DIR/dump" && cat "$HOSTILE_DIR/dump" >&2
     [ -n "${RUN_STATS:-}" ] && [ -s "$RUN_STATS" ] && echo "     run| $(cat "$RUN_STATS")" >&2
     return 0
 }
 
 # hostile_summary: the totals; exits 1 if a case failed.
 hostile_summary() {
-    local n=${#HOSTILE_FAILED[@]}
+    local n=${#HOSTILE_FAILED[@]} r
     log "hostile: $HOSTILE_PASSED passed, $n failed, $HOSTILE_SKIPPED skipped"
     if [ "$n" -gt 0 ]; then
+        echo "--- failed cases (details above) ---" >&2
+        for r in "${HOSTILE_RECAP[@]}"; do
+            printf '  %s\n' "${r:0:160}" >&2
+        done
         echo "FAIL [$E2E_NAME $E2E_BUILD]: hostile cases failed: ${HOSTILE_FAILED[*]}" >&2
         exit 1
     fi

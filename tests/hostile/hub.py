@@ -21,7 +21,8 @@ hostile answer named by <case>. The whole segment (case plus suffix) is the tag 
 queried by, so every check uses its own tag. Cases (see CASES below):
 
   ok                           plain, well-formed answers
-  redir-CODE-TARGET[-post]     first request (only POSTs with -post) answered CODE with a
+  redir-CODE-TARGET[-post|-stream]  the request (only POSTs with -post, only the Keebai
+                               stream with -stream; never the stream without) answered CODE with a
                                Location to TARGET: same, rel (path only), other (port), localhost,
                                v6, ctrl (other origin, raw ESC/BEL in the URL), ctrlsame,
                                crlf (%0d%0a in the query, same origin), userinfo
@@ -356,10 +357,12 @@ class Handler(BaseHTTPRequestHandler):
 def case_redir(h, case, tag, rest, query, body, n):
     parts = case.split("-")
     code, target = int(parts[1]), parts[2]
-    post_only = "post" in parts[3:]
+    post_only, stream_only = "post" in parts[3:], "stream" in parts[3:]
     if rest.startswith("/after") and target != "loop":
         return False
     if post_only and h.command != "POST":
+        return False
+    if stream_only != rest.endswith("/stream"):
         return False
     P, Q, R = PORTS["hub"], PORTS["other"], PORTS["v6"]
     path = "/%s/after%s%s" % (tag, rest, query)
@@ -816,6 +819,10 @@ def agent_one(log, args):
                                    s["maxrss_kb"])
     if cmd == "clean":
         return clean_text(args[1:])
+    if cmd == "dump":
+        with open(args[3], "w", encoding="utf-8") as f:
+            f.write(dump_text(args[1], args[2]))
+        return ""
     if cmd == "jsonlines":
         for i, l in enumerate(open(args[1], "rb").read().split(b"\n"), 1):
             if l.strip():
@@ -851,6 +858,22 @@ def clean_text(files):
             if m:
                 return "%s:%d: raw control U+%04X in: %r" % (os.path.basename(fn), i, ord(m.group(0)), line[:160])
     return ""
+
+
+def dump_text(out, err):
+    """A failed case's output, made safe to print: controls as escapes, empty lines dropped."""
+    text = ""
+    for tag, fn in (("stdout", out), ("stderr", err)):
+        try:
+            data = open(fn, "rb").read()
+        except OSError:
+            continue
+        lines = [l for l in data.split(b"\n") if l.strip()]
+        for l in lines[:24]:
+            text += "     %s| %s\n" % (tag, repr(l.decode("utf-8", "backslashreplace"))[1:-1][:200])
+        if len(lines) > 24:
+            text += "     %s| ... (%d lines)\n" % (tag, len(lines))
+    return text
 
 
 def clean(files):
