@@ -135,14 +135,15 @@ redir_same() {
     a_no_crash
     a_no_foreign "$tag"
     [ "$method" = any ] || a_rc 0
-    follow=$(q "$tag" '[(r["method"], r["body_len"], r["auth"] == "Bearer " + args[0], r["body"] == hub[0]["body"]) for r in hub[1:2]]' "$T")
+    q "$tag" '[(r["method"], r["body_len"], r["auth"] == "Bearer " + args[0], r["body"] == hub[0]["body"]) for r in hub[1:2]]' "$T"
+    follow=$Q
     case $method in
     POST) [[ $follow == '[["POST", '*', true, true]]' ]] || bad "the follow-up should be a POST with the same body and the token: $follow" ;;
     GET) [[ $follow == '[["GET", 0, true, '*']]' ]] || bad "the follow-up should be a GET without a body, with the token: $follow" ;;
     any) [[ $follow == '[]' || $follow == '[["GET", 0, true, '* || $follow == *', true, true]]' ]] ||
         bad "the follow-up should be a GET without a body or the same request, with the token: $follow" ;;
     esac
-    [ "$RC" != 0 ] || ! grep -q '^hubdesk: ' "$RUN_ERR" || bad "exit 0 with a failure line"
+    [ "$RC" != 0 ] || ! found '' '^hubdesk: ' "$RUN_ERR" || bad "exit 0 with a failure line: $FOUND"
     a_clean
 }
 
@@ -196,7 +197,8 @@ redir_crlf() {
     a_no_hang
     a_no_crash
     a_no_foreign redir-307-crlf.hm
-    [ "$(q redir-307-crlf.hm 'len([r for r in reqs if "x-injected" in (r.get("headers") or {})])')" = 0 ] ||
+    q redir-307-crlf.hm 'len([r for r in reqs if "x-injected" in (r.get("headers") or {})])'
+    [ "$Q" = 0 ] ||
         bad "a %0d%0a in the Location became a header of the request"
     a_clean
 }
@@ -276,9 +278,11 @@ run_case ra-hm-connect-max ra_post
 proxy_count() { q '*' 'len([r for r in reqs if r["listener"] == "proxy"])'; }
 proxy_case() {
     local var=$1 fn=$2 tag=$3 before
-    before=$(proxy_count)
+    proxy_count
+    before=$Q
     "$fn" "$tag" 8 "$var=http://127.0.0.1:$XP"
-    local n=$(($(proxy_count) - before))
+    proxy_count
+    local n=$((Q - before))
     [ "$n" = 0 ] || bad "the proxy got $n connection(s) for a loopback hub"
     a_no_hang
     a_rc 0
@@ -294,20 +298,20 @@ run_case proxy-http_proxy-stream proxy_case http_proxy kb_connect ok.px-stream
 # The hub gets the 4000-byte secret whole in every request (HEADER: bearer or x-api-key), or
 # hubdesk refuses it clearly and sends nothing.
 tok_case() {
-    local fn=$1 tag=$2 header=$3 bad_n
+    local fn=$1 tag=$2 header=$3
     shift 3
     T=$TOK4000 "$fn" "$tag" 8 "$@"
     a_no_hang
     a_no_crash
     if [ "$RC" = 3 ]; then
-        bad "exit 3: the hub refused the token (it got $(q "$tag" '", ".join("%d-byte %s" % ((r["auth_len"], "Authorization") if args[0] == "bearer" else (len(r["headers"].get("x-api-key", "")), "X-Api-Key")) for r in hub)' "$header") of 4000)"
+        bad "exit 3: the hub refused the token (it got $(qp "$tag" '", ".join("%d-byte %s" % ((r["auth_len"], "Authorization") if args[0] == "bearer" else (len(r["headers"].get("x-api-key", "")), "X-Api-Key")) for r in hub)' "$header") of 4000)"
     elif [ "$RC" = 0 ]; then
         if [ "$header" = bearer ]; then
-            bad_n=$(q "$tag" 'len([r for r in hub if r["auth"] != "Bearer " + args[0]])' "$TOK4000")
+            q "$tag" 'len([r for r in hub if r["auth"] != "Bearer " + args[0]])' "$TOK4000"
         else
-            bad_n=$(q "$tag" 'len([r for r in hub if r["headers"].get("x-api-key") != args[0]])' "$TOK4000")
+            q "$tag" 'len([r for r in hub if r["headers"].get("x-api-key") != args[0]])' "$TOK4000"
         fi
-        [ "$bad_n" = 0 ] || bad "$bad_n request(s) did not carry the whole 4000-byte secret"
+        [ "$Q" = 0 ] || bad "$Q request(s) did not carry the whole 4000-byte secret"
     else
         a_rc 2
         a_one_line
@@ -331,8 +335,8 @@ qr_junk() {
     a_clean
     a_out '"event": ?"connected"'
     local n
-    n=$(grep -c '"event":' "$RUN_OUT")
-    n=$((n - $(grep -Ec '"event": ?"(connected|waiting)"' "$RUN_OUT")))
+    q '' 'len([l for l in open(args[0], "rb").read().split(b"\n") if re.search(args[1].encode(), l) and not re.search(args[2].encode(), l)])' "$RUN_OUT" '"event":' '"event": ?"(connected|waiting)"'
+    n=$Q
     [ "$n" -ge 5 ] || bad "$n event(s) for the 5 qr events the hub sent: the others were dropped silently"
 }
 run_case qr-json-junk qr_junk
@@ -356,7 +360,7 @@ sse_err() {
     a_one_line
     a_err 'kaput' "the hub's words"
     a_json_lines
-    grep '"event": *"failed"' "$RUN_OUT" | grep -q kaput || bad "the failed event lacks the hub's words"
+    found '' '"event": *"failed".*kaput' "$RUN_OUT" || bad "the failed event lacks the hub's words"
     a_clean
 }
 run_case sse-error-nul sse_err sse-err-nul.kb
@@ -383,7 +387,8 @@ sse_retry() {
         a_no_hang
         a_rc 0
         a_out '"event": ?"connected"' "connected after the reconnection"
-        [ "$(q sse-retry-huge.kb 'len([r for r in hub if r["rest"] == "/stream"])')" = 2 ] ||
+        q sse-retry-huge.kb 'len([r for r in hub if r["rest"] == "/stream"])'
+        [ "$Q" = 2 ] ||
             bad "the stream was not opened again"
     fi
     a_json_lines
@@ -504,9 +509,9 @@ run_case net-big-10m net_big kb_channels big-10m.kb
 run_case net-big-10m-chunked net_big kb_channels big-10m-chunked.kb
 big_1g() {
     net_big kb_channels big-1g.kb
-    wait_until 5 eval '[ "$(q big-1g.kb "len(notes)")" = 1 ]' || bad "the hub did not notice a hang-up"
-    local sent
-    sent=$(q big-1g.kb '[n["sent"] for n in notes][0] if notes else -1')
+    wait_until 5 eval 'q big-1g.kb "len(notes)"; [ "$Q" = 1 ]' || bad "the hub did not notice a hang-up"
+    q big-1g.kb '[n["sent"] for n in notes][0] if notes else -1'
+    local sent=$Q
     [ "$sent" -ge 0 ] && [ "$sent" -lt $((8 << 20)) ] ||
         bad "the hub sent $sent bytes of the announced 1 GB before hubdesk hung up"
     [ "${ELAPSED%.*}" -lt $((5 * E2E_SCALE)) ] || bad "took ${ELAPSED}s to refuse a 1 GB Content-Length"

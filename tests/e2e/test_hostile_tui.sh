@@ -102,7 +102,7 @@ tui_esc_channels() {
     seen 'ch_esc1' 3 "the hostile channel's id in its details"
     screen_intact
     quit_console
-    [ "$(q esc.tui 'len(foreign)')" = 0 ] || bad "another origin got a request"
+    a_no_foreign esc.tui
 }
 run_case tui-esc-channels tui_esc_channels
 
@@ -140,7 +140,7 @@ tui_redirect() {
 }
 run_case tui-redirect-connect tui_redirect
 
-posts() { q "$1" 'len([r for r in hub if r["method"] == "POST"])'; }
+posts() { qp "$1" 'len([r for r in hub if r["method"] == "POST"])'; }
 
 tui_429() {
     local tag=ra-max-always-post.tui n

@@ -46,17 +46,29 @@ agent() {
 }
 
 # q TAG EXPR [ARG...]: the Python EXPR over the requests the hub logged for TAG (reqs; hub: those
-# that reached the hub's own origin; foreign: the others; notes: the hub's own notes; args).
+# that reached the hub's own origin; foreign: the others; notes: the hub's own notes; args),
+# in Q. Checks run in the test's shell without forking: a fork costs tens of ms on a busy box.
 q() {
     if agent q "$@"; then
-        printf '%s\n' "$AGENT_REPLY"
+        Q=$AGENT_REPLY
     else
         echo "hostile: query failed: $AGENT_REPLY ($2)" >&2
-        echo "?"
+        Q='?'
     fi
 }
+# qp: the same, printed.
+qp() {
+    q "$@"
+    printf '%s\n' "$Q"
+}
 
-asan_count() { compgen -G "$E2E_TMP/asan*" | wc -l; }
+# asan_count: how many sanitizer logs there are, in ASAN_N.
+asan_count() {
+    local f=("$E2E_TMP"/asan*)
+    ASAN_N=0
+    [ -e "${f[0]}" ] && ASAN_N=${#f[@]}
+    return 0
+}
 
 # ---- named checks --------------------------------------------------------------------------
 
@@ -73,9 +85,9 @@ run_case() {
         HOSTILE_SKIPPED=$((HOSTILE_SKIPPED + 1))
         return 0
     fi
-    CASE=$name CASE_WHY=() CASE_ASAN=$(asan_count)
-    local t0
-    t0=$(now_ms)
+    asan_count
+    CASE=$name CASE_WHY=() CASE_ASAN=$ASAN_N RUN_OUT='' RUN_ERR='' RUN_STATS=''
+    local t0=${EPOCHREALTIME/./}
     "$@"
     case_verdict "$t0"
 }
@@ -83,12 +95,15 @@ run_case() {
 bad() { CASE_WHY+=("$*"); }
 
 case_verdict() {
-    local ms=$(($(now_ms) - $1)) why
-    [ "$(asan_count)" = "$CASE_ASAN" ] || bad "a sanitizer report (see below)"
+    local now=${EPOCHREALTIME/./} why
+    local ms=$(((now - $1) / 1000))
+    asan_count
+    [ "$ASAN_N" = "$CASE_ASAN" ] || bad "a sanitizer report (see below)"
     # UBSan may print on stderr in spite of log_path: what the test runner looks for.
     if [ -n "${RUN_ERR:-}" ] && [ -f "$RUN_ERR" ] &&
-        grep -Eq 'runtime error:|ERROR: (Address|Leak|Undefined)Sanitizer' "$RUN_ERR" "${RUN_OUT:-/dev/null}"; then
-        bad "a sanitizer report: $(grep -Eh -m1 'runtime error:|ERROR: (Address|Leak|Undefined)Sanitizer' "$RUN_ERR" "${RUN_OUT:-/dev/null}" | head -n 1 | cut -c1-160)"
+        agent grep '' 'runtime error:|ERROR: (Address|Leak|Undefined)Sanitizer' "$RUN_ERR" "${RUN_OUT:-/dev/null}" &&
+        [ "${AGENT_REPLY:0:1}" = 1 ]; then
+        bad "a sanitizer report: ${AGENT_REPLY:2}"
     fi
     if [ ${#CASE_WHY[@]} = 0 ]; then
         HOSTILE_PASSED=$((HOSTILE_PASSED + 1))
@@ -102,7 +117,7 @@ case_verdict() {
             printf '     - %s\n' "$why" >&2
         done
         case_dump
-        [ "$(asan_count)" = "$CASE_ASAN" ] || asan_report
+        [ "$ASAN_N" = "$CASE_ASAN" ] || asan_report
     fi
 }
 
@@ -149,7 +164,6 @@ hd() {
     shift
     local base=$HOSTILE_DIR/runs/$tag
     RUN_OUT=$base.out RUN_ERR=$base.err RUN_STATS=$base.stats
-    rm -f "$RUN_STATS"
     local t=$((${timeout%.*} * E2E_SCALE))
     if [ "$bg" = 1 ]; then
         "$PY" "$HOSTILE_PY" run --timeout "$t" "${opts[@]}" "$RUN_OUT" "$RUN_ERR" "$RUN_STATS" -- \
@@ -161,20 +175,12 @@ hd() {
     agent run --timeout "$t" "${opts[@]}" "$RUN_OUT" "$RUN_ERR" "$RUN_STATS" -- \
         env "${envs[@]}" "$HUBDESK_BIN" "$@" || fail "hostile: the run failed: $AGENT_REPLY"
     read -r RC ELAPSED TIMED_OUT STOPPED MAXRSS <<<"$AGENT_REPLY"
-    cat "$RUN_OUT" "$RUN_ERR" >>"$HOSTILE_DIR/all-output" 2>/dev/null
 }
 
 # read_stats: RC, ELAPSED, TIMED_OUT, STOPPED, MAXRSS from RUN_STATS (a --bg run's).
 read_stats() {
-    local s
-    s=$(cat "$RUN_STATS" 2>/dev/null) || s='{"rc": -1}'
-    read -r RC ELAPSED TIMED_OUT STOPPED MAXRSS < <("$PY" -c '
-import json, sys
-s = json.loads(sys.argv[1])
-rc = s.get("rc", -1)
-print(128 - rc if rc < 0 else rc, s.get("elapsed", 0), int(s.get("timed_out", False)),
-      int(s.get("stopped", False)), s.get("maxrss_kb", 0))' "$s")
-    cat "$RUN_OUT" "$RUN_ERR" >>"$HOSTILE_DIR/all-output" 2>/dev/null
+    agent stats "$RUN_STATS" "$RUN_OUT" "$RUN_ERR" || AGENT_REPLY="-1 0 0 0 0"
+    read -r RC ELAPSED TIMED_OUT STOPPED MAXRSS <<<"$AGENT_REPLY"
 }
 
 # ---- assertions on the last run (each records a reason with bad) -------------------------------
@@ -183,7 +189,9 @@ a_no_hang() {
     [ "$TIMED_OUT" = 0 ] || bad "still running after ${ELAPSED}s: killed (a hang)"
 }
 a_no_crash() {
-    [ "$RC" -lt 128 ] || bad "killed by signal $((RC - 128)) (a crash)"
+    # SIGTERM is the runner's own after --stop or a timeout.
+    [ "$RC" -lt 128 ] || { [ "$RC" = 143 ] && [ "$STOPPED$TIMED_OUT" != 00 ]; } ||
+        bad "killed by signal $((RC - 128)) (a crash)"
 }
 # a_rc CODE...: the exit status is one of CODE.
 a_rc() {
@@ -199,16 +207,23 @@ a_rc_fail() {
 }
 # A failure says why in one "hubdesk:" line first on stderr (indented details may follow).
 a_one_line() {
-    head -n 1 "$RUN_ERR" | grep -q '^hubdesk: ' && [ "$(grep -c '^hubdesk: ' "$RUN_ERR")" = 1 ] ||
-        bad "stderr should start with one 'hubdesk:' line (README, exit codes)"
+    agent oneline "$RUN_ERR" || bad "hostile: oneline: $AGENT_REPLY"
+    [ -z "$AGENT_REPLY" ] || bad "stderr should start with one 'hubdesk:' line (README, exit codes): $AGENT_REPLY"
 }
-# a_err RE [WHAT]: stderr matches the extended regex RE (case-insensitive).
-a_err() { grep -Eiq -- "$1" "$RUN_ERR" || bad "stderr lacks /$1/${2:+ ($2)}"; }
-a_out() { grep -Eiq -- "$1" "$RUN_OUT" || bad "stdout lacks /$1/${2:+ ($2)}"; }
-# a_none RE [WHAT]: neither stdout nor stderr matches RE.
+# found FLAGS RE FILE...: 0 if a line of a FILE matches the Python regex RE (FLAGS i: any case);
+# the first such line in FOUND.
+found() {
+    agent grep "$@" || { bad "hostile: grep: $AGENT_REPLY"; return 2; }
+    FOUND=${AGENT_REPLY:2}
+    [ "${AGENT_REPLY:0:1}" = 1 ]
+}
+# a_err RE [WHAT]: a line of stderr matches RE (any case).
+a_err() { found i "$1" "$RUN_ERR" || bad "stderr lacks /$1/${2:+ ($2)}"; }
+a_out() { found i "$1" "$RUN_OUT" || bad "stdout lacks /$1/${2:+ ($2)}"; }
+# a_none RE [WHAT]: no line of stdout or stderr matches RE.
 a_none() {
-    if grep -Eiq -- "$1" "$RUN_OUT" "$RUN_ERR"; then
-        bad "output has /$1/${2:+ ($2)}: $(grep -Eih -- "$1" "$RUN_OUT" "$RUN_ERR" | head -n 1 | cut -c1-120 | cat -v)"
+    if found i "$1" "$RUN_OUT" "$RUN_ERR"; then
+        bad "output has /$1/${2:+ ($2)}: ${FOUND:0:120}"
     fi
 }
 # Neither output holds a raw control character (ESC, BEL, C1...): what a hub sent is shown
@@ -225,28 +240,26 @@ a_json_lines() {
 # a_no_foreign TAG: no request of TAG reached another origin (another port, host name or the
 # proxy).
 a_no_foreign() {
-    local n
-    n=$(q "$1" 'len(foreign)')
-    [ "$n" = 0 ] && return 0
-    bad "another origin got $n request(s): $(q "$1" '"; ".join("%s %s %s%s (Host %s) body %d bytes%s%s" % (r.get("listener"), r.get("method", "CONNECT"), "" if r.get("path") is None else r["path"][:60], "", r.get("host"), r.get("body_len", 0), ", with Authorization" if r.get("auth") else "", ", with X-Api-Key" if (r.get("headers") or {}).get("x-api-key") else "") for r in foreign[:3])')"
+    q "$1" 'len(foreign)'
+    [ "$Q" = 0 ] && return 0
+    bad "another origin got $Q request(s): $(qp "$1" '"; ".join("%s %s %s%s (Host %s) body %d bytes%s%s" % (r.get("listener"), r.get("method", "CONNECT"), "" if r.get("path") is None else r["path"][:60], "", r.get("host"), r.get("body_len", 0), ", with Authorization" if r.get("auth") else "", ", with X-Api-Key" if (r.get("headers") or {}).get("x-api-key") else "") for r in foreign[:3])')"
 }
 # a_no_secret_foreign TAG SECRET...: no request to another origin carries a SECRET (in any
 # header or the body) or an Authorization / X-Api-Key header.
 a_no_secret_foreign() {
-    local tag=$1 s n
+    local tag=$1 s
     shift
-    n=$(q "$tag" 'len([r for r in foreign if r.get("auth") or (r.get("headers") or {}).get("x-api-key")])')
-    [ "$n" = 0 ] || bad "$n request(s) to another origin carry Authorization or X-Api-Key"
+    q "$tag" 'len([r for r in foreign if r.get("auth") or (r.get("headers") or {}).get("x-api-key")])'
+    [ "$Q" = 0 ] || bad "$Q request(s) to another origin carry Authorization or X-Api-Key"
     for s in "$@"; do
-        n=$(q "$tag" 'len([r for r in foreign if args[0] in json.dumps(r)])' "$s")
-        [ "$n" = 0 ] || bad "a secret (…${s: -6}) went to another origin ($n request(s))"
+        q "$tag" 'len([r for r in foreign if args[0] in json.dumps(r)])' "$s"
+        [ "$Q" = 0 ] || bad "a secret (…${s: -6}) went to another origin ($Q request(s))"
     done
 }
 # a_hub_requests TAG MIN MAX: the hub's own origin got MIN..MAX requests of TAG.
 a_hub_requests() {
-    local n
-    n=$(q "$1" 'len(hub)')
-    [ "$n" -ge "$2" ] && [ "$n" -le "$3" ] || bad "the hub got $n request(s) of $1, want $2..$3"
+    q "$1" 'len(hub)'
+    [ "$Q" -ge "$2" ] && [ "$Q" -le "$3" ] || bad "the hub got $Q request(s) of $1, want $2..$3"
 }
 # a_waits MIN_MS MAX_MS: every wait printed in a --json "waiting" event is within MIN..MAX ms,
 # and no text says a negative wait.
@@ -258,8 +271,9 @@ a_waits() {
 # a_retry_gaps TAG MIN_S: consecutive requests of TAG to the hub are MIN_S seconds apart or
 # more (a Retry-After that was honoured, never a retry at once).
 a_retry_gaps() {
-    local g
-    g=$(q "$1" '"%.3f" % min([b["t"] - a["t"] for a, b in zip(hub, hub[1:])] or [99])')
-    [ "$(q "$1" 'int(min([b["t"] - a["t"] for a, b in zip(hub, hub[1:])] or [99]) >= float(args[0]))' "$2")" = 1 ] ||
+    q "$1" '"%.3f" % min([b["t"] - a["t"] for a, b in zip(hub, hub[1:])] or [99])'
+    local g=$Q
+    q "$1" 'int(min([b["t"] - a["t"] for a, b in zip(hub, hub[1:])] or [99]) >= float(args[0]))' "$2"
+    [ "$Q" = 1 ] ||
         bad "retried $g s after a 429 whose Retry-After it could not honour (want a wait of $2 s or more, or no retry)"
 }

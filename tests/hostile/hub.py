@@ -787,9 +787,11 @@ def run(argv):
 def agent(outdir):
     """Answers the test's requests on stdin, so that a check costs no Python start-up. Each
     request: a line with N, then N lines (the arguments); each answer: one line, "OK <text>"
-    or "ERR <text>". Requests: q TAG EXPR ARG... | run ARGS (as `run`) | clean FILE... |
-    jsonlines FILE | waits FILE LO HI."""
+    or "ERR <text>". Requests: q TAG EXPR ARG... | run ARGS (as `run`; its output is appended
+    to DIR/all-output) | stats STATS OUT ERR (a `run`'s, the same) | grep FLAGS RE FILE... |
+    oneline FILE | clean FILE... | jsonlines FILE | waits FILE LO HI | dump OUT ERR DEST."""
     log = Log(outdir)
+    log.outdir = outdir
     inp = sys.stdin
     while True:
         line = inp.readline()
@@ -812,11 +814,41 @@ def agent_one(log, args):
     cmd = args[0]
     if cmd == "q":
         return log.query(args[1], args[2], args[3:])
-    if cmd == "run":
-        s = run_one(*parse_run_args(args[1:]))
+    if cmd in ("run", "stats"):
+        if cmd == "run":
+            parsed = parse_run_args(args[1:])
+            s = run_one(*parsed)
+            out, err = parsed[3], parsed[4]
+        else:
+            with open(args[1]) as f:
+                s = json.load(f)
+            out, err = args[2], args[3]
+        with open(os.path.join(log.outdir, "all-output"), "ab") as f:  # checked for secrets
+            for fn in (out, err):
+                with open(fn, "rb") as g:
+                    f.write(g.read())
         rc = s["rc"]
         return "%d %s %d %d %d" % (128 - rc if rc < 0 else rc, s["elapsed"], s["timed_out"], s["stopped"],
                                    s["maxrss_kb"])
+    if cmd == "grep":
+        flags = re.M | (re.I if "i" in args[1] else 0)
+        rx = re.compile(args[2].encode(), flags)
+        for fn in args[3:]:
+            with open(fn, "rb") as f:
+                m = rx.search(f.read())
+            if m:
+                data = m.string
+                start = data.rfind(b"\n", 0, m.start()) + 1
+                end = data.find(b"\n", m.end())
+                line = data[start:end if end >= 0 else len(data)]
+                return "1 " + repr(line.decode("utf-8", "backslashreplace"))[1:-1][:200]
+        return "0"
+    if cmd == "oneline":
+        lines = open(args[1], "rb").read().decode("utf-8", "replace").split("\n")
+        heads = [l for l in lines if l.startswith("hubdesk: ")]
+        if not lines[0].startswith("hubdesk: ") or len(heads) != 1:
+            return "%d 'hubdesk:' line(s), the first line: %r" % (len(heads), lines[0][:80])
+        return ""
     if cmd == "clean":
         return clean_text(args[1:])
     if cmd == "dump":
