@@ -23,6 +23,7 @@
 #            silently, no raw escape in the output.
 #   sse-     an `error` event with \u0000 or bad UTF-8 (the hub's words still shown); retry:
 #            99999999999 then a drop (reconnects within the stated maximum); deep JSON data.
+#   rest-    a REST error body with \u0000 or bad UTF-8: the hub's words still shown.
 #   stream-  a stream_url on another origin: the token never goes there.
 #   esc-     ESC/BEL/C1 in every displayed field and error message of the five hubs: never
 #            raw on stdout or stderr, the rest of the text kept.
@@ -116,13 +117,13 @@ log "baseline: channels in ${ELAPSED}s, max RSS ${BASE_RSS} KiB"
 redir_refused() {
     local fn=$1 tag=$2
     "$fn" "$tag"
+    a_no_foreign "$tag"
+    a_no_secret_foreign "$tag" "${SECRETS[@]}"
     a_no_hang
     a_rc_fail
     a_one_line
     a_err 'redirect' "say that the redirect was refused" # TODO(issue 15): the final words
     a_none "$CONNECTED_RE" "must not say Connected"
-    a_no_foreign "$tag"
-    a_no_secret_foreign "$tag" "${SECRETS[@]}"
     a_clean
 }
 
@@ -375,8 +376,8 @@ rest_err() {
     a_err 'kaput' "the hub's words"
     a_clean
 }
-run_case sse-rest-error-nul rest_err nulerr.kb
-run_case sse-rest-error-badutf8 rest_err badutf8err.kb
+run_case rest-error-nul rest_err nulerr.kb
+run_case rest-error-badutf8 rest_err badutf8err.kb
 
 # retry: 99999999999, then the stream drops: the reconnection comes within the stated maximum.
 sse_retry() {
