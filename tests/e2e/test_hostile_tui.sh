@@ -155,7 +155,7 @@ tui_429() {
         n=$(grep -Eo 'waiting [0-9]+ s|in [0-9]+ s|[0-9]+ s\b' "$E2E_TXT" | grep -Eo '[0-9]+' | sort -n | tail -n 1)
         [ -z "$n" ] || [ "$n" -le "$MAX_WAIT_S" ] || bad "a wait of $n s on screen, more than the stated $MAX_WAIT_S s"
         screen_has 'slow down|rate|429|[Ww]ait' || bad "the screen says nothing of the 429"
-        a_retry_gaps "$tag" 0.9
+        a_retry_gaps "$tag" 0.9 POST
         screen_intact
     fi
     quit_console

@@ -268,12 +268,13 @@ a_waits() {
     [ -z "$AGENT_REPLY" ] || bad "$AGENT_REPLY"
     a_none 'waiting -[0-9]|in -[0-9]+ s' "a negative wait"
 }
-# a_retry_gaps TAG MIN_S: consecutive requests of TAG to the hub are MIN_S seconds apart or
-# more (a Retry-After that was honoured, never a retry at once).
+# a_retry_gaps TAG MIN_S [METHOD]: consecutive requests of TAG (only METHOD ones if given) to
+# the hub are MIN_S seconds apart or more (a Retry-After honoured, never a retry at once).
 a_retry_gaps() {
-    q "$1" '"%.3f" % min([b["t"] - a["t"] for a, b in zip(hub, hub[1:])] or [99])'
+    local sel='[r for r in hub if not args[1] or r["method"] == args[1]]'
+    q "$1" '"%.3f" % min([b["t"] - a["t"] for a, b in zip('"$sel"', '"$sel"'[1:])] or [99])' "$2" "${3:-}"
     local g=$Q
-    q "$1" 'int(min([b["t"] - a["t"] for a, b in zip(hub, hub[1:])] or [99]) >= float(args[0]))' "$2"
+    q "$1" 'int(min([b["t"] - a["t"] for a, b in zip('"$sel"', '"$sel"'[1:])] or [99]) >= float(args[0]))' "$2" "${3:-}"
     [ "$Q" = 1 ] ||
         bad "retried $g s after a 429 whose Retry-After it could not honour (want a wait of $2 s or more, or no retry)"
 }

@@ -726,6 +726,8 @@ def run_one(timeout, stdin, stop_re, out, err, stats, cmd):
     timed_out = stopped = False
     with open(out, "wb") as fo, open(err, "wb") as fe, open(stdin or os.devnull, "rb") as fi:
         p = subprocess.Popen(cmd, stdin=fi, stdout=fo, stderr=fe)
+        # A test that ends early stops its runners: the child goes with them.
+        signal.signal(signal.SIGTERM, lambda *a: (p.kill(), os._exit(143)))
         status = None
         while status is None:
             pid, st, ru = os.wait4(p.pid, os.WNOHANG)
