@@ -1,6 +1,7 @@
 /* vault.c: the vault file on disk: unlock, decrypt on demand, locked atomic rewrites. */
 #include "vault.h"
 #include "vault_format.h"
+#include "filelock.h"
 #include "i18n.h"
 
 #include <dirent.h>
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -364,48 +364,19 @@ static vault_status read_current(vault *v, unsigned char **file, size_t *len,
 
 /* ---- locking and atomic writes ---- */
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-/*
- * Takes the exclusive lock on PATH.lock, polling so that a stuck process costs a clear
- * VAULT_ERR_LOCKED after timeout_ms instead of a hang. The lock file is never deleted:
- * unlinking a lock file others may hold would let two writers in at once.
- */
+/* The exclusive lock on PATH.lock (see filelock_take): LOCKED after timeout_ms. */
 static vault_status lock_take(const char *lock_path, int timeout_ms, int *fd_out)
 {
-    int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    int waited = 0, step = 1;
+    int fd = filelock_take(lock_path, timeout_ms);
     if (fd < 0)
-        return VAULT_ERR_IO;
-    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        if (errno != EWOULDBLOCK && errno != EINTR) {
-            int e = errno;
-            close(fd);
-            errno = e;
-            return VAULT_ERR_IO;
-        }
-        if (waited >= timeout_ms) {
-            close(fd);
-            return VAULT_ERR_LOCKED;
-        }
-        /* Jitter so that two waiting processes do not poll in step. */
-        int ms = step + (int)randombytes_uniform((uint32_t)step + 1);
-        sleep_ms(ms);
-        waited += ms;
-        step = step < 16 ? step * 2 : step;
-    }
+        return errno == EWOULDBLOCK ? VAULT_ERR_LOCKED : VAULT_ERR_IO;
     *fd_out = fd;
     return VAULT_OK;
 }
 
 static void lock_release(int fd)
 {
-    close(fd); /* closing the last descriptor releases the flock */
+    filelock_release(fd);
 }
 
 /*
