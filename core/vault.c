@@ -532,7 +532,7 @@ static vault_status seal_entries(const vault_fmt_entry *e, size_t n, vault_fmt_h
     if (plen == SIZE_MAX)
         return VAULT_ERR_INVALID;
     unsigned char *plain = sodium_malloc(plen);
-    *file = malloc(VAULT_FMT_HEADER_LEN + plen + VAULT_FMT_TAG_LEN);
+    *file = malloc(VAULT_FMT_FILE_LEN(plen));
     vault_status st = plain && *file ? vault_fmt_body_write(e, n, plain, plen) : VAULT_ERR_NOMEM;
     /* A nonce is never reused: 24 random bytes on every write. */
     randombytes_buf(h->nonce, sizeof h->nonce);
@@ -547,7 +547,7 @@ static vault_status seal_entries(const vault_fmt_entry *e, size_t n, vault_fmt_h
         free(*file);
         *file = NULL;
     }
-    *len = VAULT_FMT_HEADER_LEN + plen + VAULT_FMT_TAG_LEN;
+    *len = VAULT_FMT_FILE_LEN(plen);
     return st;
 }
 
