@@ -104,11 +104,20 @@ static int vault_path(char *path, size_t n)
     return st == VAULT_OK ? -1 : vault_fail(st, NULL);
 }
 
+/* passphrase_read, with its warning (a passphrase file others can read) on stderr. */
+static char *read_pass(int fd, const char *prompt, int confirm, char *err, size_t errsz)
+{
+    char *pass = passphrase_read(fd, prompt, confirm, err, errsz);
+    if (pass && err[0])
+        fprintf(stderr, "hubdesk: %s\n", err);
+    return pass;
+}
+
 /* Unlocks the vault at path; on failure prints why and returns the exit code. */
 static int unlock(const char *path, int fd, vault **v)
 {
     char err[256];
-    char *pass = passphrase_read(fd, _("Vault passphrase: "), 0, err, sizeof err);
+    char *pass = read_pass(fd, _("Vault passphrase: "), 0, err, sizeof err);
     if (!pass)
         return fail(EXIT_USAGE, "%s", err);
     vault_status st = vault_open(path, pass, v);
@@ -119,7 +128,7 @@ static int unlock(const char *path, int fd, vault **v)
 static int cmd_init(const char *path, const vopts *o)
 {
     char err[256];
-    char *pass = passphrase_read(o->passphrase_fd, _("New vault passphrase: "), 1, err, sizeof err);
+    char *pass = read_pass(o->passphrase_fd, _("New vault passphrase: "), 1, err, sizeof err);
     if (!pass)
         return fail(EXIT_USAGE, "%s", err);
     vault *v = NULL;
@@ -199,7 +208,7 @@ static int cmd_add(vault *v, const char *path, const char *name, const vopts *o)
 static int cmd_passwd(vault *v, const char *path, const vopts *o)
 {
     char err[256];
-    char *pass = passphrase_read(o->new_passphrase_fd, _("New vault passphrase: "), 1, err, sizeof err);
+    char *pass = read_pass(o->new_passphrase_fd, _("New vault passphrase: "), 1, err, sizeof err);
     if (!pass)
         return fail(EXIT_USAGE, "%s", err);
     vault_status st = vault_change_passphrase(v, pass, NULL);
