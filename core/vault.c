@@ -84,6 +84,23 @@ static int about_the_file(vault_status st)
     }
 }
 
+/*
+ * A vault path that is a link: chmod would change the target, so the fix is to put the file
+ * itself in place of the link (or point XDG_DATA_HOME at where it really is).
+ */
+static void describe_symlink(const char *msg, const char *path, char *out, size_t n)
+{
+    char target[PATH_MAX];
+    if (realpath(path, target))
+        snprintf(out, n, _("%s: %s points to %s; do not chmod it (that changes the target). "
+                           "Replace the link with the file: mv %s %s"),
+                 msg, path, target, target, path);
+    else
+        snprintf(out, n, _("%s: %s points to a file that does not exist; remove the link (rm "
+                           "%s) and put the vault file itself there"),
+                 msg, path, path);
+}
+
 char *vault_describe(vault_status st, const char *path, int err, char *out, size_t n)
 {
     const char *msg = vault_status_message(st);
@@ -98,6 +115,10 @@ char *vault_describe(vault_status st, const char *path, int err, char *out, size
         dir_of(path, dir, sizeof dir);
         snprintf(out, n, _("%s: %s (it must be yours, mode 700); fix it with: chmod 700 %s"), msg,
                  dir, dir);
+    } else if (path && st == VAULT_ERR_SYMLINK) {
+        describe_symlink(msg, path, out, n);
+    } else if (path && st == VAULT_ERR_NO_SPACE) {
+        snprintf(out, n, _("%s: %s was not changed; free some space and try again"), msg, path);
     } else if (path && st == VAULT_ERR_IO && err) {
         snprintf(out, n, "%s: %s: %s", msg, path, strerror(err));
     } else if (path && about_the_file(st)) {
@@ -259,7 +280,7 @@ static vault_status read_file(const char *path, unsigned char **out, size_t *len
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return errno == ENOENT ? VAULT_ERR_NO_VAULT
-               : errno == ELOOP ? VAULT_ERR_UNSAFE_FILE
+               : errno == ELOOP ? VAULT_ERR_SYMLINK
                                 : VAULT_ERR_IO;
     if (fstat(fd, &st) != 0)
         s = VAULT_ERR_IO;
@@ -364,12 +385,18 @@ static vault_status read_current(vault *v, unsigned char **file, size_t *len,
 
 /* ---- locking and atomic writes ---- */
 
+/* ENOSPC and EDQUOT are the user's to fix (free space); anything else is an I/O error. */
+static vault_status io_status(int err)
+{
+    return err == ENOSPC || err == EDQUOT ? VAULT_ERR_NO_SPACE : VAULT_ERR_IO;
+}
+
 /* The exclusive lock on PATH.lock (see filelock_take): LOCKED after timeout_ms. */
 static vault_status lock_take(const char *lock_path, int timeout_ms, int *fd_out)
 {
     int fd = filelock_take(lock_path, timeout_ms);
     if (fd < 0)
-        return errno == EWOULDBLOCK ? VAULT_ERR_LOCKED : VAULT_ERR_IO;
+        return errno == EWOULDBLOCK ? VAULT_ERR_LOCKED : io_status(errno);
     *fd_out = fd;
     return VAULT_OK;
 }
@@ -433,7 +460,7 @@ static vault_status write_atomic(const vault *v, const unsigned char *buf, size_
              (unsigned)randombytes_random());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
-        return VAULT_ERR_IO;
+        return io_status(errno);
     /* fchmod: a umask could have taken the owner's bits away. */
     int bad = fchmod(fd, 0600) != 0 || write_all(fd, buf, len) != 0 || fsync(fd) != 0;
     int e = errno;
@@ -445,7 +472,7 @@ static vault_status write_atomic(const vault *v, const unsigned char *buf, size_
         e = bad ? e : errno;
         unlink(tmp);
         errno = e;
-        return VAULT_ERR_IO;
+        return io_status(e);
     }
     /* The new file is in place; a failure here only means it may not survive a power cut. */
     *renamed = 1;

@@ -423,10 +423,18 @@ static void test_unsafe_file_modes_are_refused(void **state)
     assert_null(vault_find(v, "x"));
     vault_close(v);
     /* A symlink is refused too: the rename would replace it, not its target. */
-    char link_path[PATH_MAX + 8];
+    char link_path[PATH_MAX + 8], mv[PATH_MAX * 2 + 16], msg[PATH_MAX * 3];
     snprintf(link_path, sizeof link_path, "%s/link", dir);
     assert_int_equal(symlink(path, link_path), 0);
-    assert_status(vault_open(link_path, PASS, &v), VAULT_ERR_UNSAFE_FILE);
+    assert_status(vault_open(link_path, PASS, &v), VAULT_ERR_SYMLINK);
+    /* Its fix is never chmod, which would change the target: the file goes where the link is. */
+    snprintf(mv, sizeof mv, "mv %s %s", path, link_path);
+    assert_describe_has(VAULT_ERR_SYMLINK, link_path, 0, "symbolic link");
+    assert_describe_has(VAULT_ERR_SYMLINK, link_path, 0, mv);
+    vault_describe(VAULT_ERR_SYMLINK, link_path, 0, msg, sizeof msg);
+    assert_null(strstr(msg, "chmod 600"));
+    assert_int_equal(unlink(path), 0); /* dangling: say so, and still no chmod */
+    assert_describe_has(VAULT_ERR_SYMLINK, link_path, 0, "does not exist");
 }
 
 static void test_unsafe_directory_is_refused(void **state)
@@ -739,6 +747,8 @@ static void test_status_messages_and_kinds(void **state)
     assert_non_null(vault_status_message((vault_status)999));
     assert_describe_has(VAULT_ERR_TRUNCATED, "/x/vault", 0, "/x/vault");
     assert_describe_has(VAULT_ERR_IO, "/x/vault", ENOSPC, strerror(ENOSPC));
+    assert_describe_has(VAULT_ERR_NO_SPACE, "/x/vault", 0, "disk full");
+    assert_describe_has(VAULT_ERR_NO_SPACE, "/x/vault", 0, "/x/vault was not changed");
     char tiny[8];
     vault_describe(VAULT_ERR_UNSAFE_FILE, "/a/very/long/path/vault", 0, tiny, sizeof tiny);
     assert_int_equal(strlen(tiny), 7);
