@@ -48,7 +48,12 @@ static void fix_command(const struct stat *st, const char *path, const char *mod
         used = snprintf(out, n, "chown %s %s", user, path);
     }
     if ((st->st_mode & (S_IWGRP | S_IWOTH)) && used >= 0 && (size_t)used < n)
-        snprintf(out + used, n - (size_t)used, "%schmod %s %s", used ? " && " : "", mode, path);
+        used += snprintf(out + used, n - (size_t)used, "%schmod %s %s", used ? " && " : "", mode,
+                         path);
+    /* `sudo hubdesk` with the user's HOME: the user's own files, better used as that user */
+    if (st->st_uid != geteuid() && used >= 0 && (size_t)used < n)
+        snprintf(out + used, n - (size_t)used, _(" (or run hubdesk as uid %lu, who owns it)"),
+                 (unsigned long)st->st_uid);
 }
 
 /* -1 with the fix in err when another user could write the file st describes; else 0. */
