@@ -104,11 +104,20 @@ static int vault_path(char *path, size_t n)
     return st == VAULT_OK ? -1 : vault_fail(st, NULL);
 }
 
+/* passphrase_read, with its warning (a passphrase file others can read) on stderr. */
+static char *read_pass(int fd, const char *prompt, int confirm, char *err, size_t errsz)
+{
+    char *pass = passphrase_read(fd, prompt, confirm, err, errsz);
+    if (pass && err[0])
+        fprintf(stderr, "hubdesk: %s\n", err);
+    return pass;
+}
+
 /* Unlocks the vault at path; on failure prints why and returns the exit code. */
 static int unlock(const char *path, int fd, vault **v)
 {
     char err[256];
-    char *pass = passphrase_read(fd, _("Vault passphrase: "), 0, err, sizeof err);
+    char *pass = read_pass(fd, _("Vault passphrase: "), 0, err, sizeof err);
     if (!pass)
         return fail(EXIT_USAGE, "%s", err);
     vault_status st = vault_open(path, pass, v);
@@ -119,7 +128,7 @@ static int unlock(const char *path, int fd, vault **v)
 static int cmd_init(const char *path, const vopts *o)
 {
     char err[256];
-    char *pass = passphrase_read(o->passphrase_fd, _("New vault passphrase: "), 1, err, sizeof err);
+    char *pass = read_pass(o->passphrase_fd, _("New vault passphrase: "), 1, err, sizeof err);
     if (!pass)
         return fail(EXIT_USAGE, "%s", err);
     vault *v = NULL;
@@ -199,7 +208,7 @@ static int cmd_add(vault *v, const char *path, const char *name, const vopts *o)
 static int cmd_passwd(vault *v, const char *path, const vopts *o)
 {
     char err[256];
-    char *pass = passphrase_read(o->new_passphrase_fd, _("New vault passphrase: "), 1, err, sizeof err);
+    char *pass = read_pass(o->new_passphrase_fd, _("New vault passphrase: "), 1, err, sizeof err);
     if (!pass)
         return fail(EXIT_USAGE, "%s", err);
     vault_status st = vault_change_passphrase(v, pass, NULL);
@@ -283,26 +292,82 @@ static int load_profiles(char *path, size_t n, profile_list *l)
     return -1;
 }
 
-/* Stores the profile's token in the vault first: a profile never points at nothing. */
-static int store_token(const char *entry, const char *owner, const vopts *o)
+/* A profile add, made under the profiles lock: its name checked again, then its token stored. */
+typedef struct add_tx {
+    const profile *p;
+    vault *v;            /* NULL: no token to store (--secret names an entry) */
+    const char *vpath;
+    const char *token;   /* guarded memory, owned by the caller */
+    vault_put_mode mode;
+    unsigned char *old;  /* --replace: the entry as it was, to put back (guarded memory) */
+    size_t old_len;
+    vault_entry old_meta;
+    int stored;          /* the token went into the vault */
+    int code;            /* exit code when apply refuses */
+} add_tx;
+
+/* --replace may overwrite an entry: keep it, so a failed profiles write can put it back. */
+static vault_status add_keep_old(add_tx *t)
 {
-    char vpath[1024], err[256];
-    int rc = vault_path(vpath, sizeof vpath);
-    vault *v = NULL;
-    if (rc >= 0 || (rc = unlock(vpath, o->passphrase_fd, &v)) >= 0)
-        return rc;
-    char *tok = secret_read_stdin(_("Hub API token (not shown): "), err, sizeof err);
-    if (!tok) {
-        vault_close(v);
-        return fail(EXIT_USAGE, "%s", err);
+    vault_status st = vault_refresh(t->v);
+    const vault_entry *e = st == VAULT_OK ? vault_find(t->v, t->p->secret) : NULL;
+    if (st != VAULT_OK || !e || t->mode != VAULT_PUT_UPSERT)
+        return st;
+    t->old_meta = *e;
+    return vault_get(t->v, t->p->secret, &t->old, &t->old_len);
+}
+
+static int add_apply(profile_list *l, void *arg, char *err, size_t errsz)
+{
+    add_tx *t = arg;
+    if (profile_add(l, t->p, err, errsz) < 0) {
+        t->code = EXIT_USAGE; /* taken meanwhile by another hubdesk */
+        return -1;
     }
-    vault_status st = secret_is_token_safe(tok)
-                          ? vault_put(v, entry, VAULT_KIND_API_TOKEN, owner, tok, strlen(tok),
-                                      o->replace ? VAULT_PUT_UPSERT : VAULT_PUT_ADD)
-                          : VAULT_ERR_INVALID;
-    secret_free(tok);
-    vault_close(v);
-    return st == VAULT_OK ? -1 : vault_fail(st, vpath);
+    if (!t->v)
+        return 0;
+    vault_status st = add_keep_old(t);
+    if (st == VAULT_OK)
+        st = vault_put(t->v, t->p->secret, VAULT_KIND_API_TOKEN, t->p->name, t->token,
+                       strlen(t->token), t->mode);
+    if (st != VAULT_OK) {
+        vault_describe(st, t->vpath, 0, err, errsz);
+        t->code = st == VAULT_ERR_WRONG_PASSPHRASE ? EXIT_AUTH : EXIT_OTHER;
+        return -1;
+    }
+    t->stored = 1;
+    return 0;
+}
+
+/* The profiles file could not be written: the token must not stay behind, orphaned. */
+static void add_undo(void *arg)
+{
+    add_tx *t = arg;
+    if (!t->stored)
+        return;
+    if (t->old)
+        vault_put(t->v, t->p->secret, t->old_meta.kind, t->old_meta.owner, t->old, t->old_len,
+                  VAULT_PUT_REPLACE);
+    else
+        vault_remove(t->v, t->p->secret);
+    t->stored = 0;
+}
+
+/* Unlocks the vault and reads the token for a new profile; -1, or the exit code. */
+static int add_read_token(add_tx *t, char *vpath, size_t n, char **tok, const vopts *o)
+{
+    char err[256];
+    int rc = vault_path(vpath, n);
+    if (rc >= 0 || (rc = unlock(vpath, o->passphrase_fd, &t->v)) >= 0)
+        return rc;
+    if (!(*tok = secret_read_stdin(_("Hub API token (not shown): "), err, sizeof err)))
+        return fail(EXIT_USAGE, "%s", err);
+    if (!secret_is_token_safe(*tok))
+        return vault_fail(VAULT_ERR_INVALID, vpath);
+    t->vpath = vpath;
+    t->token = *tok;
+    t->mode = o->replace ? VAULT_PUT_UPSERT : VAULT_PUT_ADD;
+    return -1;
 }
 
 /* Only HydraCore sends a second key (X-Api-Key); -1 if fine, else the exit code. */
@@ -329,9 +394,11 @@ static int gate_url_check(const provider_ops *ops, const char *gate_url)
 
 static int cmd_profile_add(const char *name, const vopts *o)
 {
-    char path[1024], err[512];
+    char path[1024], err[512], vpath[1024];
+    char *tok = NULL;
     profile_list l;
     profile p;
+    add_tx t = {.p = &p};
     int rc = load_profiles(path, sizeof path, &l);
     if (rc >= 0)
         return rc;
@@ -361,12 +428,13 @@ static int cmd_profile_add(const char *name, const vopts *o)
         ;
     else if (o->api_key_secret && strlen(o->api_key_secret) >= sizeof p.api_key_secret)
         rc = fail(EXIT_USAGE, "%s", _("--api-key-secret: the entry name is too long"));
-    else if (profile_add(&l, &p, err, sizeof err) < 0)
+    else if (profile_add(&l, &p, err, sizeof err) < 0) /* early, before any passphrase */
         rc = fail(EXIT_USAGE, "%s", err);
-    else if (!o->secret && (rc = store_token(p.secret, p.name, o)) >= 0)
+    else if (!o->secret && (rc = add_read_token(&t, vpath, sizeof vpath, &tok, o)) >= 0)
         ;
-    else if (profile_save(path, &l, err, sizeof err) < 0)
-        rc = fail(EXIT_OTHER, "%s", err);
+    else if (profile_transact(path, &(profile_change){add_apply, add_undo, &t}, err,
+                              sizeof err) < 0)
+        rc = fail(t.code ? t.code : EXIT_OTHER, "%s", err);
     else {
         printf(_("Added profile %s (%s, %s); its token is the vault entry %s.\n"), p.name,
                p.provider, p.base_url, p.secret);
@@ -375,6 +443,9 @@ static int cmd_profile_add(const char *name, const vopts *o)
                      "< key-file).\n"), p.api_key_secret, p.api_key_secret);
     }
     profile_list_free(&l);
+    secret_free(tok);
+    vault_secret_free(t.old);
+    vault_close(t.v);
     return rc >= 0 ? rc : EXIT_OK;
 }
 
@@ -535,6 +606,26 @@ static void rm_print_kept(const rm_secrets *s, int with_secret)
                  "verify/INSTANCE).\n"), s->name);
 }
 
+/* A profile rm under the profiles lock: what it named is read from the file as it is now. */
+typedef struct rm_tx {
+    const char *name;
+    rm_secrets s;
+    int code;
+} rm_tx;
+
+static int rm_apply(profile_list *l, void *arg, char *err, size_t errsz)
+{
+    rm_tx *t = arg;
+    int i = profile_find(l, t->name);
+    if (i < 0) {
+        snprintf(err, errsz, _("no profile called %s"), t->name);
+        t->code = EXIT_USAGE;
+        return -1;
+    }
+    rm_secrets_of(l, i, &t->s);
+    return profile_remove(l, t->name) < 0 ? -1 : 0;
+}
+
 /*
  * `profile rm NAME [--with-secret|--keep-secret]`. With the secrets, the vault is unlocked
  * before anything changes (a wrong passphrase leaves the profile), then the profile goes, then
@@ -562,11 +653,12 @@ static int cmd_profile_rm(const char *name, const vopts *o)
         profile_list_free(&l);
         return rc;
     }
-    err[0] = '\0';
-    if (profile_remove(&l, name) < 0 || profile_save(path, &l, err, sizeof err) < 0)
-        rc = fail(EXIT_OTHER, "%s", err);
+    rm_tx t = {.name = name};
+    if (profile_transact(path, &(profile_change){rm_apply, NULL, &t}, err, sizeof err) < 0)
+        rc = fail(t.code ? t.code : EXIT_OTHER, "%s", err);
     else
         printf(_("Removed profile %s.\n"), name);
+    s = t.s; /* what the file held under the lock decides which secrets go */
     profile_list_free(&l);
     int gone = rc < 0;
     if (gone && with_secret)
@@ -575,6 +667,47 @@ static int cmd_profile_rm(const char *name, const vopts *o)
         rm_print_kept(&s, with_secret);
     vault_close(v);
     return rc >= 0 ? rc : EXIT_OK;
+}
+
+/* The options of `profile edit` applied to p; -1 if a value does not fit its field. */
+static int edit_fields(profile *p, const vopts *o)
+{
+    return (o->base_url && snprintf(p->base_url, sizeof p->base_url, "%s", o->base_url) >= (int)sizeof p->base_url) ||
+           (o->gate_url && snprintf(p->gate_url, sizeof p->gate_url, "%s", o->gate_url) >= (int)sizeof p->gate_url) ||
+           (o->label && snprintf(p->label, sizeof p->label, "%s", o->label) >= (int)sizeof p->label) ||
+           (o->secret && snprintf(p->secret, sizeof p->secret, "%s", o->secret) >= (int)sizeof p->secret) ||
+           (o->api_key_secret && snprintf(p->api_key_secret, sizeof p->api_key_secret, "%s",
+                                          o->api_key_secret) >= (int)sizeof p->api_key_secret)
+               ? -1
+               : 0;
+}
+
+/* A profile edit under the profiles lock, on the profile as the file holds it now. */
+typedef struct edit_tx {
+    const char *name, *provider; /* the provider the options were checked against */
+    const vopts *o;
+    int code;
+} edit_tx;
+
+static int edit_apply(profile_list *l, void *arg, char *err, size_t errsz)
+{
+    edit_tx *t = arg;
+    int i = profile_find(l, t->name);
+    t->code = EXIT_USAGE;
+    if (i < 0) {
+        snprintf(err, errsz, _("no profile called %s"), t->name);
+        return -1;
+    }
+    profile p = l->items[i];
+    if (strcmp(p.provider, t->provider) != 0) { /* removed and added again meanwhile */
+        snprintf(err, errsz, _("profile %s was changed by another hubdesk meanwhile; try again"),
+                 t->name);
+        return -1;
+    }
+    if (edit_fields(&p, t->o) < 0 || profile_validate(&p, err, errsz) < 0)
+        return -1;
+    l->items[i] = p; /* same `remembered`, still owned by the list */
+    return 0;
 }
 
 /* `profile edit NAME [--base-url U] [--gate-url U] [--label L] [--secret ENTRY]
@@ -593,12 +726,8 @@ static int cmd_profile_edit(const char *name, const vopts *o)
         return fail(EXIT_USAGE, _("no profile called %s"), name);
     }
     profile p = l.items[i];
-    if ((o->base_url && snprintf(p.base_url, sizeof p.base_url, "%s", o->base_url) >= (int)sizeof p.base_url) ||
-        (o->gate_url && snprintf(p.gate_url, sizeof p.gate_url, "%s", o->gate_url) >= (int)sizeof p.gate_url) ||
-        (o->label && snprintf(p.label, sizeof p.label, "%s", o->label) >= (int)sizeof p.label) ||
-        (o->secret && snprintf(p.secret, sizeof p.secret, "%s", o->secret) >= (int)sizeof p.secret) ||
-        (o->api_key_secret && snprintf(p.api_key_secret, sizeof p.api_key_secret, "%s",
-                                       o->api_key_secret) >= (int)sizeof p.api_key_secret))
+    edit_tx t = {.name = name, .provider = p.provider, .o = o};
+    if (edit_fields(&p, o) < 0)
         rc = fail(EXIT_USAGE, "%s", _("a value is too long"));
     else if (o->provider && strcmp(o->provider, p.provider) != 0)
         rc = fail(EXIT_USAGE, "%s", _("the provider of a profile cannot change; add a new profile"));
@@ -607,32 +736,37 @@ static int cmd_profile_edit(const char *name, const vopts *o)
         ;
     else if (profile_validate(&p, err, sizeof err) < 0)
         rc = fail(EXIT_USAGE, "%s", err);
-    else {
-        l.items[i] = p;
-        if (profile_save(path, &l, err, sizeof err) < 0)
-            rc = fail(EXIT_OTHER, "%s", err);
-        else
-            printf(_("Updated profile %s.\n"), name);
-    }
+    else if (profile_transact(path, &(profile_change){edit_apply, NULL, &t}, err, sizeof err) < 0)
+        rc = fail(t.code ? t.code : EXIT_OTHER, "%s", err);
+    else
+        printf(_("Updated profile %s.\n"), name);
     profile_list_free(&l);
     return rc >= 0 ? rc : EXIT_OK;
+}
+
+/* A rename under the profiles lock; its refusals are usage errors. */
+typedef struct rename_tx {
+    const char *from, *to;
+    int code;
+} rename_tx;
+
+static int rename_apply(profile_list *l, void *arg, char *err, size_t errsz)
+{
+    rename_tx *t = arg;
+    t->code = EXIT_USAGE;
+    return profile_rename(l, t->from, t->to, err, errsz);
 }
 
 static int cmd_profile_rename(const char *from, const char *to)
 {
     char path[1024], err[512];
-    profile_list l;
-    int rc = load_profiles(path, sizeof path, &l);
-    if (rc >= 0)
-        return rc;
-    if (profile_rename(&l, from, to, err, sizeof err) < 0)
-        rc = fail(EXIT_USAGE, "%s", err);
-    else if (profile_save(path, &l, err, sizeof err) < 0)
-        rc = fail(EXIT_OTHER, "%s", err);
-    else
-        printf(_("Renamed profile %s to %s.\n"), from, to);
-    profile_list_free(&l);
-    return rc >= 0 ? rc : EXIT_OK;
+    rename_tx t = {.from = from, .to = to};
+    if (profile_default_path(path, sizeof path) < 0)
+        return fail(EXIT_OTHER, "%s", _("no config directory: set HOME or an absolute XDG_CONFIG_HOME"));
+    if (profile_transact(path, &(profile_change){rename_apply, NULL, &t}, err, sizeof err) < 0)
+        return fail(t.code ? t.code : EXIT_OTHER, "%s", err);
+    printf(_("Renamed profile %s to %s.\n"), from, to);
+    return EXIT_OK;
 }
 
 int cli_profile_main(int argc, char **argv)
@@ -683,37 +817,36 @@ int cli_profile_get(const char *name, profile *out)
     return rc;
 }
 
-/* Loads the profiles, remembers or forgets one item of profile `name`, saves. */
+/* One item of profile `name` to remember (forget = 0) or forget, under the profiles lock. */
+typedef struct item_tx {
+    const char *name, *list, *id, *item_name, *kind;
+    int forget;
+} item_tx;
+
+static int item_apply(profile_list *l, void *arg, char *err, size_t errsz)
+{
+    item_tx *t = arg;
+    int i = profile_find(l, t->name);
+    if (i < 0) {
+        snprintf(err, errsz, _("no profile called %s (see: hubdesk profile list)"), t->name);
+        return -1;
+    }
+    if (t->forget)
+        return profile_forget(&l->items[i], t->list, t->id) < 0 ? 1 : 0;
+    return profile_remember(&l->items[i], t->list, t->id, t->item_name, t->kind, err, errsz);
+}
+
+/* Remembers or forgets one item of profile `name`: 0, 1 (nothing to forget), -1 with why. */
 static int profile_update(const char *name, int forget, const char *list, const char *id,
                           const char *item_name, const char *kind, char *why, size_t whysz)
 {
-    char path[1024], err[512];
-    profile_list l;
-    int rc = 0;
+    char path[1024];
+    item_tx t = {name, list, id, item_name, kind, forget};
     if (profile_default_path(path, sizeof path) < 0) {
         snprintf(why, whysz, "%s", _("no config directory: set HOME or an absolute XDG_CONFIG_HOME"));
         return -1;
     }
-    if (profile_load(path, &l, err, sizeof err) < 0) {
-        snprintf(why, whysz, "%s", err);
-        return -1;
-    }
-    int i = profile_find(&l, name);
-    if (i < 0) {
-        snprintf(why, whysz, _("no profile called %s (see: hubdesk profile list)"), name);
-        rc = -1;
-    } else if (forget) {
-        rc = profile_forget(&l.items[i], list, id) < 0 ? 1 : 0;
-    } else if (profile_remember(&l.items[i], list, id, item_name, kind, err, sizeof err) < 0) {
-        snprintf(why, whysz, "%s", err);
-        rc = -1;
-    }
-    if (rc == 0 && profile_save(path, &l, err, sizeof err) < 0) {
-        snprintf(why, whysz, "%s", err);
-        rc = -1;
-    }
-    profile_list_free(&l);
-    return rc;
+    return profile_transact(path, &(profile_change){item_apply, NULL, &t}, why, whysz);
 }
 
 int cli_profile_remember(const char *name, const char *list, const char *id,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -29,7 +30,12 @@ static char *read_line(int fd, char *err, size_t errsz)
         ssize_t n = read(fd, &c, 1);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0 || c == '\n')
+        if (n < 0) { /* not "empty": say what went wrong */
+            snprintf(err, errsz, _("cannot read the passphrase: %s"), strerror(errno));
+            sodium_free(big);
+            return NULL;
+        }
+        if (n == 0 || c == '\n')
             break;
         if (len == LINE_MAX_BYTES) {
             snprintf(err, errsz, "%s", _("the passphrase is longer than 4096 bytes"));
@@ -95,15 +101,72 @@ static char *ask_tty(const char *prompt, char *err, size_t errsz)
     return line;
 }
 
-static char *from_file(const char *path, char *err, size_t errsz)
+/*
+ * A passphrase file others can read has leaked already: refusing it now would not take the
+ * passphrase back, and secrets mounted by containers are often 0444. So a warning (in warn,
+ * "" if none) with the fix; `path` is the file's name, or NULL for an fd without one.
+ */
+static void warn_if_readable(const struct stat *st, const char *path, int fd, char *warn,
+                             size_t warnsz)
 {
+    if (!S_ISREG(st->st_mode) || !(st->st_mode & (S_IRGRP | S_IROTH)))
+        return;
+    if (path)
+        snprintf(warn, warnsz, _("warning: other users can read the passphrase file %s (mode "
+                                 "%03o); fix it with: chmod 600 %s"),
+                 path, (unsigned)(st->st_mode & 0777), path);
+    else
+        snprintf(warn, warnsz, _("warning: other users can read the passphrase file on file "
+                                 "descriptor %d (mode %03o); make it mode 600"),
+                 fd, (unsigned)(st->st_mode & 0777));
+}
+
+/* The passphrase from an open descriptor; a closed one or a directory is said as such. */
+static char *from_fd(int fd, char *err, size_t errsz, char *warn, size_t warnsz)
+{
+    struct stat st;
+    char link[64], path[1024];
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errsz, _("cannot read the passphrase: file descriptor %d is not open (give it "
+                               "one, e.g. %d<FILE)"), fd, fd);
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errsz, _("cannot read the passphrase: file descriptor %d is a directory"), fd);
+        return NULL;
+    }
+    if ((fcntl(fd, F_GETFL) & O_ACCMODE) == O_WRONLY) {
+        snprintf(err, errsz, _("cannot read the passphrase: file descriptor %d is open for "
+                               "writing only (use %d<FILE, not %d>FILE)"), fd, fd, fd);
+        return NULL;
+    }
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, path, sizeof path - 1);
+    if (n > 0 && path[0] == '/')
+        path[n] = '\0';
+    warn_if_readable(&st, n > 0 && path[0] == '/' ? path : NULL, fd, warn, warnsz);
+    return read_line(fd, err, errsz);
+}
+
+static char *from_file(const char *path, char *err, size_t errsz, char *warn, size_t warnsz)
+{
+    struct stat st;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         snprintf(err, errsz, _("cannot read the passphrase file named by HUBDESK_PASSPHRASE_FILE: %s"),
                  strerror(errno));
         return NULL;
     }
-    char *line = read_line(fd, err, errsz);
+    char *line = NULL;
+    int known = fstat(fd, &st) == 0;
+    if (known && S_ISDIR(st.st_mode)) {
+        snprintf(err, errsz, _("cannot read the passphrase: HUBDESK_PASSPHRASE_FILE names a "
+                               "directory (%s)"), path);
+    } else {
+        if (known)
+            warn_if_readable(&st, path, fd, warn, warnsz);
+        line = read_line(fd, err, errsz);
+    }
     close(fd);
     return line;
 }
@@ -111,12 +174,12 @@ static char *from_file(const char *path, char *err, size_t errsz)
 char *passphrase_read(int fd, const char *prompt, int confirm, char *err, size_t errsz)
 {
     const char *file = getenv("HUBDESK_PASSPHRASE_FILE");
-    char *pass;
+    char *pass, warn[1200] = "";
     err[0] = '\0';
     if (fd >= 0)
-        pass = read_line(fd, err, errsz);
+        pass = from_fd(fd, err, errsz, warn, sizeof warn);
     else if (file && *file)
-        pass = from_file(file, err, errsz);
+        pass = from_file(file, err, errsz, warn, sizeof warn);
     else
         pass = ask_tty(prompt, err, errsz);
     if (pass && !*pass) {
@@ -136,6 +199,8 @@ char *passphrase_read(int fd, const char *prompt, int confirm, char *err, size_t
     }
     if (!pass && !err[0])
         snprintf(err, errsz, "%s", _("could not read the passphrase"));
+    if (pass)
+        snprintf(err, errsz, "%s", warn);
     return pass;
 }
 

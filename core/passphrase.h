@@ -8,7 +8,9 @@
  * Where a passphrase comes from, in order: the file descriptor `fd` (>= 0, from
  * --passphrase-fd), the file named by HUBDESK_PASSPHRASE_FILE, else the terminal (/dev/tty)
  * without echo, after `prompt`; with `confirm` the terminal asks twice. Returns the first
- * line (no line break) in guarded memory (secret_free), or NULL with a sentence in err.
+ * line (no line break) in guarded memory (secret_free), or NULL with a sentence in err (a
+ * closed descriptor or a directory is said as such). On success err is "" or a warning to
+ * show: the passphrase came from a file that group or others can read (with its chmod).
  */
 char *passphrase_read(int fd, const char *prompt, int confirm, char *err, size_t errsz);
 

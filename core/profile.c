@@ -1,22 +1,15 @@
-/* profile.c: the profile list on disk: strict reading, atomic writing, no secrets. */
+/* profile.c: the profile list: strict parsing of profiles.json text, edits, no secrets. */
 #include "profile.h"
 #include "http.h"
 #include "i18n.h"
 #include "provider.h"
 #include "text.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#define PROFILE_FILE_MAX (1024 * 1024)
 
 static int name_ok(const char *s)
 {
@@ -320,31 +313,25 @@ static int parse_list(json_t *root, profile_list *out, char *err, size_t errsz)
     return 0;
 }
 
-int profile_load(const char *path, profile_list *out, char *err, size_t errsz)
+int profile_parse(const char *buf, size_t len, const char *name, profile_list *out, char *err,
+                  size_t errsz)
 {
     char detail[256];
     json_error_t jerr;
     out->items = NULL;
     out->n = 0;
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return 0;
-        snprintf(err, errsz, _("cannot read %s: %s"), path, strerror(errno));
+    if (len > PROFILE_FILE_MAX) {
+        snprintf(err, errsz, _("%s is larger than 1 MiB; it was not changed"), name);
         return -1;
     }
-    json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
-    long size = ftell(f);
-    fclose(f);
+    json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
     int rc = -1;
     if (!root) {
         text_sanitize(jerr.text, detail, sizeof detail);
         snprintf(err, errsz, _("%s is not valid JSON (line %d: %s); fix or move it, it was not changed"),
-                 path, jerr.line, detail);
-    } else if (size > PROFILE_FILE_MAX) {
-        snprintf(err, errsz, _("%s is larger than 1 MiB; it was not changed"), path);
+                 name, jerr.line, detail);
     } else if (parse_list(root, out, detail, sizeof detail) < 0) {
-        snprintf(err, errsz, _("%s: %s; fix or move it, it was not changed"), path, detail);
+        snprintf(err, errsz, _("%s: %s; fix or move it, it was not changed"), name, detail);
     } else {
         rc = 0;
     }
@@ -382,67 +369,19 @@ static json_t *list_to_json(const profile_list *l)
     return json_pack("{s:i,s:o}", "version", 1, "profiles", arr);
 }
 
-/* Creates the directory of path (0700) and each missing parent. */
-static int make_dirs(const char *path)
+char *profile_serialize(const profile_list *l)
 {
-    char buf[1024];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return -1;
-    char *dir = dirname(buf);
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(dir, 0700) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-static int write_all(int fd, const char *s, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        s += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-int profile_save(const char *path, const profile_list *l, char *err, size_t errsz)
-{
-    char tmp[1100], dirbuf[1024];
     json_t *root = list_to_json(l);
     char *text = root ? json_dumps(root, JSON_INDENT(2)) : NULL;
     json_decref(root);
-    int fd = -1, rc = -1;
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    if (!text || make_dirs(path) < 0 ||
-        (fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 ||
-        write_all(fd, text, strlen(text)) < 0 || write_all(fd, "\n", 1) < 0 || fsync(fd) < 0) {
-        snprintf(err, errsz, _("cannot write %s: %s"), path, strerror(errno));
-    } else if (rename(tmp, path) < 0) {
-        snprintf(err, errsz, _("cannot replace %s: %s"), path, strerror(errno));
-    } else {
-        snprintf(dirbuf, sizeof dirbuf, "%s", path);
-        int dfd = open(dirname(dirbuf), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd); /* the rename itself must survive a crash */
-            close(dfd);
-        }
-        rc = 0;
+    size_t n = text ? strlen(text) : 0;
+    char *out = text ? realloc(text, n + 2) : NULL;
+    if (!out) {
+        free(text);
+        return NULL;
     }
-    if (fd >= 0)
-        close(fd);
-    if (rc < 0)
-        unlink(tmp);
-    free(text);
-    return rc;
+    memcpy(out + n, "\n", 2); /* a text file ends with a line break */
+    return out;
 }
 
 int profile_add(profile_list *l, const profile *p, char *err, size_t errsz)

@@ -32,15 +32,52 @@ typedef struct profile_list {
 /* $XDG_CONFIG_HOME/hubdesk/profiles.json (~/.config/... when unset, empty or relative). */
 int profile_default_path(char *out, size_t n);
 
+#define PROFILE_FILE_MAX (1024 * 1024) /* bytes of profiles.json */
+#define PROFILE_LOCK_TIMEOUT_MS 10000    /* waiting for another writer, like the vault */
+
 /*
- * Loads the list. A missing file is an empty list (returns 0). A file that is not ours
+ * Parses the text of a profiles file: buf, len bytes (need not end in NUL; more than
+ * PROFILE_FILE_MAX is refused). `name` (the path) only goes into messages. No I/O. On -1,
+ * err says what is wrong, ending "fix or move it, it was not changed", and out is empty.
+ */
+int profile_parse(const char *buf, size_t len, const char *name, profile_list *out, char *err,
+                  size_t errsz);
+
+/* The list as the text of a profiles file (indented JSON, final line break); malloc'd, or
+   NULL (out of memory). profile_parse reads it back to the same list. */
+char *profile_serialize(const profile_list *l);
+
+/*
+ * Loads the list. A missing file is an empty list (returns 0). The file decides where vault
+ * tokens are sent, so it is refused (-1, with the chmod/chown that fixes it in err) when
+ * another user could have written it: the file or its directory owned by another uid, or
+ * writable by group or others; also when it is not a regular file. A file that is not ours
  * (bad JSON, wrong shape, a bad profile) is refused with a sentence in err (returns -1) and
  * is left alone: nothing is ever written over a file we could not read.
  */
 int profile_load(const char *path, profile_list *out, char *err, size_t errsz);
 
-/* Writes the list atomically (temp file, fsync, rename, fsync dir; 0600 in a 0700 dir). */
-int profile_save(const char *path, const profile_list *l, char *err, size_t errsz);
+/* One change to the profiles file, made by profile_transact under its lock. */
+typedef struct profile_change {
+    /* Changes l, the list as the file holds it now: 0 = write it, 1 = nothing to write,
+       -1 = refused (with err). */
+    int (*apply)(profile_list *l, void *arg, char *err, size_t errsz);
+    /* NULL, or called (still under the lock) when apply returned 0 but the file could not be
+       written: it undoes what apply did outside the list, e.g. a vault entry it stored. */
+    void (*undo)(void *arg);
+    void *arg;
+} profile_change;
+
+/*
+ * The one way to change the profiles file at path (every writer: line mode, console):
+ * creates its directory (0700) if missing, takes the exclusive lock PATH.lock (waits up to
+ * PROFILE_LOCK_TIMEOUT_MS), reads the file as it is now (profile_load, with its checks),
+ * calls c->apply, and when it returns 0 replaces the file atomically (temp file, fsync,
+ * rename, fsync dir; 0600); then releases the lock. So concurrent hubdesk processes never
+ * lose each other's changes. Returns apply's 0 or 1, or -1 with err: apply refused, or the
+ * file could not be read, locked or written (then c->undo has run, and the file is as it was).
+ */
+int profile_transact(const char *path, const profile_change *c, char *err, size_t errsz);
 
 /* Checks one profile: name, known provider, usable URL, label and secret name. 0 or -1. */
 int profile_validate(const profile *p, char *err, size_t errsz);

@@ -1,6 +1,7 @@
 /* vault.c: the vault file on disk: unlock, decrypt on demand, locked atomic rewrites. */
 #include "vault.h"
 #include "vault_format.h"
+#include "filelock.h"
 #include "i18n.h"
 
 #include <dirent.h>
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,6 +84,23 @@ static int about_the_file(vault_status st)
     }
 }
 
+/*
+ * A vault path that is a link: chmod would change the target, so the fix is to put the file
+ * itself in place of the link (or point XDG_DATA_HOME at where it really is).
+ */
+static void describe_symlink(const char *msg, const char *path, char *out, size_t n)
+{
+    char target[PATH_MAX];
+    if (realpath(path, target))
+        snprintf(out, n, _("%s: %s points to %s; do not chmod it (that changes the target). "
+                           "Replace the link with the file: mv %s %s"),
+                 msg, path, target, target, path);
+    else
+        snprintf(out, n, _("%s: %s points to a file that does not exist; remove the link (rm "
+                           "%s) and put the vault file itself there"),
+                 msg, path, path);
+}
+
 char *vault_describe(vault_status st, const char *path, int err, char *out, size_t n)
 {
     const char *msg = vault_status_message(st);
@@ -98,6 +115,10 @@ char *vault_describe(vault_status st, const char *path, int err, char *out, size
         dir_of(path, dir, sizeof dir);
         snprintf(out, n, _("%s: %s (it must be yours, mode 700); fix it with: chmod 700 %s"), msg,
                  dir, dir);
+    } else if (path && st == VAULT_ERR_SYMLINK) {
+        describe_symlink(msg, path, out, n);
+    } else if (path && st == VAULT_ERR_NO_SPACE) {
+        snprintf(out, n, _("%s: %s was not changed; free some space and try again"), msg, path);
     } else if (path && st == VAULT_ERR_IO && err) {
         snprintf(out, n, "%s: %s: %s", msg, path, strerror(err));
     } else if (path && about_the_file(st)) {
@@ -259,7 +280,7 @@ static vault_status read_file(const char *path, unsigned char **out, size_t *len
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return errno == ENOENT ? VAULT_ERR_NO_VAULT
-               : errno == ELOOP ? VAULT_ERR_UNSAFE_FILE
+               : errno == ELOOP ? VAULT_ERR_SYMLINK
                                 : VAULT_ERR_IO;
     if (fstat(fd, &st) != 0)
         s = VAULT_ERR_IO;
@@ -364,48 +385,25 @@ static vault_status read_current(vault *v, unsigned char **file, size_t *len,
 
 /* ---- locking and atomic writes ---- */
 
-static void sleep_ms(int ms)
+/* ENOSPC and EDQUOT are the user's to fix (free space); anything else is an I/O error. */
+static vault_status io_status(int err)
 {
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
+    return err == ENOSPC || err == EDQUOT ? VAULT_ERR_NO_SPACE : VAULT_ERR_IO;
 }
 
-/*
- * Takes the exclusive lock on PATH.lock, polling so that a stuck process costs a clear
- * VAULT_ERR_LOCKED after timeout_ms instead of a hang. The lock file is never deleted:
- * unlinking a lock file others may hold would let two writers in at once.
- */
+/* The exclusive lock on PATH.lock (see filelock_take): LOCKED after timeout_ms. */
 static vault_status lock_take(const char *lock_path, int timeout_ms, int *fd_out)
 {
-    int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    int waited = 0, step = 1;
+    int fd = filelock_take(lock_path, timeout_ms);
     if (fd < 0)
-        return VAULT_ERR_IO;
-    while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        if (errno != EWOULDBLOCK && errno != EINTR) {
-            int e = errno;
-            close(fd);
-            errno = e;
-            return VAULT_ERR_IO;
-        }
-        if (waited >= timeout_ms) {
-            close(fd);
-            return VAULT_ERR_LOCKED;
-        }
-        /* Jitter so that two waiting processes do not poll in step. */
-        int ms = step + (int)randombytes_uniform((uint32_t)step + 1);
-        sleep_ms(ms);
-        waited += ms;
-        step = step < 16 ? step * 2 : step;
-    }
+        return errno == EWOULDBLOCK ? VAULT_ERR_LOCKED : io_status(errno);
     *fd_out = fd;
     return VAULT_OK;
 }
 
 static void lock_release(int fd)
 {
-    close(fd); /* closing the last descriptor releases the flock */
+    filelock_release(fd);
 }
 
 /*
@@ -462,7 +460,7 @@ static vault_status write_atomic(const vault *v, const unsigned char *buf, size_
              (unsigned)randombytes_random());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
-        return VAULT_ERR_IO;
+        return io_status(errno);
     /* fchmod: a umask could have taken the owner's bits away. */
     int bad = fchmod(fd, 0600) != 0 || write_all(fd, buf, len) != 0 || fsync(fd) != 0;
     int e = errno;
@@ -474,7 +472,7 @@ static vault_status write_atomic(const vault *v, const unsigned char *buf, size_
         e = bad ? e : errno;
         unlink(tmp);
         errno = e;
-        return VAULT_ERR_IO;
+        return io_status(e);
     }
     /* The new file is in place; a failure here only means it may not survive a power cut. */
     *renamed = 1;
@@ -561,7 +559,7 @@ static vault_status seal_entries(const vault_fmt_entry *e, size_t n, vault_fmt_h
     if (plen == SIZE_MAX)
         return VAULT_ERR_INVALID;
     unsigned char *plain = sodium_malloc(plen);
-    *file = malloc(VAULT_FMT_HEADER_LEN + plen + VAULT_FMT_TAG_LEN);
+    *file = malloc(VAULT_FMT_FILE_LEN(plen));
     vault_status st = plain && *file ? vault_fmt_body_write(e, n, plain, plen) : VAULT_ERR_NOMEM;
     /* A nonce is never reused: 24 random bytes on every write. */
     randombytes_buf(h->nonce, sizeof h->nonce);
@@ -576,7 +574,7 @@ static vault_status seal_entries(const vault_fmt_entry *e, size_t n, vault_fmt_h
         free(*file);
         *file = NULL;
     }
-    *len = VAULT_FMT_HEADER_LEN + plen + VAULT_FMT_TAG_LEN;
+    *len = VAULT_FMT_FILE_LEN(plen);
     return st;
 }
 

@@ -25,6 +25,8 @@
     X(VAULT_ERR_LOCKED, N_("another hubdesk process is using the vault; try again"))             \
     X(VAULT_ERR_KEY_CHANGED, N_("the vault passphrase was changed elsewhere; unlock again"))     \
     X(VAULT_ERR_IO, N_("could not read or write the vault file"))                                \
+    X(VAULT_ERR_NO_SPACE, N_("disk full: no space left on the device, or your disk quota is used up")) \
+    X(VAULT_ERR_SYMLINK, N_("the vault file is a symbolic link, which hubdesk does not follow"))  \
     X(VAULT_ERR_NAME_EXISTS, N_("an entry with that name already exists"))                       \
     X(VAULT_ERR_NOT_FOUND, N_("no entry with that name"))                                        \
     X(VAULT_ERR_INVALID_NAME, N_("invalid name: use 1 to 64 visible ASCII characters, no spaces")) \
@@ -89,8 +91,9 @@ const char *vault_status_message(vault_status st);
 /*
  * Writes a full sentence for the user into out (always terminated when n > 0): the message,
  * and for the statuses that have one, the path and the command that fixes it
- * ("chmod 600 FILE", "chmod 700 DIR"). `err` is an errno value shown for VAULT_ERR_IO (0: none).
- * path may be NULL. Returns out.
+ * ("chmod 600 FILE", "chmod 700 DIR", for a symbolic link "mv TARGET FILE": never chmod, which
+ * would change the target). `err` is an errno value shown for VAULT_ERR_IO (0: none). path
+ * may be NULL. Returns out.
  */
 char *vault_describe(vault_status st, const char *path, int err, char *out, size_t n);
 
@@ -125,9 +128,10 @@ vault_status vault_create_with_params(const char *path, const char *passphrase,
 
 /*
  * Reads and unlocks the vault at path. *out is set only on VAULT_OK. Reports, before any
- * key derivation: NO_VAULT, UNSAFE_FILE/UNSAFE_DIR, TRUNCATED, VERSION, TAMPERED (also for
- * KDF parameters beyond the caps); after it: WRONG_PASSPHRASE (key check differs) or
- * TAMPERED (key right, body or header altered). Never changes the file.
+ * key derivation: NO_VAULT, SYMLINK (path is a link: never followed), UNSAFE_FILE/UNSAFE_DIR,
+ * TRUNCATED, VERSION, TAMPERED (checksum differs, or KDF parameters beyond the caps); after
+ * it: WRONG_PASSPHRASE (key check differs) or TAMPERED (key right, body or header altered).
+ * Never changes the file.
  */
 vault_status vault_open(const char *path, const char *passphrase, vault **out);
 
@@ -159,7 +163,8 @@ void vault_secret_free(unsigned char *secret);
  * Stores secret (1..65536 bytes, any values; only read) under name, with kind and owner
  * (NULL: ""; at most 128 bytes, no control characters). Replacing keeps `created` and sets
  * `updated`. Like every write: takes the lock, re-reads the file, applies the change to that
- * fresh state and replaces the file atomically; on any error the file is unchanged.
+ * fresh state and replaces the file atomically; on any error the file is unchanged (a full
+ * disk or quota is VAULT_ERR_NO_SPACE).
  */
 vault_status vault_put(vault *v, const char *name, vault_kind kind, const char *owner,
                        const void *secret, size_t len, vault_put_mode mode);

@@ -31,6 +31,20 @@ int vault_fmt_kdf_ok(uint64_t opslimit, uint64_t memlimit)
            memlimit >= crypto_pwhash_argon2id_MEMLIMIT_MIN && memlimit <= VAULT_KDF_MAX_MEMLIMIT;
 }
 
+/* BLAKE2b-256 of the first len - 32 bytes of file. */
+static void sum_of(const unsigned char *file, size_t len, unsigned char *out)
+{
+    crypto_generichash(out, VAULT_FMT_SUM_LEN, file, len - VAULT_FMT_SUM_LEN, NULL, 0);
+}
+
+/* 1 if the last 32 bytes of file are the checksum of the bytes before them. */
+static int sum_matches(const unsigned char *file, size_t len)
+{
+    unsigned char sum[VAULT_FMT_SUM_LEN];
+    sum_of(file, len, sum);
+    return memcmp(sum, file + len - VAULT_FMT_SUM_LEN, VAULT_FMT_SUM_LEN) == 0;
+}
+
 vault_status vault_fmt_header_parse(const unsigned char *buf, size_t len, vault_fmt_header *h)
 {
     /* A short prefix of a real file must read as "truncated", so compare what there is. */
@@ -62,11 +76,12 @@ vault_status vault_fmt_header_parse(const unsigned char *buf, size_t len, vault_
         return VAULT_ERR_TAMPERED;
     if (h->body_len < VAULT_FMT_TAG_LEN + 4 || h->body_len > VAULT_FMT_BODY_MAX)
         return VAULT_ERR_TAMPERED;
-    if (len - VAULT_FMT_HEADER_LEN < h->body_len)
+    size_t sum = h->version == VAULT_FMT_VERSION_NO_SUM ? 0 : VAULT_FMT_SUM_LEN;
+    if (len - VAULT_FMT_HEADER_LEN < (size_t)h->body_len + sum)
         return VAULT_ERR_TRUNCATED;
-    if (len - VAULT_FMT_HEADER_LEN > h->body_len)
+    if (len - VAULT_FMT_HEADER_LEN > (size_t)h->body_len + sum)
         return VAULT_ERR_TAMPERED;
-    return VAULT_OK;
+    return sum && !sum_matches(buf, len) ? VAULT_ERR_TAMPERED : VAULT_OK;
 }
 
 void vault_fmt_header_write(const vault_fmt_header *h, unsigned char *out)
@@ -283,18 +298,21 @@ vault_status vault_fmt_seal(vault_fmt_header *h, const unsigned char *key,
 {
     if (plen < 4 || plen > VAULT_FMT_PLAIN_MAX)
         return VAULT_ERR_INVALID;
+    h->version = VAULT_FMT_VERSION;
     h->body_len = (uint32_t)(plen + VAULT_FMT_TAG_LEN);
     vault_fmt_header_write(h, file);
     /* The whole header is associated data: no byte of it can change unnoticed. */
     crypto_aead_xchacha20poly1305_ietf_encrypt(file + VAULT_FMT_HEADER_LEN, NULL, plain, plen,
                                                file, VAULT_FMT_HEADER_LEN, NULL, h->nonce, key);
+    sum_of(file, VAULT_FMT_FILE_LEN(plen), file + VAULT_FMT_HEADER_LEN + h->body_len);
     return VAULT_OK;
 }
 
 vault_status vault_fmt_unseal(const unsigned char *file, size_t len, const vault_fmt_header *h,
                               const unsigned char *key, unsigned char *plain)
 {
-    if (len != (size_t)VAULT_FMT_HEADER_LEN + h->body_len || h->body_len < VAULT_FMT_TAG_LEN)
+    size_t sum = h->version == VAULT_FMT_VERSION_NO_SUM ? 0 : VAULT_FMT_SUM_LEN;
+    if (len != (size_t)VAULT_FMT_HEADER_LEN + h->body_len + sum || h->body_len < VAULT_FMT_TAG_LEN)
         return VAULT_ERR_TAMPERED;
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL, file + VAULT_FMT_HEADER_LEN,
                                                    h->body_len, file, VAULT_FMT_HEADER_LEN,

@@ -153,28 +153,42 @@ const char *app_profile_api_key(const app *a, int i)
                                                                        : NULL;
 }
 
-/* Read, change one profile, write: another hubdesk may have edited the file meanwhile. */
+/* A profile's remembered items replaced under the profiles lock. */
+typedef struct remember_tx {
+    const char *name;
+    const json_t *remembered;
+} remember_tx;
+
+static int remember_apply(profile_list *l, void *arg, char *why, size_t whysz)
+{
+    remember_tx *t = arg;
+    int at = profile_find(l, t->name);
+    if (at < 0) {
+        snprintf(why, whysz, "%s", _("the profile is no longer in the file"));
+        return -1;
+    }
+    json_t *copy = t->remembered ? json_deep_copy(t->remembered) : NULL;
+    if (t->remembered && !copy) {
+        snprintf(why, whysz, "%s", _("out of memory"));
+        return -1;
+    }
+    json_decref(l->items[at].remembered);
+    l->items[at].remembered = copy;
+    return 0;
+}
+
+/* Locked read, change one profile, write: another hubdesk may have edited the file meanwhile. */
 int app_profile_remember(app *a, int i, const json_t *remembered, char *why, size_t whysz)
 {
     char path[1024];
-    profile_list l = {0};
-    const char *name = i >= 0 && (size_t)i < a->f.nprofiles ? a->f.profiles[i].name : NULL;
-    if (!name || profile_default_path(path, sizeof path) < 0 ||
-        profile_load(path, &l, why, whysz) < 0) {
-        if (!*why)
-            snprintf(why, whysz, "%s", _("no profile file"));
+    remember_tx t = {i >= 0 && (size_t)i < a->f.nprofiles ? a->f.profiles[i].name : NULL,
+                     remembered};
+    if (!t.name || profile_default_path(path, sizeof path) < 0) {
+        snprintf(why, whysz, "%s", _("no profile file"));
         return -1;
     }
-    int at = profile_find(&l, name), rc = -1;
-    if (at < 0) {
-        snprintf(why, whysz, "%s", _("the profile is no longer in the file"));
-    } else {
-        json_decref(l.items[at].remembered);
-        l.items[at].remembered = remembered ? json_deep_copy(remembered) : NULL;
-        rc = profile_save(path, &l, why, whysz);
-        if (rc == 0) /* our own write is not a change to reload for */
-            file_stamp(path, &a->profiles_mtime, &a->profiles_size);
-    }
-    profile_list_free(&l);
+    int rc = profile_transact(path, &(profile_change){remember_apply, NULL, &t}, why, whysz);
+    if (rc == 0) /* our own write is not a change to reload for */
+        file_stamp(path, &a->profiles_mtime, &a->profiles_size);
     return rc;
 }

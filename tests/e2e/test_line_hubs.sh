@@ -22,6 +22,7 @@ unset XDG_DATA_HOME XDG_CONFIG_HOME HUBDESK_PASSPHRASE_FILE
 mkdir -p "$HOME"
 PASS=$E2E_TMP/pass
 printf 'line hubs passphrase\n' >"$PASS"
+chmod 600 "$PASS" # private, like any passphrase file (else a warning line)
 PARTNER="partner-$$-${RANDOM}${RANDOM}-do-not-print"
 KTOKEN="kbai-$$-${RANDOM}${RANDOM}-do-not-print"
 printf '%s\n' "$PARTNER" >"$E2E_TMP/partner"

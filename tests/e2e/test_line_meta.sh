@@ -38,6 +38,7 @@ unset XDG_DATA_HOME XDG_CONFIG_HOME HUBDESK_PASSPHRASE_FILE HUBDESK_API_KEY
 mkdir -p "$HOME"
 PASS=$E2E_TMP/pass
 printf 'line meta passphrase\n' >"$PASS"
+chmod 600 "$PASS" # private, like any passphrase file (else a warning line)
 rnd() { printf '%s%s%s' "$$" "$RANDOM" "$RANDOM"; }
 HMTOKEN="hm_sk_e2e$(rnd)dontprint"
 HCTOKEN="hc_e2e$(rnd)dontprint"
@@ -50,7 +51,7 @@ ACCESS="EAAG$(rnd)accesstokendontprint"
 APPSECRET=$("$PY" -c 'import secrets; print(secrets.token_hex(16))')
 BADACCESS="EA$(rnd | cut -c1-6)"
 BADSECRET="nothex$(rnd)"
-for v in HMTOKEN HCTOKEN HCKEY C2KEY; do printf '%s\n' "${!v}" >"$E2E_TMP/$v"; done
+for v in HMTOKEN HCTOKEN HCKEY C2KEY; do printf '%s\n' "${!v}" >"$E2E_TMP/$v"; chmod 600 "$E2E_TMP/$v"; done
 printf '%s\n' "$CODE" >"$E2E_TMP/code"
 printf '%s\n' "$CODE3" >"$E2E_TMP/code3"
 printf 'EXPIRED\n' >"$E2E_TMP/expired"

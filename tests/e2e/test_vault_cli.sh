@@ -19,6 +19,7 @@ WRONG=$E2E_TMP/wrong
 printf 'correct horse battery\n' >"$PASS"
 printf 'a whole new passphrase\n' >"$NEWPASS"
 printf 'not it\n' >"$WRONG"
+chmod 600 "$PASS" "$NEWPASS" "$WRONG" # private, like any passphrase file (else a warning line)
 printf '%s\n' "$CANARY" >"$E2E_TMP/token"
 OUT=$E2E_TMP/out
 ERR=$E2E_TMP/err

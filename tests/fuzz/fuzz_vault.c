@@ -101,7 +101,7 @@ static void open_as_file(const uint8_t *data, size_t size)
 static void open_sealed(const uint8_t *data, size_t size, vault_status parsed, size_t count)
 {
     vault_fmt_header h = sealing;
-    size_t len = VAULT_FMT_HEADER_LEN + size + VAULT_FMT_TAG_LEN;
+    size_t len = VAULT_FMT_FILE_LEN(size);
     unsigned char *file = malloc(len);
     vault *v;
     if (!file)

@@ -5,10 +5,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -45,6 +47,26 @@ static profile make(const char *name, const char *url)
     return p;
 }
 
+/* The whole list as the new content, for profile_transact. */
+static int replace_all(profile_list *cur, void *arg, char *err, size_t errsz)
+{
+    const profile_list *want = arg;
+    profile_list_free(cur);
+    for (size_t i = 0; i < want->n; i++)
+        if (profile_add(cur, &want->items[i], err, errsz) < 0)
+            return -1;
+    return 0;
+}
+
+/* Writes l through profile_transact, the only writer. */
+static int save(const profile_list *l, char *err, size_t errsz)
+{
+    int rc = profile_transact(path, &(profile_change){replace_all, NULL, (void *)l}, err, errsz);
+    if (rc != 0)
+        print_message("save: %s\n", err);
+    return rc;
+}
+
 static void write_file(const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -69,7 +91,7 @@ static void test_round_trip(void **state)
     assert_int_equal(profile_add(&l, &a, err, sizeof err), 0);
     assert_int_equal(profile_add(&l, &b, err, sizeof err), 0);
     assert_int_equal(profile_add(&l, &a, err, sizeof err), -1); /* name taken */
-    assert_int_equal(profile_save(path, &l, err, sizeof err), 0);
+    assert_int_equal(save(&l, err, sizeof err), 0);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
@@ -180,7 +202,8 @@ static void test_remembered_round_trip(void **state)
     assert_int_equal(json_array_size(profile_remembered(&l.items[0], "channels")), 2);
     profile k = make("kb", "https://api.keebai.com"); /* no new fields: written as before */
     assert_int_equal(profile_add(&l, &k, err, sizeof err), 0);
-    assert_int_equal(profile_save(path, &l, err, sizeof err), 0);
+    unlink(path); /* a bad file from an earlier case: a write never goes over one */
+    assert_int_equal(save(&l, err, sizeof err), 0);
 
     FILE *f = fopen(path, "r");
     char text[4096];
@@ -358,6 +381,233 @@ static void test_default_path_follows_xdg(void **state)
     assert_int_equal(profile_default_path(out, 8), -1);
 }
 
+/* The file's text, for "it was not changed" checks. */
+static char *slurp(const char *p)
+{
+    FILE *f = fopen(p, "r");
+    char *text = calloc(1, 65536);
+    assert_non_null(f);
+    assert_non_null(text);
+    size_t n = fread(text, 1, 65535, f);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* An empty sub/ for the next case: the group shares one temp dir. */
+static void fresh_sub(void)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/sub'", dir);
+    assert_int_equal(system(cmd), 0);
+    mkdir_sub();
+}
+
+/* A fresh sub/ holding a file with one profile, "acme", written the normal way. */
+static void write_acme(void)
+{
+    profile_list l = {0};
+    char err[512];
+    profile a = make("acme", "https://api.keebai.com");
+    fresh_sub();
+    assert_int_equal(profile_add(&l, &a, err, sizeof err), 0);
+    assert_int_equal(save(&l, err, sizeof err), 0);
+    profile_list_free(&l);
+}
+
+static int add_one(profile_list *l, void *arg, char *err, size_t errsz)
+{
+    profile p = make(arg, "https://api.keebai.com");
+    return profile_add(l, &p, err, errsz);
+}
+
+/* Refused with a message holding `want`; the file is left as it was, and so is a write. */
+static void assert_refused(const char *want)
+{
+    profile_list l;
+    char err[2048];
+    char *before = slurp(path);
+    assert_int_equal(profile_load(path, &l, err, sizeof err), -1);
+    if (!strstr(err, want))
+        fail_msg("\"%s\" not in \"%s\"", want, err);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(profile_transact(path, &(profile_change){add_one, NULL, "new"}, err, sizeof err), -1);
+    char *after = slurp(path);
+    assert_string_equal(after, before);
+    free(after);
+    free(before);
+}
+
+/*
+ * The file says where vault tokens go: if another user can write it, or replace it in its
+ * directory, it is refused with the exact command that fixes it.
+ */
+static void test_file_others_can_write_is_refused(void **state)
+{
+    static const mode_t bad[] = {0666, 0620, 0602, 0660, 0622};
+    char want[700], sub[300];
+    profile_list l;
+    char err[2048];
+    write_acme();
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(chmod(path, bad[i]), 0);
+        snprintf(want, sizeof want, "Fix it with: chmod 600 %s", path);
+        assert_refused(want);
+        assert_refused("decides where your hub tokens are sent");
+    }
+    assert_int_equal(chmod(path, 0644), 0); /* readable is fine: no secret in it */
+    assert_int_equal(profile_load(path, &l, err, sizeof err), 0);
+    profile_list_free(&l);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    assert_int_equal(chmod(sub, 0777), 0);
+    snprintf(want, sizeof want, "the directory %s can be changed by another user", sub);
+    assert_refused(want);
+    snprintf(want, sizeof want, "Fix it with: chmod 700 %s", sub);
+    assert_refused(want);
+    assert_int_equal(chmod(sub, 0755), 0);
+    assert_int_equal(profile_load(path, &l, err, sizeof err), 0);
+    profile_list_free(&l);
+}
+
+/*
+ * Another owner can rewrite it whatever its mode. Run as root, "another user" is any uid but
+ * 0: a user's file must not steer root's tokens; the fix is a chown to us.
+ */
+static void test_file_of_another_user_is_refused(void **state)
+{
+    char want[700], sub[300];
+    struct passwd *me = getpwuid(geteuid());
+    write_acme();
+    if (chown(path, 12345, (gid_t)-1) != 0)
+        skip(); /* not root: we cannot give a file away to test this */
+    snprintf(want, sizeof want, "Fix it with: chown %s %s", me ? me->pw_name : "?", path);
+    assert_refused("owner uid 12345");
+    assert_refused(want);
+    assert_int_equal(chmod(path, 0666), 0);
+    snprintf(want, sizeof want, "Fix it with: chown %s %s && chmod 600 %s", me ? me->pw_name : "?",
+             path, path);
+    assert_refused(want);
+    assert_int_equal(chown(path, geteuid(), (gid_t)-1), 0);
+    assert_int_equal(chmod(path, 0600), 0);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    assert_int_equal(chown(sub, 12345, (gid_t)-1), 0);
+    assert_refused("the directory");
+    assert_int_equal(chown(sub, geteuid(), (gid_t)-1), 0);
+}
+
+/* A FIFO or a directory where the file should be: refused at once, never hung on. */
+static void test_not_a_regular_file_is_refused(void **state)
+{
+    profile_list l;
+    char err[2048];
+    fresh_sub();
+    assert_int_equal(mkfifo(path, 0600), 0);
+    assert_int_equal(profile_load(path, &l, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not a regular file"));
+    unlink(path);
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_int_equal(profile_load(path, &l, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not a regular file"));
+    rmdir(path);
+}
+
+static int undo_calls;
+
+static void count_undo(void *arg)
+{
+    undo_calls++;
+}
+
+/* When the file cannot be written, undo runs (a vault entry stored by apply goes) and the
+   file stays as it was; when it is written, undo does not run. */
+static void test_failed_write_undoes_the_change(void **state)
+{
+    char tmp[400], err[512];
+    write_acme();
+    char *before = slurp(path);
+    /* The writer's temp file is PATH.tmp.PID: a directory there makes its creation fail. */
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    assert_int_equal(mkdir(tmp, 0700), 0);
+    undo_calls = 0;
+    profile_change c = {add_one, count_undo, "lab"};
+    assert_int_equal(profile_transact(path, &c, err, sizeof err), -1);
+    assert_int_equal(undo_calls, 1);
+    assert_non_null(strstr(err, "cannot write"));
+    char *after = slurp(path);
+    assert_string_equal(after, before);
+    free(after);
+    rmdir(tmp);
+    assert_int_equal(profile_transact(path, &c, err, sizeof err), 0);
+    assert_int_equal(undo_calls, 1);
+    /* a refused change writes nothing and has nothing to undo */
+    assert_int_equal(profile_transact(path, &c, err, sizeof err), -1);
+    assert_non_null(strstr(err, "already exists"));
+    assert_int_equal(undo_calls, 1);
+    free(before);
+}
+
+#define WRITERS 8
+#define ADDS 15
+
+/* WRITERS processes each add ADDS profiles at once: none of the 120 is lost. */
+static void test_concurrent_writers_lose_nothing(void **state)
+{
+    pid_t pids[WRITERS];
+    char err[512];
+    fresh_sub();
+    for (int w = 0; w < WRITERS; w++) {
+        if ((pids[w] = fork()) == 0) {
+            int bad = 0;
+            for (int i = 0; i < ADDS; i++) {
+                char name[32];
+                snprintf(name, sizeof name, "w%d-p%d", w, i);
+                bad |= profile_transact(path, &(profile_change){add_one, NULL, name}, err,
+                                        sizeof err) != 0;
+            }
+            _exit(bad);
+        }
+        assert_true(pids[w] > 0);
+    }
+    for (int w = 0; w < WRITERS; w++) {
+        int status;
+        assert_int_equal(waitpid(pids[w], &status, 0), pids[w]);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    profile_list l;
+    assert_int_equal(profile_load(path, &l, err, sizeof err), 0);
+    assert_int_equal(l.n, WRITERS * ADDS);
+    profile_list_free(&l);
+}
+
+/* The decoder works on a buffer: what serialize writes, parse reads back; no NUL needed. */
+static void test_parse_from_a_buffer(void **state)
+{
+    profile_list l = {0}, back;
+    char err[512];
+    profile a = make("acme", "https://api.keebai.com");
+    assert_int_equal(profile_remember(&a, "channels", "c1", "Caf\xc3\xa9", "sms", err, sizeof err), 0);
+    assert_int_equal(profile_add(&l, &a, err, sizeof err), 0);
+    profile_clear(&a);
+    char *text = profile_serialize(&l);
+    assert_non_null(text);
+    size_t n = strlen(text);
+    char *exact = malloc(n); /* no terminating NUL: parse must not read past len */
+    memcpy(exact, text, n);
+    assert_int_equal(profile_parse(exact, n, "mem", &back, err, sizeof err), 0);
+    assert_int_equal(back.n, 1);
+    assert_string_equal(back.items[0].label, "Acme Chile");
+    assert_int_equal(json_array_size(profile_remembered(&back.items[0], "channels")), 1);
+    profile_list_free(&back);
+    assert_int_equal(profile_parse(exact, n - 3, "mem", &back, err, sizeof err), -1);
+    assert_non_null(strstr(err, "mem is not valid JSON"));
+    assert_int_equal(back.n, 0);
+    assert_int_equal(profile_parse("{}", PROFILE_FILE_MAX + 1, "big", &back, err, sizeof err), -1);
+    assert_non_null(strstr(err, "larger than 1 MiB"));
+    free(exact);
+    free(text);
+    profile_list_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +619,13 @@ int main(void)
         cmocka_unit_test(test_remembered_round_trip),
         cmocka_unit_test(test_remember_refuses_bad_items),
         cmocka_unit_test(test_bad_remembered_files_are_refused_and_kept),
+        cmocka_unit_test(test_file_others_can_write_is_refused),
+        cmocka_unit_test(test_file_of_another_user_is_refused),
+        cmocka_unit_test(test_not_a_regular_file_is_refused),
+        cmocka_unit_test(test_failed_write_undoes_the_change),
+        cmocka_unit_test(test_concurrent_writers_lose_nothing),
+        cmocka_unit_test(test_parse_from_a_buffer),
     };
+    umask(022); /* the files the tests write are 0644: readable, not writable, by others */
     return cmocka_run_group_tests(tests, setup, teardown);
 }

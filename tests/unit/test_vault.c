@@ -246,22 +246,24 @@ static vault_status open_bytes(const char *path, const unsigned char *buf, size_
     return st;
 }
 
-/* Where in the file a flipped byte lands decides the one status it may give. */
+/*
+ * Where in the file a flipped byte lands decides the status it may give; never "wrong
+ * passphrase": a user told that may reset a vault that was only damaged.
+ */
 static void check_tamper_status(size_t off, vault_status st)
 {
-    if (off < VAULT_FMT_MAGIC_LEN || off >= VAULT_FMT_HEADER_LEN) {
-        assert_status(st, VAULT_ERR_TAMPERED); /* magic, or the authenticated body */
-    } else if (off >= 68 && off < 84) {
-        assert_status(st, VAULT_ERR_WRONG_PASSPHRASE); /* the key check itself */
-    } else {
-        assert_true(st == VAULT_ERR_TAMPERED || st == VAULT_ERR_WRONG_PASSPHRASE ||
-                    st == VAULT_ERR_VERSION || st == VAULT_ERR_TRUNCATED);
+    if (off == 8 || off == 9) { /* the version: 0 is damage, anything above ours is newer */
+        assert_true(st == VAULT_ERR_TAMPERED || st == VAULT_ERR_VERSION);
+    } else if (off >= 84 && off < 88) { /* the body length no longer matches the file's */
+        assert_true(st == VAULT_ERR_TAMPERED || st == VAULT_ERR_TRUNCATED);
+    } else { /* magic, KDF, salt, nonce, key check, body, checksum */
+        assert_status(st, VAULT_ERR_TAMPERED);
     }
 }
 
-static void test_every_byte_tamper_is_detected(void **state)
+static void test_every_bit_flip_is_damage(void **state)
 {
-    static const unsigned char masks[] = {0x01, 0x80, 0xff};
+    static const unsigned char masks[] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0xff};
     char dir[PATH_MAX], path[PATH_MAX];
     size_t len;
     int counts[VAULT_STATUS_COUNT] = {0};
@@ -269,7 +271,7 @@ static void test_every_byte_tamper_is_detected(void **state)
     make_small(path);
     unsigned char *good = read_bytes(path, &len);
     unsigned char *bad = malloc(len);
-    assert_true(len > VAULT_FMT_HEADER_LEN + VAULT_FMT_TAG_LEN);
+    assert_true(len > VAULT_FMT_HEADER_LEN + VAULT_FMT_TAG_LEN + VAULT_FMT_SUM_LEN);
     for (size_t i = 0; i < len; i++) {
         for (size_t m = 0; m < sizeof masks; m++) {
             memcpy(bad, good, len);
@@ -280,10 +282,11 @@ static void test_every_byte_tamper_is_detected(void **state)
             counts[st]++;
         }
     }
-    printf("vault: %zu bytes x 3 flips: tampered %d, wrong passphrase %d, version %d, "
+    printf("vault: %zu bytes x 9 flips: tampered %d, wrong passphrase %d, version %d, "
            "truncated %d\n",
            len, counts[VAULT_ERR_TAMPERED], counts[VAULT_ERR_WRONG_PASSPHRASE],
            counts[VAULT_ERR_VERSION], counts[VAULT_ERR_TRUNCATED]);
+    assert_int_equal(counts[VAULT_ERR_WRONG_PASSPHRASE], 0);
     assert_status(open_bytes(path, good, len), VAULT_OK);
     free(bad);
     free(good);
@@ -307,6 +310,42 @@ static void test_every_truncation_is_detected(void **state)
     free(good);
 }
 
+/*
+ * tests/data/vault/format1.vault was written by hubdesk before the checksum (format 1, cheap
+ * KDF, one entry). It must still open, and its next write upgrades it to the current format.
+ */
+static void test_format1_file_is_read_and_upgraded(void **state)
+{
+    const char *data = getenv("HUBDESK_TEST_DATA");
+    char dir[PATH_MAX], path[PATH_MAX], src[PATH_MAX];
+    size_t len, n;
+    unsigned char *sec;
+    vault *v;
+    snprintf(src, sizeof src, "%s/vault/format1.vault", data && *data ? data : "tests/data");
+    case_paths("format1", dir, path);
+    unsigned char *old = read_bytes(src, &len);
+    assert_int_equal(old[8], 1);
+    write_bytes(path, old, len);
+    assert_status(vault_open(path, "wrong one", &v), VAULT_ERR_WRONG_PASSPHRASE);
+    assert_status(vault_open(path, "version one passphrase", &v), VAULT_OK);
+    assert_status(vault_get(v, "old-token", &sec, &n), VAULT_OK);
+    assert_string_equal((const char *)sec, "tok-from-format-1");
+    vault_secret_free(sec);
+    assert_status(vault_put(v, "new", VAULT_KIND_APP_SECRET, NULL, "s3cr3t", 6, VAULT_PUT_ADD),
+                  VAULT_OK);
+    vault_close(v);
+    unsigned char *now = read_bytes(path, &n);
+    assert_int_equal(now[8] | now[9] << 8, VAULT_FMT_VERSION);
+    assert_status(vault_open(path, "version one passphrase", &v), VAULT_OK);
+    assert_non_null(vault_find(v, "old-token"));
+    assert_non_null(vault_find(v, "new"));
+    vault_close(v);
+    now[30] ^= 0x04; /* a salt bit: a format-1 file would have said "wrong passphrase" */
+    assert_status(open_bytes(path, now, n), VAULT_ERR_TAMPERED);
+    free(now);
+    free(old);
+}
+
 static void test_future_version_is_refused(void **state)
 {
     char dir[PATH_MAX], path[PATH_MAX];
@@ -314,7 +353,7 @@ static void test_future_version_is_refused(void **state)
     case_paths("version", dir, path);
     make_small(path);
     unsigned char *buf = read_bytes(path, &len);
-    buf[8] = 2;
+    buf[8] = VAULT_FMT_VERSION + 1;
     assert_status(open_bytes(path, buf, len), VAULT_ERR_VERSION);
     buf[8] = 0xff;
     buf[9] = 0xff;
@@ -384,10 +423,18 @@ static void test_unsafe_file_modes_are_refused(void **state)
     assert_null(vault_find(v, "x"));
     vault_close(v);
     /* A symlink is refused too: the rename would replace it, not its target. */
-    char link_path[PATH_MAX + 8];
+    char link_path[PATH_MAX + 8], mv[PATH_MAX * 2 + 16], msg[PATH_MAX * 3];
     snprintf(link_path, sizeof link_path, "%s/link", dir);
     assert_int_equal(symlink(path, link_path), 0);
-    assert_status(vault_open(link_path, PASS, &v), VAULT_ERR_UNSAFE_FILE);
+    assert_status(vault_open(link_path, PASS, &v), VAULT_ERR_SYMLINK);
+    /* Its fix is never chmod, which would change the target: the file goes where the link is. */
+    snprintf(mv, sizeof mv, "mv %s %s", path, link_path);
+    assert_describe_has(VAULT_ERR_SYMLINK, link_path, 0, "symbolic link");
+    assert_describe_has(VAULT_ERR_SYMLINK, link_path, 0, mv);
+    vault_describe(VAULT_ERR_SYMLINK, link_path, 0, msg, sizeof msg);
+    assert_null(strstr(msg, "chmod 600"));
+    assert_int_equal(unlink(path), 0); /* dangling: say so, and still no chmod */
+    assert_describe_has(VAULT_ERR_SYMLINK, link_path, 0, "does not exist");
 }
 
 static void test_unsafe_directory_is_refused(void **state)
@@ -700,6 +747,8 @@ static void test_status_messages_and_kinds(void **state)
     assert_non_null(vault_status_message((vault_status)999));
     assert_describe_has(VAULT_ERR_TRUNCATED, "/x/vault", 0, "/x/vault");
     assert_describe_has(VAULT_ERR_IO, "/x/vault", ENOSPC, strerror(ENOSPC));
+    assert_describe_has(VAULT_ERR_NO_SPACE, "/x/vault", 0, "disk full");
+    assert_describe_has(VAULT_ERR_NO_SPACE, "/x/vault", 0, "/x/vault was not changed");
     char tiny[8];
     vault_describe(VAULT_ERR_UNSAFE_FILE, "/a/very/long/path/vault", 0, tiny, sizeof tiny);
     assert_int_equal(strlen(tiny), 7);
@@ -1069,8 +1118,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip_default_kdf),
         cmocka_unit_test(test_wrong_passphrase_changes_nothing),
-        cmocka_unit_test(test_every_byte_tamper_is_detected),
+        cmocka_unit_test(test_every_bit_flip_is_damage),
         cmocka_unit_test(test_every_truncation_is_detected),
+        cmocka_unit_test(test_format1_file_is_read_and_upgraded),
         cmocka_unit_test(test_future_version_is_refused),
         cmocka_unit_test(test_hostile_kdf_parameters_are_capped),
         cmocka_unit_test(test_unsafe_file_modes_are_refused),
