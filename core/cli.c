@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "cli_hub.h"
 #include "cli_hub_priv.h"
+#include "cli_opt.h"
 #include "env.h"
 #include "flow.h"
 #include "i18n.h"
@@ -451,7 +452,7 @@ static int take_connect_opt(connect_args *a, int ch, const char *val)
         return set_mode(a, v);
     case 'F':
         if ((a->t.passphrase_fd = passphrase_fd_parse(val)) < 0)
-            return cli_usage_error(_("not a file descriptor number: '%s'"), val);
+            return cli_usage_error(cli_opt_fd_format(), "--passphrase-fd");
         break;
     case 's':
         if ((v = qr_style_from_name(val)) < 0)
@@ -545,25 +546,23 @@ static int parse_connect(int argc, char **argv, connect_args *a)
         {"display-phone", required_argument, NULL, 'D'}, {"from-vault", no_argument, NULL, 'f'},
         {NULL, 0, NULL, 0},
     };
-    char opt[64];
+    char opt[CLI_OPT_NAME_MAX];
     int ch, rc;
     memset(a, 0, sizeof *a);
     a->t.passphrase_fd = -1;
     a->mode = -1;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, ":h", opts, opt)) != -1) {
         if (ch == 'h') {
             cli_print_usage(stdout);
             return 0;
         }
         /* Option names only, never a value: "--code=..." may hold a secret. */
         if (ch == ':')
-            return cli_usage_error(_("option '%s' needs a value"),
-                                   cli_opt_name(argv[optind - 1], opt, sizeof opt));
+            return cli_usage_error(_("option '%s' needs a value"), opt);
         if (ch == '?')
-            return cli_usage_error(_("unknown option '%s'"),
-                                   cli_opt_name(argv[optind - 1], opt, sizeof opt));
+            return cli_usage_error(_("unknown option '%s'"), opt);
         size_t ng = strlen(a->given);
         if (ng + 1 < sizeof a->given && !strchr(a->given, ch))
             a->given[ng] = (char)ch;

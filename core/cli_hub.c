@@ -5,6 +5,7 @@
 #include "cli_hub.h"
 #include "cli.h"
 #include "cli_hub_priv.h"
+#include "cli_opt.h"
 #include "cli_vault.h"
 #include "env.h"
 #include "flow.h"
@@ -311,7 +312,7 @@ static int take_opt(hub_args *a, int ch, const char *val)
     case 'W': a->with_secret = 1; break;
     case 'F':
         if ((a->passphrase_fd = passphrase_fd_parse(val)) < 0)
-            return cli_usage_error(_("not a file descriptor number: '%s'"), val);
+            return cli_usage_error(cli_opt_fd_format(), "--passphrase-fd");
         break;
     case 'i':
         if ((a->interval_ms = interval_parse(val)) < 0)
@@ -333,36 +334,27 @@ const char *cli_cmd_title(const hub_cmd *c, char *out, size_t n)
     return out;
 }
 
-const char *cli_opt_name(const char *arg, char *out, size_t n)
-{
-    snprintf(out, n, "%.*s", (int)strcspn(arg, "="), arg);
-    return out;
-}
-
 static int parse_args(const hub_cmd *c, int argc, char **argv, hub_args *a)
 {
-    char title[64], msg[200], opt[64];
+    char title[64], msg[200], opt[CLI_OPT_NAME_MAX];
     int ch, rc;
     memset(a, 0, sizeof *a);
     a->passphrase_fd = -1;
     a->interval_ms = 2000;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, ":h", long_opts, opt)) != -1) {
         if (ch == 'h') {
             cli_print_usage(stdout);
             return 0;
         }
         /* Option names only, never a value: "--code=..." may hold a secret. */
         if (ch == ':')
-            return cli_usage_error(_("option '%s' needs a value"),
-                                   cli_opt_name(argv[optind - 1], opt, sizeof opt));
+            return cli_usage_error(_("option '%s' needs a value"), opt);
         if (ch == '?')
-            return cli_usage_error(_("unknown option '%s'"),
-                                   cli_opt_name(argv[optind - 1], opt, sizeof opt));
+            return cli_usage_error(_("unknown option '%s'"), opt);
         if (!strchr(common_opts, ch) && !strchr(c->opts, ch)) {
-            snprintf(msg, sizeof msg, _("option '%s' does not apply to '%s'"),
-                     cli_opt_name(argv[optind - 1], opt, sizeof opt),
+            snprintf(msg, sizeof msg, _("option '%s' does not apply to '%s'"), opt,
                      cli_cmd_title(c, title, sizeof title));
             return cli_usage_error("%s", msg);
         }

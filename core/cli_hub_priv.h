@@ -89,8 +89,6 @@ int cli_target_store(hub_target *t, const char *tag, const char *id, vault_kind 
 void cli_print_items(const json_t *arr, int with_kind, const char *empty);
 /* ", "-joined labels of the hubs whose caps match ("HubMessage, Chatt2.me"). */
 const char *cli_hubs_with(unsigned all, unsigned any, unsigned none, char *out, size_t n);
-/* The option name of an argv word without any "=value" (which may be a secret). */
-const char *cli_opt_name(const char *arg, char *out, size_t n);
 
 /* ---- cli_onboard.c ---------------------------------------------------------------------- */
 

@@ -2,6 +2,7 @@
 #include "app.h"
 #include "cli.h"
 #include "cli_hub.h"
+#include "cli_opt.h"
 #include "cli_vault.h"
 #include "env.h"
 #include "i18n.h"
@@ -151,9 +152,10 @@ static int run_console(int argc, char **argv, int demo)
     };
     const char *provider = NULL, *base = NULL, *gate = NULL;
     app_options o = {.style = QR_STYLE_AUTO};
+    char name[CLI_OPT_NAME_MAX];
     int ch;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":hV", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, ":hV", opts, name)) != -1) {
         switch (ch) {
         case 'p': provider = optarg; break;
         case 'b': base = optarg; break;
@@ -169,8 +171,8 @@ static int run_console(int argc, char **argv, int demo)
             break;
         case 'h': cli_print_usage(stdout); return 0;
         case 'V': printf("hubdesk %s\n", HD_VERSION); return 0;
-        case ':': return usage_error(_("option '%s' needs a value"), argv[optind - 1]);
-        default: return usage_error(_("unknown option '%s'"), argv[optind - 1]);
+        case ':': return usage_error(_("option '%s' needs a value"), name);
+        default: return usage_error(_("unknown option '%s'"), name); /* never with its value */
         }
     }
     if (optind < argc && !(demo && optind == argc - 1 && strcmp(argv[optind], "demo") == 0))
