@@ -3,6 +3,7 @@
 #include "cli_hub.h"
 #include "cli_hub_priv.h"
 #include "cli_opt.h"
+#include "cli_output.h"
 #include "env.h"
 #include "flow.h"
 #include "i18n.h"
@@ -118,8 +119,9 @@ void cli_print_usage(FILE *out)
               "Exit codes: 0 done (connected), 2 usage, 3 token or passphrase refused,\n"
               "4 pairing expired or cancelled, 5 network or server failure after retries,\n"
               "1 anything else (a hub error, a secret that could not be saved, a test message\n"
-              "the hub could not deliver). A failure prints one 'hubdesk:' line on stderr, then\n"
-              "maybe indented lines: each refused field with the option to fix, or a hint.\n"));
+              "the hub could not deliver, output that could not be written). A failure prints\n"
+              "one 'hubdesk:' line on stderr, then maybe indented lines: each refused field\n"
+              "with the option to fix, or a hint.\n"));
 }
 
 static void json_line(json_t *o)
@@ -129,13 +131,7 @@ static void json_line(json_t *o)
         printf("%s\n", s);
     free(s);
     json_decref(o);
-    fflush(stdout);
-}
-
-/* A reader that went away (`| head -n1`) ends the session: nobody is watching the QR. */
-static int output_gone(void)
-{
-    return fflush(stdout) == EOF || ferror(stdout);
+    cli_output_ok();
 }
 
 static void terminal_size(int *cols, int *rows)
@@ -186,7 +182,7 @@ static void put_qr(const cli_run *c, qr_render *r)
     if (r)
         qr_ansi_print(stdout, r, 0, c->mode);
     qr_render_free(r);
-    fflush(stdout);
+    cli_output_ok();
 }
 
 /* Keebai's QRs run out after a few; Whapi's rowdata never does, so no "of N" there. */
@@ -242,7 +238,7 @@ static void print_code(cli_run *c)
     printf("%s %s%s%s\n", _("Pairing code:"), c->tty ? "\033[1m" : "", code, c->tty ? "\033[0m" : "");
     printf("%s\n", _("On the phone: WhatsApp > Linked devices > Link a device >\n"
                      "Link with phone number instead, then type the code."));
-    fflush(stdout);
+    cli_output_ok();
 }
 
 /* Why the pairing ended, from the flow, else from the event. */
@@ -327,7 +323,7 @@ static void report_text(cli_run *c, const pair_event *ev)
         break;
     case PAIR_EV_CONNECTED:
         printf("connected %s %s\n", c->f.channel_id, *c->f.phone ? c->f.phone : "-");
-        fflush(stdout);
+        cli_output_ok();
         break;
     case PAIR_EV_EXPIRED:
     case PAIR_EV_FAILED: {
@@ -368,8 +364,8 @@ static void on_flow_change(flow *f, const pair_event *ev, void *arg)
     }
     if (end)
         stop_with(c, ev->type == PAIR_EV_CONNECTED ? 0 : hd_status_exit_code(end_status(c, ev)));
-    else if (output_gone())
-        stop_with(c, 1);
+    else if (cli_output_ok() < 0) /* a reader gone (`| head -n1`), a full disk: nobody sees it */
+        stop_with(c, cli_output_fail());
 }
 
 static void on_signal(loop *l, int signo, void *arg)

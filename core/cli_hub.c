@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "cli_hub_priv.h"
 #include "cli_opt.h"
+#include "cli_output.h"
 #include "cli_vault.h"
 #include "env.h"
 #include "flow.h"
@@ -379,7 +380,7 @@ void cli_json_line(json_t *o)
         printf("%s\n", s);
     free(s);
     json_decref(o);
-    fflush(stdout);
+    cli_output_ok();
 }
 
 /* A string, number or boolean member as text for a table ("-" when missing); sanitized. */
@@ -434,7 +435,7 @@ static void table_print(char (*cells)[CELL], size_t ncol, size_t nrow)
         }
         putchar('\n');
     }
-    fflush(stdout);
+    cli_output_ok();
 }
 
 typedef char *(*cell_fn)(const json_t *o, const char *key, char *out, size_t n);
@@ -524,7 +525,7 @@ static void print_saved(hub_run *r, const json_t *data, const char *key, const c
     print_channel_line(text_what, data);
     if (saved)
         printf("  %s %s\n", text_saved, saved);
-    fflush(stdout);
+    cli_output_ok();
 }
 
 static int report_create(hub_run *r, const hub_result *res)
@@ -555,7 +556,7 @@ static int report_live(hub_run *r, const hub_result *res)
         cli_json_line(json_incref(res->data));
     else
         print_channel_line(_("Channel is live:"), res->data);
-    fflush(stdout);
+    cli_output_ok();
     return 0;
 }
 
@@ -574,7 +575,7 @@ static int report_delete(hub_run *r, const hub_result *res)
     printf(_("Deleted channel %s.\n"), r->a.id);
     if (removed)
         printf(_("Removed its token %s from the vault.\n"), name);
-    fflush(stdout);
+    cli_output_ok();
     return 0;
 }
 
@@ -606,7 +607,7 @@ static void print_webhook(const json_t *data, const char *channel, const char *s
     if (json_array_size(hooks))
         printf("%s\n", _("The hub calls the endpoint when a webhook is registered: it must answer "
                          "that verification request with a 2xx status, quickly."));
-    fflush(stdout);
+    cli_output_ok();
 }
 
 static int report_webhook(hub_run *r, const hub_result *res)
@@ -687,8 +688,9 @@ static int report_status(hub_run *r, const hub_result *res)
             else
                 printf("%s: %s\n", text, meaning);
             print_status_fields(res->data);
-            fflush(stdout);
         }
+        if (cli_output_ok() < 0) /* --wait would go on printing into nothing */
+            return cli_output_fail();
     }
     if (state_is_final_failure(text)) {
         snprintf(msg, sizeof msg, r->a.instance ? _("instance %s is in state %s: %s")
