@@ -124,14 +124,20 @@ void cli_print_usage(FILE *out)
               "with the option to fix, or a hint.\n"));
 }
 
-static void json_line(json_t *o)
+/*
+ * A JSON string of text from a hub, sanitized when it is not valid UTF-8 (jansson refuses
+ * it, and the whole event would have been dropped): --json never loses an event. QR texts
+ * are printable already (qr_text_ok at decode), so a QR is never altered here.
+ */
+static json_t *jtext(const char *s)
 {
-    char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
-    if (s)
-        printf("%s\n", s);
-    free(s);
-    json_decref(o);
-    cli_output_ok();
+    json_t *j = json_string(s ? s : "");
+    if (!j) {
+        char *clean = text_sanitize_dup(s);
+        j = json_string(clean ? clean : "");
+        free(clean);
+    }
+    return j;
 }
 
 static void terminal_size(int *cols, int *rows)
@@ -259,41 +265,42 @@ static const char *end_message(const cli_run *c, const pair_event *ev)
 static void json_ended(cli_run *c, const pair_event *ev)
 {
     hd_status st = end_status(c, ev);
-    json_line(json_pack("{s:s,s:s,s:s,s:i}", "event",
-                        ev->type == PAIR_EV_EXPIRED ? "expired" : "failed", "status",
-                        hd_status_name(st), "message", end_message(c, ev), "exit_code",
-                        hd_status_exit_code(st)));
+    cli_json_line(json_pack("{s:s,s:s,s:o,s:i}", "event",
+                            ev->type == PAIR_EV_EXPIRED ? "expired" : "failed", "status",
+                            hd_status_name(st), "message", jtext(end_message(c, ev)), "exit_code",
+                            hd_status_exit_code(st)));
 }
 
 static void report_json(cli_run *c, const pair_event *ev)
 {
     switch (ev->type) {
     case PAIR_EV_QR:
-        json_line(json_pack("{s:s,s:s,s:i,s:i,s:I}", "event", "qr", "qr", ev->qr, "attempt",
-                            c->f.qr_attempt, "attempts", c->f.qr_attempts_max, "expires_in_ms",
-                            (json_int_t)ev->expires_in_ms));
+        cli_json_line(json_pack("{s:s,s:o,s:i,s:i,s:I}", "event", "qr", "qr", jtext(ev->qr),
+                                "attempt", c->f.qr_attempt, "attempts", c->f.qr_attempts_max,
+                                "expires_in_ms", (json_int_t)ev->expires_in_ms));
         break;
     case PAIR_EV_LINK:
-        json_line(json_pack("{s:s,s:s,s:I}", "event", "link", "url", c->f.link_url,
-                            "expires_in_ms", (json_int_t)ev->expires_in_ms));
+        cli_json_line(json_pack("{s:s,s:o,s:I}", "event", "link", "url", jtext(c->f.link_url),
+                                "expires_in_ms", (json_int_t)ev->expires_in_ms));
         break;
     case PAIR_EV_CODE:
-        json_line(json_pack("{s:s,s:s}", "event", "code", "code", c->f.pair_code));
+        cli_json_line(json_pack("{s:s,s:o}", "event", "code", "code", jtext(c->f.pair_code)));
         break;
     case PAIR_EV_PROGRESS:
-        json_line(json_pack("{s:s,s:s}", "event", "progress", "message", c->f.progress));
+        cli_json_line(json_pack("{s:s,s:o}", "event", "progress", "message", jtext(c->f.progress)));
         break;
     case PAIR_EV_SCANNED:
-        json_line(json_pack("{s:s}", "event", "scanned"));
+        cli_json_line(json_pack("{s:s}", "event", "scanned"));
         break;
     case PAIR_EV_WAITING:
-        json_line(json_pack("{s:s,s:s,s:s,s:I}", "event", "waiting", "status",
-                            hd_status_name(ev->status), "message", ev->message ? ev->message : "",
-                            "wait_ms", (json_int_t)ev->wait_ms));
+        cli_json_line(json_pack("{s:s,s:s,s:o,s:I}", "event", "waiting", "status",
+                                hd_status_name(ev->status), "message", jtext(ev->message),
+                                "wait_ms", (json_int_t)ev->wait_ms));
         break;
     case PAIR_EV_CONNECTED:
-        json_line(json_pack("{s:s,s:s,s:s,s:s}", "event", "connected", "channel_id",
-                            c->f.channel_id, "phone", c->f.phone, "name", c->f.channel_name));
+        cli_json_line(json_pack("{s:s,s:o,s:o,s:o}", "event", "connected", "channel_id",
+                                jtext(c->f.channel_id), "phone", jtext(c->f.phone), "name",
+                                jtext(c->f.channel_name)));
         break;
     case PAIR_EV_EXPIRED:
     case PAIR_EV_FAILED:
@@ -381,9 +388,9 @@ static void on_signal(loop *l, int signo, void *arg)
         return;
     }
     if (c->a.t.json)
-        json_line(json_pack("{s:s,s:s,s:s,s:i}", "event", "failed", "status", "cancelled",
-                            "message", _("cancelled; the pairing session was stopped"),
-                            "exit_code", hd_status_exit_code(HD_ERR_CANCELLED)));
+        cli_json_line(json_pack("{s:s,s:s,s:s,s:i}", "event", "failed", "status", "cancelled",
+                                "message", _("cancelled; the pairing session was stopped"),
+                                "exit_code", hd_status_exit_code(HD_ERR_CANCELLED)));
     fprintf(stderr, "hubdesk: %s\n", _("cancelled; the pairing session was stopped"));
     stop_with(c, hd_status_exit_code(HD_ERR_CANCELLED));
 }
@@ -605,9 +612,9 @@ static void start_pairing(cli_run *c, const char *channel_token)
     if (st != HD_OK && !c->done) {
         const char *msg = *c->f.fail_message ? c->f.fail_message : "";
         if (a->t.json)
-            json_line(json_pack("{s:s,s:s,s:s,s:i}", "event", "failed", "status",
-                                hd_status_name(st), "message", msg, "exit_code",
-                                hd_status_exit_code(st)));
+            cli_json_line(json_pack("{s:s,s:s,s:o,s:i}", "event", "failed", "status",
+                                    hd_status_name(st), "message", jtext(msg), "exit_code",
+                                    hd_status_exit_code(st)));
         fprintf(stderr, "hubdesk: %s%s%s\n", hd_status_message(st), *msg ? ": " : "", msg);
         c->done = 1;
         c->exit_code = hd_status_exit_code(st);

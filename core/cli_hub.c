@@ -376,8 +376,8 @@ static int parse_args(const hub_cmd *c, int argc, char **argv, hub_args *a)
 void cli_json_line(json_t *o)
 {
     char *s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY) : NULL;
-    if (s)
-        printf("%s\n", s);
+    /* Only when out of memory (text is made valid UTF-8 first): a line still says so. */
+    printf("%s\n", s ? s : "{\"event\":\"error\",\"status\":\"internal\"}");
     free(s);
     json_decref(o);
     cli_output_ok();

@@ -74,7 +74,8 @@ struct hub_run {
 
 /* One "hubdesk: msg" line on stderr; returns code. */
 int cli_fail_line(int code, const char *msg);
-/* One JSON value on a line of stdout (compact, ASCII); takes the reference. */
+/* One JSON value on a line of stdout (compact, ASCII); takes the reference. NULL (a value
+   that could not be built) prints {"event":"error","status":"internal"}: never nothing. */
 void cli_json_line(json_t *o);
 /* A string, number or boolean member as sanitized text ("-" when missing). */
 char *cli_cell_text(const json_t *o, const char *key, char *out, size_t n);

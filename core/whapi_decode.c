@@ -2,6 +2,7 @@
  * it accepts (several are undocumented), never trusting what is inside them. */
 #include "whapi_decode.h"
 #include "i18n.h"
+#include "qr.h"
 #include "secret.h"
 #include "text.h"
 
@@ -119,8 +120,9 @@ int whapi_decode_rowdata(const json_t *j, wh_rowdata *out)
         return -1;
     text_sanitize(str(j, "status"), out->status, sizeof out->status);
     const char *qr = str(j, "rowdata");
-    /* A QR is drawn, not printed, but one with control bytes is not a WhatsApp QR. */
-    if (qr && strlen(qr) <= WH_QR_MAX && text_is_clean(qr))
+    /* One with control bytes is not a WhatsApp QR, and line mode prints the text (--json). */
+    out->qr_unprintable = qr && !qr_text_ok(qr);
+    if (qr && strlen(qr) <= WH_QR_MAX && !out->qr_unprintable)
         memcpy(out->qr, qr, strlen(qr) + 1);
     json_t *exp = json_object_get(j, "expire");
     if (json_is_number(exp) && json_number_value(exp) > 0 && json_number_value(exp) < 86400)
