@@ -2,6 +2,8 @@
 #include "cli.h"
 #include "cli_hub.h"
 #include "cli_hub_priv.h"
+#include "cli_opt.h"
+#include "cli_output.h"
 #include "env.h"
 #include "flow.h"
 #include "i18n.h"
@@ -117,24 +119,25 @@ void cli_print_usage(FILE *out)
               "Exit codes: 0 done (connected), 2 usage, 3 token or passphrase refused,\n"
               "4 pairing expired or cancelled, 5 network or server failure after retries,\n"
               "1 anything else (a hub error, a secret that could not be saved, a test message\n"
-              "the hub could not deliver). A failure prints one 'hubdesk:' line on stderr, then\n"
-              "maybe indented lines: each refused field with the option to fix, or a hint.\n"));
+              "the hub could not deliver, output that could not be written). A failure prints\n"
+              "one 'hubdesk:' line on stderr, then maybe indented lines: each refused field\n"
+              "with the option to fix, or a hint.\n"));
 }
 
-static void json_line(json_t *o)
+/*
+ * A JSON string of text from a hub, sanitized when it is not valid UTF-8 (jansson refuses
+ * it, and the whole event would have been dropped): --json never loses an event. QR texts
+ * are printable already (qr_text_ok at decode), so a QR is never altered here.
+ */
+static json_t *jtext(const char *s)
 {
-    char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
-    if (s)
-        printf("%s\n", s);
-    free(s);
-    json_decref(o);
-    fflush(stdout);
-}
-
-/* A reader that went away (`| head -n1`) ends the session: nobody is watching the QR. */
-static int output_gone(void)
-{
-    return fflush(stdout) == EOF || ferror(stdout);
+    json_t *j = json_string(s ? s : "");
+    if (!j) {
+        char *clean = text_sanitize_dup(s);
+        j = json_string(clean ? clean : "");
+        free(clean);
+    }
+    return j;
 }
 
 static void terminal_size(int *cols, int *rows)
@@ -185,7 +188,7 @@ static void put_qr(const cli_run *c, qr_render *r)
     if (r)
         qr_ansi_print(stdout, r, 0, c->mode);
     qr_render_free(r);
-    fflush(stdout);
+    cli_output_ok();
 }
 
 /* Keebai's QRs run out after a few; Whapi's rowdata never does, so no "of N" there. */
@@ -241,7 +244,7 @@ static void print_code(cli_run *c)
     printf("%s %s%s%s\n", _("Pairing code:"), c->tty ? "\033[1m" : "", code, c->tty ? "\033[0m" : "");
     printf("%s\n", _("On the phone: WhatsApp > Linked devices > Link a device >\n"
                      "Link with phone number instead, then type the code."));
-    fflush(stdout);
+    cli_output_ok();
 }
 
 /* Why the pairing ended, from the flow, else from the event. */
@@ -262,41 +265,42 @@ static const char *end_message(const cli_run *c, const pair_event *ev)
 static void json_ended(cli_run *c, const pair_event *ev)
 {
     hd_status st = end_status(c, ev);
-    json_line(json_pack("{s:s,s:s,s:s,s:i}", "event",
-                        ev->type == PAIR_EV_EXPIRED ? "expired" : "failed", "status",
-                        hd_status_name(st), "message", end_message(c, ev), "exit_code",
-                        hd_status_exit_code(st)));
+    cli_json_line(json_pack("{s:s,s:s,s:o,s:i}", "event",
+                            ev->type == PAIR_EV_EXPIRED ? "expired" : "failed", "status",
+                            hd_status_name(st), "message", jtext(end_message(c, ev)), "exit_code",
+                            hd_status_exit_code(st)));
 }
 
 static void report_json(cli_run *c, const pair_event *ev)
 {
     switch (ev->type) {
     case PAIR_EV_QR:
-        json_line(json_pack("{s:s,s:s,s:i,s:i,s:I}", "event", "qr", "qr", ev->qr, "attempt",
-                            c->f.qr_attempt, "attempts", c->f.qr_attempts_max, "expires_in_ms",
-                            (json_int_t)ev->expires_in_ms));
+        cli_json_line(json_pack("{s:s,s:o,s:i,s:i,s:I}", "event", "qr", "qr", jtext(ev->qr),
+                                "attempt", c->f.qr_attempt, "attempts", c->f.qr_attempts_max,
+                                "expires_in_ms", (json_int_t)ev->expires_in_ms));
         break;
     case PAIR_EV_LINK:
-        json_line(json_pack("{s:s,s:s,s:I}", "event", "link", "url", c->f.link_url,
-                            "expires_in_ms", (json_int_t)ev->expires_in_ms));
+        cli_json_line(json_pack("{s:s,s:o,s:I}", "event", "link", "url", jtext(c->f.link_url),
+                                "expires_in_ms", (json_int_t)ev->expires_in_ms));
         break;
     case PAIR_EV_CODE:
-        json_line(json_pack("{s:s,s:s}", "event", "code", "code", c->f.pair_code));
+        cli_json_line(json_pack("{s:s,s:o}", "event", "code", "code", jtext(c->f.pair_code)));
         break;
     case PAIR_EV_PROGRESS:
-        json_line(json_pack("{s:s,s:s}", "event", "progress", "message", c->f.progress));
+        cli_json_line(json_pack("{s:s,s:o}", "event", "progress", "message", jtext(c->f.progress)));
         break;
     case PAIR_EV_SCANNED:
-        json_line(json_pack("{s:s}", "event", "scanned"));
+        cli_json_line(json_pack("{s:s}", "event", "scanned"));
         break;
     case PAIR_EV_WAITING:
-        json_line(json_pack("{s:s,s:s,s:s,s:I}", "event", "waiting", "status",
-                            hd_status_name(ev->status), "message", ev->message ? ev->message : "",
-                            "wait_ms", (json_int_t)ev->wait_ms));
+        cli_json_line(json_pack("{s:s,s:s,s:o,s:I}", "event", "waiting", "status",
+                                hd_status_name(ev->status), "message", jtext(ev->message),
+                                "wait_ms", (json_int_t)ev->wait_ms));
         break;
     case PAIR_EV_CONNECTED:
-        json_line(json_pack("{s:s,s:s,s:s,s:s}", "event", "connected", "channel_id",
-                            c->f.channel_id, "phone", c->f.phone, "name", c->f.channel_name));
+        cli_json_line(json_pack("{s:s,s:o,s:o,s:o}", "event", "connected", "channel_id",
+                                jtext(c->f.channel_id), "phone", jtext(c->f.phone), "name",
+                                jtext(c->f.channel_name)));
         break;
     case PAIR_EV_EXPIRED:
     case PAIR_EV_FAILED:
@@ -326,7 +330,7 @@ static void report_text(cli_run *c, const pair_event *ev)
         break;
     case PAIR_EV_CONNECTED:
         printf("connected %s %s\n", c->f.channel_id, *c->f.phone ? c->f.phone : "-");
-        fflush(stdout);
+        cli_output_ok();
         break;
     case PAIR_EV_EXPIRED:
     case PAIR_EV_FAILED: {
@@ -367,8 +371,8 @@ static void on_flow_change(flow *f, const pair_event *ev, void *arg)
     }
     if (end)
         stop_with(c, ev->type == PAIR_EV_CONNECTED ? 0 : hd_status_exit_code(end_status(c, ev)));
-    else if (output_gone())
-        stop_with(c, 1);
+    else if (cli_output_ok() < 0) /* a reader gone (`| head -n1`), a full disk: nobody sees it */
+        stop_with(c, cli_output_fail());
 }
 
 static void on_signal(loop *l, int signo, void *arg)
@@ -384,9 +388,9 @@ static void on_signal(loop *l, int signo, void *arg)
         return;
     }
     if (c->a.t.json)
-        json_line(json_pack("{s:s,s:s,s:s,s:i}", "event", "failed", "status", "cancelled",
-                            "message", _("cancelled; the pairing session was stopped"),
-                            "exit_code", hd_status_exit_code(HD_ERR_CANCELLED)));
+        cli_json_line(json_pack("{s:s,s:s,s:s,s:i}", "event", "failed", "status", "cancelled",
+                                "message", _("cancelled; the pairing session was stopped"),
+                                "exit_code", hd_status_exit_code(HD_ERR_CANCELLED)));
     fprintf(stderr, "hubdesk: %s\n", _("cancelled; the pairing session was stopped"));
     stop_with(c, hd_status_exit_code(HD_ERR_CANCELLED));
 }
@@ -451,7 +455,7 @@ static int take_connect_opt(connect_args *a, int ch, const char *val)
         return set_mode(a, v);
     case 'F':
         if ((a->t.passphrase_fd = passphrase_fd_parse(val)) < 0)
-            return cli_usage_error(_("not a file descriptor number: '%s'"), val);
+            return cli_usage_error(cli_opt_fd_format(), "--passphrase-fd");
         break;
     case 's':
         if ((v = qr_style_from_name(val)) < 0)
@@ -545,25 +549,23 @@ static int parse_connect(int argc, char **argv, connect_args *a)
         {"display-phone", required_argument, NULL, 'D'}, {"from-vault", no_argument, NULL, 'f'},
         {NULL, 0, NULL, 0},
     };
-    char opt[64];
+    char opt[CLI_OPT_NAME_MAX];
     int ch, rc;
     memset(a, 0, sizeof *a);
     a->t.passphrase_fd = -1;
     a->mode = -1;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, ":h", opts, opt)) != -1) {
         if (ch == 'h') {
             cli_print_usage(stdout);
             return 0;
         }
         /* Option names only, never a value: "--code=..." may hold a secret. */
         if (ch == ':')
-            return cli_usage_error(_("option '%s' needs a value"),
-                                   cli_opt_name(argv[optind - 1], opt, sizeof opt));
+            return cli_usage_error(_("option '%s' needs a value"), opt);
         if (ch == '?')
-            return cli_usage_error(_("unknown option '%s'"),
-                                   cli_opt_name(argv[optind - 1], opt, sizeof opt));
+            return cli_usage_error(_("unknown option '%s'"), opt);
         size_t ng = strlen(a->given);
         if (ng + 1 < sizeof a->given && !strchr(a->given, ch))
             a->given[ng] = (char)ch;
@@ -610,9 +612,9 @@ static void start_pairing(cli_run *c, const char *channel_token)
     if (st != HD_OK && !c->done) {
         const char *msg = *c->f.fail_message ? c->f.fail_message : "";
         if (a->t.json)
-            json_line(json_pack("{s:s,s:s,s:s,s:i}", "event", "failed", "status",
-                                hd_status_name(st), "message", msg, "exit_code",
-                                hd_status_exit_code(st)));
+            cli_json_line(json_pack("{s:s,s:s,s:o,s:i}", "event", "failed", "status",
+                                    hd_status_name(st), "message", jtext(msg), "exit_code",
+                                    hd_status_exit_code(st)));
         fprintf(stderr, "hubdesk: %s%s%s\n", hd_status_message(st), *msg ? ": " : "", msg);
         c->done = 1;
         c->exit_code = hd_status_exit_code(st);

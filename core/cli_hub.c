@@ -5,6 +5,8 @@
 #include "cli_hub.h"
 #include "cli.h"
 #include "cli_hub_priv.h"
+#include "cli_opt.h"
+#include "cli_output.h"
 #include "cli_vault.h"
 #include "env.h"
 #include "flow.h"
@@ -311,7 +313,7 @@ static int take_opt(hub_args *a, int ch, const char *val)
     case 'W': a->with_secret = 1; break;
     case 'F':
         if ((a->passphrase_fd = passphrase_fd_parse(val)) < 0)
-            return cli_usage_error(_("not a file descriptor number: '%s'"), val);
+            return cli_usage_error(cli_opt_fd_format(), "--passphrase-fd");
         break;
     case 'i':
         if ((a->interval_ms = interval_parse(val)) < 0)
@@ -333,36 +335,27 @@ const char *cli_cmd_title(const hub_cmd *c, char *out, size_t n)
     return out;
 }
 
-const char *cli_opt_name(const char *arg, char *out, size_t n)
-{
-    snprintf(out, n, "%.*s", (int)strcspn(arg, "="), arg);
-    return out;
-}
-
 static int parse_args(const hub_cmd *c, int argc, char **argv, hub_args *a)
 {
-    char title[64], msg[200], opt[64];
+    char title[64], msg[200], opt[CLI_OPT_NAME_MAX];
     int ch, rc;
     memset(a, 0, sizeof *a);
     a->passphrase_fd = -1;
     a->interval_ms = 2000;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", long_opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, ":h", long_opts, opt)) != -1) {
         if (ch == 'h') {
             cli_print_usage(stdout);
             return 0;
         }
         /* Option names only, never a value: "--code=..." may hold a secret. */
         if (ch == ':')
-            return cli_usage_error(_("option '%s' needs a value"),
-                                   cli_opt_name(argv[optind - 1], opt, sizeof opt));
+            return cli_usage_error(_("option '%s' needs a value"), opt);
         if (ch == '?')
-            return cli_usage_error(_("unknown option '%s'"),
-                                   cli_opt_name(argv[optind - 1], opt, sizeof opt));
+            return cli_usage_error(_("unknown option '%s'"), opt);
         if (!strchr(common_opts, ch) && !strchr(c->opts, ch)) {
-            snprintf(msg, sizeof msg, _("option '%s' does not apply to '%s'"),
-                     cli_opt_name(argv[optind - 1], opt, sizeof opt),
+            snprintf(msg, sizeof msg, _("option '%s' does not apply to '%s'"), opt,
                      cli_cmd_title(c, title, sizeof title));
             return cli_usage_error("%s", msg);
         }
@@ -383,11 +376,11 @@ static int parse_args(const hub_cmd *c, int argc, char **argv, hub_args *a)
 void cli_json_line(json_t *o)
 {
     char *s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY) : NULL;
-    if (s)
-        printf("%s\n", s);
+    /* Only when out of memory (text is made valid UTF-8 first): a line still says so. */
+    printf("%s\n", s ? s : "{\"event\":\"error\",\"status\":\"internal\"}");
     free(s);
     json_decref(o);
-    fflush(stdout);
+    cli_output_ok();
 }
 
 /* A string, number or boolean member as text for a table ("-" when missing); sanitized. */
@@ -442,7 +435,7 @@ static void table_print(char (*cells)[CELL], size_t ncol, size_t nrow)
         }
         putchar('\n');
     }
-    fflush(stdout);
+    cli_output_ok();
 }
 
 typedef char *(*cell_fn)(const json_t *o, const char *key, char *out, size_t n);
@@ -532,7 +525,7 @@ static void print_saved(hub_run *r, const json_t *data, const char *key, const c
     print_channel_line(text_what, data);
     if (saved)
         printf("  %s %s\n", text_saved, saved);
-    fflush(stdout);
+    cli_output_ok();
 }
 
 static int report_create(hub_run *r, const hub_result *res)
@@ -563,7 +556,7 @@ static int report_live(hub_run *r, const hub_result *res)
         cli_json_line(json_incref(res->data));
     else
         print_channel_line(_("Channel is live:"), res->data);
-    fflush(stdout);
+    cli_output_ok();
     return 0;
 }
 
@@ -582,7 +575,7 @@ static int report_delete(hub_run *r, const hub_result *res)
     printf(_("Deleted channel %s.\n"), r->a.id);
     if (removed)
         printf(_("Removed its token %s from the vault.\n"), name);
-    fflush(stdout);
+    cli_output_ok();
     return 0;
 }
 
@@ -614,7 +607,7 @@ static void print_webhook(const json_t *data, const char *channel, const char *s
     if (json_array_size(hooks))
         printf("%s\n", _("The hub calls the endpoint when a webhook is registered: it must answer "
                          "that verification request with a 2xx status, quickly."));
-    fflush(stdout);
+    cli_output_ok();
 }
 
 static int report_webhook(hub_run *r, const hub_result *res)
@@ -695,8 +688,9 @@ static int report_status(hub_run *r, const hub_result *res)
             else
                 printf("%s: %s\n", text, meaning);
             print_status_fields(res->data);
-            fflush(stdout);
         }
+        if (cli_output_ok() < 0) /* --wait would go on printing into nothing */
+            return cli_output_fail();
     }
     if (state_is_final_failure(text)) {
         snprintf(msg, sizeof msg, r->a.instance ? _("instance %s is in state %s: %s")

@@ -74,7 +74,8 @@ struct hub_run {
 
 /* One "hubdesk: msg" line on stderr; returns code. */
 int cli_fail_line(int code, const char *msg);
-/* One JSON value on a line of stdout (compact, ASCII); takes the reference. */
+/* One JSON value on a line of stdout (compact, ASCII); takes the reference. NULL (a value
+   that could not be built) prints {"event":"error","status":"internal"}: never nothing. */
 void cli_json_line(json_t *o);
 /* A string, number or boolean member as sanitized text ("-" when missing). */
 char *cli_cell_text(const json_t *o, const char *key, char *out, size_t n);
@@ -89,8 +90,6 @@ int cli_target_store(hub_target *t, const char *tag, const char *id, vault_kind 
 void cli_print_items(const json_t *arr, int with_kind, const char *empty);
 /* ", "-joined labels of the hubs whose caps match ("HubMessage, Chatt2.me"). */
 const char *cli_hubs_with(unsigned all, unsigned any, unsigned none, char *out, size_t n);
-/* The option name of an argv word without any "=value" (which may be a secret). */
-const char *cli_opt_name(const char *arg, char *out, size_t n);
 
 /* ---- cli_onboard.c ---------------------------------------------------------------------- */
 

@@ -5,6 +5,7 @@
  * the one exception is HydraCore's verify token, shown once because it must be pasted into
  * Meta's app. */
 #include "cli_hub_priv.h"
+#include "cli_output.h"
 #include "cli_vault.h"
 #include "flow.h"
 #include "i18n.h"
@@ -165,7 +166,7 @@ int cli_onboard_report_signup(hub_run *r, const hub_result *res)
     printf(_("Connected: channel %s is linked to WhatsApp (WABA %s, phone id %s%s).\n"),
            r->a.channel, r->a.waba_id, r->a.phone_id,
            r->a.coexistence ? _(", coexistence with the Business app") : "");
-    fflush(stdout);
+    cli_output_ok();
     return EXIT_OK;
 }
 
@@ -334,7 +335,7 @@ int cli_onboard_report_credentials(hub_run *r, const hub_result *res)
         }
         json_decref(saved);
         print_meta_steps(r, res->data, verify);
-        fflush(stdout);
+        cli_output_ok();
     }
     if (!*problems)
         return EXIT_OK;
@@ -397,7 +398,7 @@ int cli_onboard_report_send(hub_run *r, const hub_result *res)
         cli_json_line(o);
     } else {
         printf(_("Test message %s: %s\n"), id, status);
-        fflush(stdout);
+        cli_output_ok();
     }
     if (!failed)
         return EXIT_OK;
@@ -489,7 +490,7 @@ int cli_onboard_report_teardown(hub_run *r, const hub_result *res)
         printf("\n");
     }
     json_decref(removed);
-    fflush(stdout);
+    cli_output_ok();
     return EXIT_OK;
 }
 
@@ -544,7 +545,7 @@ int cli_onboard_channel_add(hub_run *r)
                provider_channel_kind_label(kind), r->t.profile);
     else
         printf(_("Remembered channel %s in profile %s.\n"), r->a.channel, r->t.profile);
-    fflush(stdout);
+    cli_output_ok();
     return EXIT_OK;
 }
 
@@ -574,7 +575,7 @@ int cli_onboard_channel_forget(hub_run *r)
     else
         printf(_("Forgot channel %s (profile %s); the hub still has it.\n"), r->a.channel,
                r->t.profile);
-    fflush(stdout);
+    cli_output_ok();
     return EXIT_OK;
 }
 
@@ -607,7 +608,7 @@ int cli_onboard_instance_add(hub_run *r)
                                 "profile", r->t.profile));
     else
         printf(_("Remembered instance %s in profile %s.\n"), r->a.instance, r->t.profile);
-    fflush(stdout);
+    cli_output_ok();
     return EXIT_OK;
 }
 
@@ -650,7 +651,7 @@ static void print_forgotten(const hub_run *r, int forgotten, json_t *removed)
         printf("  hubdesk instance forget --profile %s --instance %s --with-secret\n",
                r->t.profile, r->a.instance);
     }
-    fflush(stdout);
+    cli_output_ok();
 }
 
 /*
@@ -754,7 +755,7 @@ int cli_onboard_report_created(hub_run *r, const hub_result *res)
                    r->t.profile, r->t.profile);
         else if (remembered < 0)
             printf("  %s\n", _("not remembered (no --profile): keep the id"));
-        fflush(stdout);
+        cli_output_ok();
     }
     if (remembered != 0)
         return EXIT_OK;

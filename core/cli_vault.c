@@ -2,6 +2,7 @@
 #include "cli_vault.h"
 #include "cli_hub.h"
 #include "cli_hub_priv.h"
+#include "cli_opt.h"
 #include "i18n.h"
 #include "passphrase.h"
 #include "profile.h"
@@ -57,18 +58,19 @@ static int parse_opts(int argc, char **argv, vopts *o)
         {"api-key-secret", required_argument, NULL, 'A'},
         {NULL, 0, NULL, 0},
     };
+    char name[CLI_OPT_NAME_MAX];
     int ch;
     memset(o, 0, sizeof *o);
     o->passphrase_fd = o->new_passphrase_fd = -1;
     optind = 1;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, ":", opts, name)) != -1) {
         switch (ch) {
         case 'P':
         case 'N': {
             int fd = passphrase_fd_parse(optarg);
             if (fd < 0)
-                return fail(EXIT_USAGE, _("not a file descriptor number: '%s'"), optarg);
+                return fail(EXIT_USAGE, cli_opt_fd_format(), name);
             *(ch == 'P' ? &o->passphrase_fd : &o->new_passphrase_fd) = fd;
             break;
         }
@@ -85,14 +87,9 @@ static int parse_opts(int argc, char **argv, vopts *o)
         case 'l': o->label = optarg; break;
         case 's': o->secret = optarg; break;
         case 'A': o->api_key_secret = optarg; break;
-        case ':': return fail(EXIT_USAGE, _("option '%s' needs a value"), argv[optind - 1]);
-        default: {
-            /* never echo a value: "--token=SECRET" typed by mistake stays off the screen */
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)strcspn(argv[optind - 1], "="),
-                     argv[optind - 1]);
-            return fail(EXIT_USAGE, _("unknown option '%s'"), name);
-        }
+        case ':': return fail(EXIT_USAGE, _("option '%s' needs a value"), name);
+        /* never echo a value: "--token=SECRET" typed by mistake stays off the screen */
+        default: return fail(EXIT_USAGE, _("unknown option '%s'"), name);
         }
     }
     return -1;

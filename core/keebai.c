@@ -4,6 +4,7 @@
 #include "i18n.h"
 #include "keebai_decode.h"
 #include "provider.h"
+#include "qr.h"
 #include "secret.h"
 #include "sse_client.h"
 #include "text.h"
@@ -55,9 +56,12 @@ static void emit_failed(kb_session *s, hd_status st, const char *msg)
 static void on_qr_event(kb_session *s, const char *data, size_t len)
 {
     kb_qr q;
-    if (keebai_decode_qr(data, len, &q) == 0)
+    int rc = keebai_decode_qr(data, len, &q);
+    if (rc == 0)
         emit(s, (pair_event){.type = PAIR_EV_QR, .qr = q.qr, .attempt = q.attempt,
                              .expires_in_ms = q.expires_in_ms});
+    else if (rc == KB_QR_UNPRINTABLE) /* a broken or hostile hub: no phone could scan it */
+        emit_failed(s, HD_ERR_PROTOCOL, qr_text_refusal());
 }
 
 static void on_stream_event(const sse_event *ev, void *arg)

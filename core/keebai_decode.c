@@ -3,6 +3,7 @@
 #include "duration.h"
 #include "http.h"
 #include "i18n.h"
+#include "qr.h"
 #include "secret.h"
 #include "text.h"
 
@@ -66,6 +67,10 @@ int keebai_decode_qr(const char *data, size_t len, kb_qr *out)
     if (ok)
         memcpy(out->qr, qr, qlen);
     json_decref(root);
+    if (ok && !qr_text_ok(out->qr)) { /* the raw form may carry any byte; JSON escapes too */
+        out->qr[0] = '\0';
+        return KB_QR_UNPRINTABLE;
+    }
     return ok ? 0 : -1;
 }
 

@@ -22,9 +22,13 @@ typedef struct kb_connected {
     char name[128];
 } kb_connected;
 
+/* keebai_decode_qr's answer for a QR that is not printable text (qr_text_ok). */
+#define KB_QR_UNPRINTABLE (-2)
+
 /*
  * A `qr` event: {"qr":"2@...","expires_in":60,"attempt":1}, liberally also a JSON string or
- * the raw pairing string. Returns 0, or -1 when there is no usable QR (empty, too long).
+ * the raw pairing string. Returns 0, -1 when there is no usable QR (empty, too long), or
+ * KB_QR_UNPRINTABLE when it holds control characters or invalid UTF-8 (out->qr is then "").
  */
 int keebai_decode_qr(const char *data, size_t len, kb_qr *out);
 

@@ -1,5 +1,6 @@
 /* loop.c: poll(2)-based event loop with timers and a self-pipe for signals. */
 #include "loop.h"
+#include "termguard.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +41,8 @@ struct loop {
 
 /* One self-pipe per process: signal handlers cannot know which loop they belong to. */
 static int sig_pipe[2] = {-1, -1};
+/* A quitting signal is in the pipe and the loop has not read it yet. */
+static volatile sig_atomic_t quit_pending;
 
 uint64_t loop_now_ms(void)
 {
@@ -61,9 +64,10 @@ void loop_free(loop *l)
     if (!l)
         return;
     if (l->sig_fn && sig_pipe[0] >= 0) {
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGHUP, SIG_DFL);
+        int sigs[TERMGUARD_QUIT_MAX];
+        size_t n = termguard_quit_signals(sigs, TERMGUARD_QUIT_MAX);
+        for (size_t i = 0; i < n; i++)
+            signal(sigs[i], SIG_DFL);
         signal(SIGWINCH, SIG_DFL);
         close(sig_pipe[0]);
         close(sig_pipe[1]);
@@ -131,10 +135,29 @@ void loop_timer_cancel(loop *l, uint64_t id)
     }
 }
 
+/*
+ * A second quitting signal before the loop read the first: the loop is stuck or busy (a
+ * blocking key derivation), and the user means it. The terminal is put back (termguard, when
+ * armed) and the process ends by that signal.
+ */
+static void end_now(int signo)
+{
+    termguard_restore();
+    signal(signo, SIG_DFL);
+    raise(signo); /* delivered when the handler returns */
+}
+
 static void on_signal(int signo)
 {
     int saved = errno;
     unsigned char b = (unsigned char)signo;
+    if (signo != SIGWINCH && quit_pending) {
+        end_now(signo);
+        errno = saved;
+        return;
+    }
+    if (signo != SIGWINCH)
+        quit_pending = 1;
     if (sig_pipe[1] >= 0 && write(sig_pipe[1], &b, 1) < 0) {
         /* pipe full: signals already pending will wake the loop anyway */
     }
@@ -145,6 +168,7 @@ static void on_sig_pipe(loop *l, int fd, int events, void *arg)
 {
     unsigned char buf[64];
     ssize_t n;
+    quit_pending = 0; /* read below: from now on a new signal is a first one again */
     while ((n = read(fd, buf, sizeof buf)) > 0) {
         for (ssize_t i = 0; i < n; i++)
             if (l->sig_fn)
@@ -165,9 +189,11 @@ int loop_signals_watch(loop *l, loop_signal_fn fn, void *arg)
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
-    int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGWINCH};
-    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+    int sigs[TERMGUARD_QUIT_MAX];
+    size_t n = termguard_quit_signals(sigs, TERMGUARD_QUIT_MAX);
+    for (size_t i = 0; i < n; i++)
         sigaction(sigs[i], &sa, NULL);
+    sigaction(SIGWINCH, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     return loop_fd_watch(l, sig_pipe[0], LOOP_READ, on_sig_pipe, NULL);
 }

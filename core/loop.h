@@ -28,8 +28,12 @@ uint64_t loop_timer_add(loop *l, uint64_t ms, loop_timer_fn fn, void *arg);
 void loop_timer_cancel(loop *l, uint64_t id);
 
 /*
- * Routes SIGINT, SIGTERM, SIGHUP and SIGWINCH through a self-pipe, so the handler runs in
- * the loop rather than in signal context. SIGPIPE is ignored. One handler per loop.
+ * Routes SIGWINCH and every signal that would end the process without a fault
+ * (termguard_quit_signals: SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1, SIGALRM, ...) through a
+ * self-pipe, so the handler runs in the loop rather than in signal context, and a program
+ * quits cleanly whatever ends it. A second such signal before the loop read the first ends
+ * the process at once by that signal, after termguard_restore. SIGPIPE is ignored. One
+ * handler per loop.
  */
 int loop_signals_watch(loop *l, loop_signal_fn fn, void *arg);
 

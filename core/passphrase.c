@@ -2,10 +2,10 @@
 #include "passphrase.h"
 #include "i18n.h"
 #include "secret.h"
+#include "termguard.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,18 +52,8 @@ static char *read_line(int fd, char *err, size_t errsz)
     return line;
 }
 
-static struct termios saved_tty;
-static int tty_fd = -1;
-
-static void restore_tty(int signo)
-{
-    if (tty_fd >= 0)
-        tcsetattr(tty_fd, TCSAFLUSH, &saved_tty);
-    signal(signo, SIG_DFL);
-    raise(signo);
-}
-
-/* Asks once on the terminal with echo off; Ctrl-C still leaves the terminal as it was. */
+/* Asks once on the terminal with echo off; any signal that ends the process (Ctrl-C, Ctrl-\,
+   kill, a crash: termguard) still leaves the terminal as it was. */
 static char *ask_tty(const char *prompt, char *err, size_t errsz)
 {
     int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
@@ -72,13 +62,12 @@ static char *ask_tty(const char *prompt, char *err, size_t errsz)
                                      "or HUBDESK_PASSPHRASE_FILE"));
         return NULL;
     }
-    struct termios t;
-    struct sigaction sa = {.sa_handler = restore_tty}, old_int, old_term;
+    struct termios t, saved_tty;
     int have_tty = tcgetattr(fd, &saved_tty) == 0;
+    /* not armed if a guard already is: then that one restores the terminal */
+    int guarded =
+        have_tty && termguard_arm(fd, &saved_tty, NULL, 0, TERMGUARD_FATAL | TERMGUARD_QUIT) == 0;
     if (have_tty) {
-        tty_fd = fd;
-        sigaction(SIGINT, &sa, &old_int);
-        sigaction(SIGTERM, &sa, &old_term);
         t = saved_tty;
         t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
         t.c_lflag |= ICANON;
@@ -88,12 +77,10 @@ static char *ask_tty(const char *prompt, char *err, size_t errsz)
         /* the prompt is a courtesy; reading still works */
     }
     char *line = read_line(fd, err, errsz);
-    if (have_tty) {
+    if (have_tty)
         tcsetattr(fd, TCSAFLUSH, &saved_tty);
-        sigaction(SIGINT, &old_int, NULL);
-        sigaction(SIGTERM, &old_term, NULL);
-        tty_fd = -1;
-    }
+    if (guarded)
+        termguard_disarm();
     if (write(fd, "\n", 1) < 0) {
         /* see above */
     }

@@ -1,5 +1,7 @@
 /* qr.c: QR module matrices (libqrencode) and their plain cell-row renderings. */
 #include "qr.h"
+#include "i18n.h"
+#include "text.h"
 
 #include <qrencode.h>
 #include <stdint.h>
@@ -305,4 +307,15 @@ int qr_style_from_name(const char *name)
         if (strcasecmp(name, style_names[i]) == 0)
             return i;
     return -1;
+}
+
+int qr_text_ok(const char *s)
+{
+    return s && text_is_clean(s);
+}
+
+const char *qr_text_refusal(void)
+{
+    return _("the hub sent a QR code that is not printable text (control characters or invalid "
+             "UTF-8), which no phone can scan");
 }

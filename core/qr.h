@@ -61,4 +61,15 @@ bool qr_autofit(const qr_matrix *m, int cols, int rows, bool utf8, bool allow_se
 const char *qr_style_name(qr_style s);
 int qr_style_from_name(const char *name);
 
+/*
+ * 1 if `s` (NUL-terminated) can be a hub's pairing QR text: valid UTF-8 without control
+ * characters (text_is_clean). A QR string is what the phone scans, so printable text; one
+ * holding escape sequences or broken bytes is refused at decode, never passed on (line mode
+ * prints it in --json, and `jq -r .qr` would write its escapes to the terminal raw).
+ */
+int qr_text_ok(const char *s);
+
+/* Translated: why a hub's QR text was refused, for the driver's protocol failure. */
+const char *qr_text_refusal(void);
+
 #endif

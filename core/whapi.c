@@ -4,6 +4,7 @@
 #include "hubdriver.h"
 #include "i18n.h"
 #include "provider.h"
+#include "qr.h"
 #include "secret.h"
 #include "text.h"
 #include "whapi_decode.h"
@@ -586,6 +587,8 @@ static void on_rowdata(wh_session *s, const hubcall_result *r)
         fail_answer(s, r);
     } else if (whapi_decode_rowdata(r->json, &q) < 0) {
         fail(s, HD_ERR_PROTOCOL, _("the hub's QR answer was not understood"));
+    } else if (q.qr_unprintable) {
+        fail(s, HD_ERR_PROTOCOL, qr_text_refusal());
     } else if (*q.qr) {
         show_qr(s, &q);
     } else if (!strcmp(q.status, "WAITING") || !strcmp(q.status, "OK") || !*q.status) {

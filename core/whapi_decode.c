@@ -3,6 +3,7 @@
 #include "whapi_decode.h"
 #include "duration.h"
 #include "i18n.h"
+#include "qr.h"
 #include "secret.h"
 #include "text.h"
 
@@ -120,8 +121,9 @@ int whapi_decode_rowdata(const json_t *j, wh_rowdata *out)
         return -1;
     text_sanitize(str(j, "status"), out->status, sizeof out->status);
     const char *qr = str(j, "rowdata");
-    /* A QR is drawn, not printed, but one with control bytes is not a WhatsApp QR. */
-    if (qr && strlen(qr) <= WH_QR_MAX && text_is_clean(qr))
+    /* One with control bytes is not a WhatsApp QR, and line mode prints the text (--json). */
+    out->qr_unprintable = qr && !qr_text_ok(qr);
+    if (qr && strlen(qr) <= WH_QR_MAX && !out->qr_unprintable)
         memcpy(out->qr, qr, strlen(qr) + 1);
     json_t *exp = json_object_get(j, "expire");
     if (json_is_number(exp) && json_number_value(exp) > 0)

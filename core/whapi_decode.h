@@ -31,6 +31,7 @@ typedef struct wh_health {
 typedef struct wh_rowdata {
     char status[32];        /* "OK", "WAITING", "TIMEOUT", "ERROR" (sanitized); "" if absent */
     char qr[WH_QR_MAX + 1]; /* the QR string; "" when the answer holds no usable one */
+    int qr_unprintable;     /* rowdata was refused: control characters or invalid UTF-8 */
     long expires_in_ms;     /* from `expire` (seconds); 0 if absent, <= DURATION_QR_MAX_MS */
 } wh_rowdata;
 
@@ -46,7 +47,8 @@ wh_phase whapi_health_phase(const char *text);
 const char *whapi_health_meaning(const char *text);
 
 /* GET /users/login/rowdata: {"status":"OK","rowdata":"2@...","expire":20}. A QR that is too
- * long or holds control characters is dropped (qr ""). 0, or -1 if `j` is not an object. */
+ * long is dropped (qr ""); one that is not printable text (qr_text_ok) too, with
+ * qr_unprintable set. 0, or -1 if `j` is not an object. */
 int whapi_decode_rowdata(const json_t *j, wh_rowdata *out);
 
 /* Normalises a pairing code to "ABCD-EFGH": 8 Crockford base32 characters (lower case is

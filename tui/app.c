@@ -2,6 +2,7 @@
 #include "app.h"
 #include "env.h"
 #include "i18n.h"
+#include "termguard.h"
 #include "ui.h"
 
 #include <curses.h>
@@ -42,8 +43,21 @@ static void curses_stop(void)
 {
     if (curses_active) {
         curses_active = 0;
+        termguard_disarm();
         endwin();
     }
+}
+
+/*
+ * A fault (or an abort) must not leave the terminal in curses mode either: termguard writes
+ * what endwin would and sets the shell's termios back from its signal handler. Quitting
+ * signals need none of it: they come through the loop (on_signal) and quit cleanly.
+ */
+static void guard_terminal(const struct termios *shell_mode)
+{
+    char reset[256];
+    size_t len = ui_term_reset(reset, sizeof reset);
+    termguard_arm(STDOUT_FILENO, shell_mode, reset, len, TERMGUARD_FATAL);
 }
 
 /* Screens follow the app mode, and in the flow the flow's step; leave/enter run on change. */
@@ -204,8 +218,8 @@ static void on_signal(loop *l, int signo, void *arg)
     app *a = arg;
     if (signo == SIGWINCH)
         on_resize(a);
-    else
-        loop_stop(l, signo == SIGINT ? 0 : 1);
+    else /* Ctrl-C and Ctrl-\ are the user quitting; anything else ends it as a failure */
+        loop_stop(l, signo == SIGINT || signo == SIGQUIT ? 0 : 1);
 }
 
 static void on_tick(loop *l, void *arg)
@@ -272,11 +286,14 @@ static int curses_start(app *a)
                 _("the console needs a terminal; use 'hubdesk connect' in scripts"));
         return -1;
     }
+    struct termios shell_mode;
+    int have_mode = tcgetattr(STDIN_FILENO, &shell_mode) == 0;
     if (!newterm(NULL, stdout, stdin)) {
         fprintf(stderr, "hubdesk: %s\n", _("cannot set up this terminal (check TERM)"));
         return -1;
     }
     curses_active = 1;
+    guard_terminal(have_mode ? &shell_mode : NULL);
     atexit(curses_stop);
     cbreak();
     noecho();

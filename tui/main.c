@@ -2,6 +2,8 @@
 #include "app.h"
 #include "cli.h"
 #include "cli_hub.h"
+#include "cli_opt.h"
+#include "cli_output.h"
 #include "cli_vault.h"
 #include "env.h"
 #include "i18n.h"
@@ -151,9 +153,10 @@ static int run_console(int argc, char **argv, int demo)
     };
     const char *provider = NULL, *base = NULL, *gate = NULL;
     app_options o = {.style = QR_STYLE_AUTO};
+    char name[CLI_OPT_NAME_MAX];
     int ch;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":hV", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, ":hV", opts, name)) != -1) {
         switch (ch) {
         case 'p': provider = optarg; break;
         case 'b': base = optarg; break;
@@ -167,10 +170,10 @@ static int run_console(int argc, char **argv, int demo)
             if ((o.lock_after_min = lock_after_parse(optarg)) < 0)
                 return usage_error(_("--lock-after takes minutes from 1 to 1440, not '%s'"), optarg);
             break;
-        case 'h': cli_print_usage(stdout); return 0;
-        case 'V': printf("hubdesk %s\n", HD_VERSION); return 0;
-        case ':': return usage_error(_("option '%s' needs a value"), argv[optind - 1]);
-        default: return usage_error(_("unknown option '%s'"), argv[optind - 1]);
+        case 'h': cli_output_watch(); cli_print_usage(stdout); return 0; /* no curses */
+        case 'V': cli_output_watch(); printf("hubdesk %s\n", HD_VERSION); return 0;
+        case ':': return usage_error(_("option '%s' needs a value"), name);
+        default: return usage_error(_("unknown option '%s'"), name); /* never with its value */
         }
     }
     if (optind < argc && !(demo && optind == argc - 1 && strcmp(argv[optind], "demo") == 0))
@@ -180,14 +183,13 @@ static int run_console(int argc, char **argv, int demo)
     return run_console_with(provider, base, gate, &o);
 }
 
-int main(int argc, char **argv)
+/* The command argv names: a line-mode command, or the console. Its exit code. */
+static int run_command(int argc, char **argv)
 {
-    secret_harden_json();
-    setlocale(LC_ALL, "");
-    bindtextdomain(HD_TEXTDOMAIN, HD_LOCALEDIR);
-    textdomain(HD_TEXTDOMAIN);
-    if (env_harden_process() < 0)
-        fprintf(stderr, "hubdesk: %s\n", _("warning: could not turn core dumps off"));
+    int line_mode = argc > 1 && (strcmp(argv[1], "connect") == 0 || strcmp(argv[1], "vault") == 0 ||
+                                 strcmp(argv[1], "profile") == 0 || cli_hub_is_command(argv[1]));
+    if (line_mode)
+        cli_output_watch();
     if (argc > 1 && strcmp(argv[1], "connect") == 0)
         return cli_connect_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "vault") == 0)
@@ -201,4 +203,16 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "demo") == 0)
             demo = 1;
     return run_console(argc, argv, demo);
+}
+
+int main(int argc, char **argv)
+{
+    secret_harden_json();
+    setlocale(LC_ALL, "");
+    bindtextdomain(HD_TEXTDOMAIN, HD_LOCALEDIR);
+    textdomain(HD_TEXTDOMAIN);
+    if (env_harden_process() < 0)
+        fprintf(stderr, "hubdesk: %s\n", _("warning: could not turn core dumps off"));
+    /* Output lost on a full disk or a closed pipe is a failure, not a silent exit 0. */
+    return cli_output_finish(run_command(argc, argv));
 }

@@ -21,6 +21,13 @@ typedef enum ui_role {
     ROLE_COUNT
 } ui_role;
 
+/*
+ * What endwin writes to leave curses (attributes off, cursor shown, keypad off, alternate
+ * screen left), from the current terminal's terminfo, into out (n bytes, NUL-terminated,
+ * cut if short). Returns its length. After newterm; for termguard's signal handlers.
+ */
+size_t ui_term_reset(char *out, size_t n);
+
 /* Sets up colour pairs (or monochrome attributes). Returns 1 if colours are in use. */
 int ui_theme_init(int want_colour);
 int ui_attr(ui_role role);

@@ -40,6 +40,8 @@ static const char usage_text[] =
     "  --hydracore-token-file FILE   HydraCore bearer token: FILE's first line (default: the\n"
     "                         fixed token " SB_HYDRACORE_TOKEN ")\n"
     "  --hydracore-api-key K  HydraCore also requires X-Api-Key: K (default: not required)\n"
+    "  --qr-junk esc|c1|bytes Keebai and Whapi QR texts carry an escape sequence, a C1 control\n"
+    "                         or invalid UTF-8 (Keebai only: its qr data is then bare text)\n"
     "  --help                 this text\n"
     "\n"
     "hubs (one port; each hub's base URL is ORIGIN/<hub>):\n"
@@ -97,6 +99,7 @@ enum {
     O_HM_TOKEN,
     O_HC_TOKEN,
     O_HC_KEY,
+    O_QR_JUNK,
     O_NUM
 };
 
@@ -139,6 +142,7 @@ static const struct option long_opts[] = {
     {"hubmessage-token-file", required_argument, 0, O_HM_TOKEN},
     {"hydracore-token-file", required_argument, 0, O_HC_TOKEN},
     {"hydracore-api-key", required_argument, 0, O_HC_KEY},
+    {"qr-junk", required_argument, 0, O_QR_JUNK},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0},
 };
@@ -172,6 +176,14 @@ static bool apply_option(int o, const char *arg, sb_config *c)
     case O_HC_TOKEN:
         c->hydracore_token_file = arg;
         return true;
+    case O_QR_JUNK:
+        c->qr_junk = !strcmp(arg, "esc")     ? SB_QR_JUNK_ESC
+                     : !strcmp(arg, "c1")    ? SB_QR_JUNK_C1
+                     : !strcmp(arg, "bytes") ? SB_QR_JUNK_BYTES
+                                             : SB_QR_JUNK_NONE;
+        if (!c->qr_junk)
+            fputs("hubdesk-sandbox: --qr-junk takes esc, c1 or bytes\n", stderr);
+        return c->qr_junk != SB_QR_JUNK_NONE;
     case O_HC_KEY:
         c->hydracore_api_key = arg;
         if (!*arg)

@@ -24,6 +24,17 @@ static size_t append_b64(char *out, size_t len, size_t bytes)
     return len + strlen(out + len);
 }
 
+char *sb_qr_wire(sb_qr_junk junk, const char *qr)
+{
+    static const char *const junks[] = {"", "\x1b[2J", "\302\2332J", "\xff\xfe"}; /* C1: octal */
+    const char *j = junks[junk];
+    size_t head = strncmp(qr, "2@", 2) == 0 ? 2 : 0, len = strlen(qr) + strlen(j) + 1;
+    char *out = malloc(len);
+    if (out)
+        snprintf(out, len, "%.*s%s%s", (int)head, qr, j, qr + head);
+    return out;
+}
+
 /* A fresh pairing string (malloc'd), different at every call. */
 char *sb_pairing_string(void)
 {

@@ -14,6 +14,15 @@
 #define SB_DEFAULT_TOKEN "hubdesk-sandbox-token"
 #define SB_MAX_BODY (64 * 1024)
 
+/* --qr-junk: what goes into each QR text after its "2@" on the wire (/_sandbox shows it clean). */
+typedef enum sb_qr_junk {
+    SB_QR_JUNK_NONE,
+    SB_QR_JUNK_ESC,   /* an escape sequence (ESC [2J), JSON-escaped */
+    SB_QR_JUNK_C1,    /* U+009B, the one-character CSI */
+    SB_QR_JUNK_BYTES, /* invalid UTF-8 (FF FE): Keebai's qr data is then the bare text, not
+                         JSON, which cannot carry it; Whapi's JSON rowdata stays clean */
+} sb_qr_junk;
+
 typedef struct sb_config {
     const char *listen;     /* host:port as given */
     const char *token_file; /* NULL: SB_DEFAULT_TOKEN */
@@ -31,6 +40,7 @@ typedef struct sb_config {
     const char *hubmessage_token_file; /* NULL: SB_HUBMESSAGE_TOKEN */
     const char *hydracore_token_file;  /* NULL: SB_HYDRACORE_TOKEN */
     const char *hydracore_api_key;     /* NULL: no X-Api-Key asked for */
+    sb_qr_junk qr_junk;                /* --qr-junk: QR texts as a broken hub sends them */
 } sb_config;
 
 #define SB_WHAPI_PARTNER_TOKEN "hubdesk-sandbox-partner"
@@ -183,6 +193,8 @@ enum MHD_Result sb_fixture_route(sb_req *req, char segs[][128], size_t n);
 
 /* pairing.c */
 char *sb_pairing_string(void);
+/* `qr` as --qr-junk puts it on the wire (malloc'd; a plain copy without junk). NULL on OOM. */
+char *sb_qr_wire(sb_qr_junk junk, const char *qr);
 void sb_random_id(const char *prefix, char *out, size_t n);
 void sb_random_phone(char *out, size_t n);
 

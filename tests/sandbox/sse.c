@@ -93,10 +93,24 @@ static const sb_event *next_event(const sb_session *s, long cursor)
     return NULL;
 }
 
+/* The qr event as --qr-junk spoils it: the bare text for invalid UTF-8, else in the JSON. */
+static char *junk_qr_data(sb_qr_junk junk, json_t *data)
+{
+    char *wire = sb_qr_wire(junk, json_string_value(json_object_get(data, "qr")));
+    if (!wire || junk == SB_QR_JUNK_BYTES)
+        return wire;
+    json_object_set_new(data, "qr", json_string(wire));
+    free(wire);
+    return json_dumps(data, JSON_COMPACT);
+}
+
 static void format_event(keebai_stream *st, const sb_event *ev, int64_t now)
 {
     json_t *data = sb_event_data(st->session, ev, now);
-    char *text = data ? json_dumps(data, JSON_COMPACT) : NULL;
+    sb_qr_junk junk = st->srv->cfg.qr_junk;
+    char *text = !data                          ? NULL
+                 : ev->kind == SB_EV_QR && junk ? junk_qr_data(junk, data)
+                                                : json_dumps(data, JSON_COMPACT);
     json_decref(data);
     out_printf(&st->out, "id: %ld\nevent: %s\ndata: %s\n\n", ev->id, sb_event_name(ev->kind),
                text ? text : "{}");

@@ -23,10 +23,14 @@ static enum MHD_Result rowdata_get(sb_req *req, sb_wchannel *c, int64_t now)
                                        (json_int_t)((left + 999) / 1000)));
     }
     int64_t left = sb_wchannel_rowdata(srv, c, now);
-    return sb_reply_json(req, 200,
-                         json_pack("{s:s,s:s,s:I}", "status", "OK", "rowdata",
-                                   c->rowdata ? c->rowdata : "", "expire",
-                                   (json_int_t)((left + 999) / 1000)));
+    sb_qr_junk junk = srv->cfg.qr_junk == SB_QR_JUNK_BYTES ? SB_QR_JUNK_NONE : srv->cfg.qr_junk;
+    char *wire = sb_qr_wire(junk, c->rowdata ? c->rowdata : "");
+    enum MHD_Result rc =
+        sb_reply_json(req, 200,
+                      json_pack("{s:s,s:s,s:I}", "status", "OK", "rowdata", wire ? wire : "",
+                                "expire", (json_int_t)((left + 999) / 1000)));
+    free(wire);
+    return rc;
 }
 
 /* GET /users/login/{phone}: an 8-character Crockford base32 code, shown ABCD-EFGH. The

@@ -39,6 +39,41 @@ static void test_qr_event_liberal_forms(void **state)
     assert_string_equal(q.qr, "2@first line");
 }
 
+/* A QR string is what the phone scans: printable text. Control characters (C0, DEL, C1),
+ * bidi overrides and invalid UTF-8 are refused in every form the decoder accepts, and the
+ * refusal is told apart from "no QR" so the driver can stop with a protocol error (issue 15). */
+static void test_qr_event_unprintable(void **state)
+{
+    static const struct {
+        const char *data;
+        size_t len;
+    } bad[] = {
+        {S("{\"qr\":\"2@a\\u001b[2Jb\"}")}, /* ESC, JSON-escaped */
+        {S("{\"qr\":\"2@a\\u009b2Jb\"}")},  /* C1 CSI */
+        {S("{\"qr\":\"2@a\\u007fb\"}")},    /* DEL */
+        {S("{\"qr\":\"2@a\\u202eb\"}")},    /* right-to-left override */
+        {S("{\"qr\":\"2@a\\tb\"}")},        /* a tab is a control too */
+        {S("{\"code\":\"2@a\\u0007b\"}")},  /* BEL, in the alternative field */
+        {S("\"2@a\\u001bb\"")},             /* a bare JSON string */
+        {S("2@a\x1b]0;pwned\x07b")},        /* raw: OSC title, BEL */
+        {S("2@a\xff\xfe,b")},               /* raw: invalid UTF-8 */
+        {S("2@a\xc2\x9b"
+           "2J")},              /* raw: C1 CSI in UTF-8 */
+        {S("2@a\xc0\xaf")},     /* raw: overlong encoding */
+        {S("2@a\xed\xa0\x80")}, /* raw: a surrogate */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        kb_qr q;
+        memset(&q, 'x', sizeof q);
+        assert_int_equal(keebai_decode_qr(bad[i].data, bad[i].len, &q), KB_QR_UNPRINTABLE);
+        assert_string_equal(q.qr, "");
+    }
+    kb_qr q;
+    /* Printable non-ASCII text is still text. */
+    assert_int_equal(keebai_decode_qr(S("{\"qr\":\"2@\u00e9t\u00e9,\u4e2d\"}"), &q), 0);
+    assert_string_equal(q.qr, "2@\u00e9t\u00e9,\u4e2d");
+}
+
 static void test_qr_event_bad_input(void **state)
 {
     kb_qr q;
@@ -410,6 +445,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_qr_event_json),
         cmocka_unit_test(test_qr_event_liberal_forms),
+        cmocka_unit_test(test_qr_event_unprintable),
         cmocka_unit_test(test_qr_event_bad_input),
         cmocka_unit_test(test_connected_event),
         cmocka_unit_test(test_connected_event_hostile),

@@ -18,6 +18,7 @@
 #include "../lib/sandbox_proc.h"
 #include "duration.h"
 #include "provider.h"
+#include "qr.h"
 #include "whapi_decode.h"
 
 #define PTOKEN "hubdesk-sandbox-partner"
@@ -196,13 +197,14 @@ static void on_event(const pair_event *ev, void *arg)
 }
 
 /* Pairs `id` with `token` in `mode`, until the end (or 15 s). */
-static void pair(run_state *r, pair_mode mode, const char *id, const char *token, const char *phone,
-                 long max_ms)
+/* A pairing on hub `p`, run to its end (15 s at most). */
+static void pair_on(const sandbox_proc *p, run_state *r, pair_mode mode, const char *id,
+                    const char *token, const char *phone, long max_ms)
 {
     char mgr[128], gate[128];
     loop *l = loop_new();
     http_client *h = http_client_new(l);
-    provider_ctx ctx = ctx_for(&sb, l, h, mgr, gate, PTOKEN);
+    provider_ctx ctx = ctx_for(p, l, h, mgr, gate, PTOKEN);
     ctx.idle_timeout_ms = max_ms;
     pair_request req = {.mode = mode, .phone = phone, .channel_id = id, .channel_token = token};
     r->id = id;
@@ -217,6 +219,12 @@ static void pair(run_state *r, pair_mode mode, const char *id, const char *token
     provider_whapi.pair_stop(r->session);
     http_client_free(h);
     loop_free(l);
+}
+
+static void pair(run_state *r, pair_mode mode, const char *id, const char *token, const char *phone,
+                 long max_ms)
+{
+    pair_on(&sb, r, mode, id, token, phone, max_ms);
 }
 
 static int matches(const char *re, const char *s)
@@ -641,6 +649,27 @@ static void test_stop_and_cancel(void **state)
     hubtest_cancel_each(&provider_whapi, &ctx, reqs, 2);
 }
 
+/* Hubs whose rowdata holds an escape sequence or a C1 control: no phone could scan that, so
+ * the pairing stops at once with a protocol error and no QR event (issue 15). */
+static void test_unprintable_qr_refused(void **state)
+{
+    static const char *const junks[] = {"esc", "c1"};
+    for (size_t i = 0; i < sizeof junks / sizeof *junks; i++) {
+        sandbox_proc junk;
+        const char *const args[] = {"--whapi-launch-ms", "0", "--qr-junk", junks[i], NULL};
+        assert_int_equal(sandbox_start(args, &junk), 0);
+        char id[32], token[64];
+        create_on(&junk, "Junk", id, token);
+        run_state r = {0};
+        pair_on(&junk, &r, PAIR_MODE_QR, id, token, NULL, 0);
+        assert_int_equal(r.end, PAIR_EV_FAILED);
+        assert_int_equal(r.status, HD_ERR_PROTOCOL);
+        assert_string_equal(r.message, qr_text_refusal());
+        assert_int_equal(r.qrs, 0);
+        assert_int_equal(sandbox_stop(&junk), 0);
+    }
+}
+
 /* Its own hub: bare project list, 2 creations per 30 minutes. */
 static void test_bare_projects_and_rate_limit(void **state)
 {
@@ -748,6 +777,7 @@ int main(void)
         cmocka_unit_test(test_pairing_expires),
         cmocka_unit_test(test_pairing_refusals),
         cmocka_unit_test(test_stop_and_cancel),
+        cmocka_unit_test(test_unprintable_qr_refused),
         cmocka_unit_test(test_bare_projects_and_rate_limit),
         cmocka_unit_test(test_create_rate_limit_with_absurd_retry_after),
         cmocka_unit_test(test_create_never_retried),

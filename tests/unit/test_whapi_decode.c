@@ -206,6 +206,7 @@ static void test_rowdata(void **state)
     assert_int_equal(rowdata("{\"status\":\"OK\",\"rowdata\":\"2@abc,def\",\"expire\":20}", &q), 0);
     assert_string_equal(q.status, "OK");
     assert_string_equal(q.qr, "2@abc,def");
+    assert_int_equal(q.qr_unprintable, 0);
     assert_int_equal(q.expires_in_ms, 20000);
     assert_int_equal(rowdata("{\"status\":\"WAITING\",\"expire\":1}", &q), 0);
     assert_string_equal(q.status, "WAITING");
@@ -223,13 +224,26 @@ static void test_rowdata_bad_input(void **state)
         assert_int_equal(rowdata(bad[i], &q), -1);
     assert_int_equal(whapi_decode_rowdata(NULL, &q), -1);
     static const char *const dropped[] = {
-        "{\"rowdata\":5}",           "{\"rowdata\":\"2@a\\u001b[31mb\"}",
-        "{\"rowdata\":\"2@a\\nb\"}", "{\"rowdata\":\"\"}",
-        "{\"rowdata\":null}",        "{\"rowdata\":[\"2@a\"]}",
+        "{\"rowdata\":5}",
+        "{\"rowdata\":\"\"}",
+        "{\"rowdata\":null}",
+        "{\"rowdata\":[\"2@a\"]}",
     };
     for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++) {
         assert_int_equal(rowdata(dropped[i], &q), 0);
         assert_string_equal(q.qr, "");
+        assert_int_equal(q.qr_unprintable, 0); /* no QR: the driver keeps polling */
+    }
+    /* Not printable text: refused, and said so, so the driver stops (issue 15). */
+    static const char *const unprintable[] = {
+        "{\"rowdata\":\"2@a\\u001b[31mb\"}", "{\"rowdata\":\"2@a\\nb\"}",
+        "{\"rowdata\":\"2@a\\u009b2Jb\"}",   "{\"rowdata\":\"2@a\\u007f\"}",
+        "{\"rowdata\":\"2@\\u202eab\"}",
+    };
+    for (size_t i = 0; i < sizeof unprintable / sizeof *unprintable; i++) {
+        assert_int_equal(rowdata(unprintable[i], &q), 0);
+        assert_string_equal(q.qr, "");
+        assert_int_equal(q.qr_unprintable, 1);
     }
     char *big = malloc(WH_QR_MAX + 64);
     int n = snprintf(big, WH_QR_MAX + 64, "{\"rowdata\":\"2@");
