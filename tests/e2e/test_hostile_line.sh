@@ -46,6 +46,7 @@ unset XDG_DATA_HOME XDG_CONFIG_HOME
 mkdir -p "$HOME"
 PASSF=$E2E_TMP/pass
 printf 'hostile passphrase\n' >"$PASSF"
+chmod 600 "$PASSF" # a file others can read works, with a warning line that is not what we test
 export HUBDESK_PASSPHRASE_FILE=$PASSF
 TOKEN="hostile-tok-$$-${RANDOM}${RANDOM}-secret"
 ACCESS="EAAGhostileaccess$$${RANDOM}secret"
