@@ -123,7 +123,7 @@ redir_refused() {
     a_no_hang
     a_rc_fail
     a_one_line
-    a_err 'redirect' "say that the redirect was refused" # TODO(issue 15): the final words
+    a_err 'redirected to (another site|an insecure URL) .*does not follow it' "say that the redirect was refused"
     a_none "$CONNECTED_RE" "must not say Connected"
     a_clean
 }
