@@ -127,7 +127,7 @@ FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover
 
 build/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(CORE_SRC) $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
-	clang $(CPPFLAGS_ALL) -std=c11 $(FUZZ_FLAGS) $(call pc,$(PKG_CORE)) -o $@ $< $(CORE_SRC) $(LIBS_CORE)
+	clang $(CPPFLAGS_ALL) $(CFLAGS_WARN) $(FUZZ_FLAGS) $(call pc,$(PKG_CORE)) -o $@ $< $(CORE_SRC) $(LIBS_CORE)
 
 fuzz: deps $(FUZZ_BINS)
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
