@@ -117,21 +117,23 @@ test: all
 	tests/run.sh $(BUILD)
 
 # Fuzzing (clang's libFuzzer, with ASan + UBSan): `make fuzz` runs each target for
-# FUZZ_SECONDS; `make check` runs them briefly. The core is rebuilt with clang for it.
+# FUZZ_SECONDS; `make check` runs each for FUZZ_BRIEF_SECONDS. The core is rebuilt with clang
+# for it. See tests/fuzz/README.md.
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 120
+FUZZ_BRIEF_SECONDS ?= 30
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
-build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(wildcard core/*.h)
+build/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(CORE_SRC) $(wildcard core/*.h)
 	@mkdir -p $(dir $@)
-	clang $(CPPFLAGS_ALL) -std=c11 $(FUZZ_FLAGS) $(call pc,$(PKG_CORE)) -o $@ $< $(CORE_SRC) $(LIBS_CORE)
+	clang $(CPPFLAGS_ALL) $(CFLAGS_WARN) $(FUZZ_FLAGS) $(call pc,$(PKG_CORE)) -o $@ $< $(CORE_SRC) $(LIBS_CORE)
 
 fuzz: deps $(FUZZ_BINS)
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
 
 fuzz-brief: $(FUZZ_BINS)
-	tests/fuzz/run.sh 10 $(FUZZ_BINS)
+	tests/fuzz/run.sh $(FUZZ_BRIEF_SECONDS) $(FUZZ_BINS)
 
 # Speed and memory, measured (never asserted in tests): see BENCHMARKS.md.
 bench: deps

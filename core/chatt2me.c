@@ -1,6 +1,7 @@
 /* chatt2me.c: the Chatt2.me driver. An application key (x-api-key) scopes everything; its
  * channels are connected in the hub's dashboard, so the console only checks the key, sends
  * test messages from a channel the agent entered, and registers webhooks (one per event). */
+#include "chatt2me_decode.h"
 #include "hubdriver.h"
 #include "i18n.h"
 #include "provider.h"
@@ -254,50 +255,6 @@ static hd_status prepare(c2_call *c, const hub_req *req)
 
 /* ---- answers ------------------------------------------------------------------------------ */
 
-/* Copies a string member, sanitized, under another name; nothing when absent. */
-static void copy_str(json_t *to, const char *key, const json_t *from, const char *from_key)
-{
-    const char *v = hubcall_str(from, from_key);
-    char clean[400];
-    if (v)
-        json_object_set_new(to, key, json_string(text_sanitize(v, clean, sizeof clean)));
-}
-
-/* {"message_id","status","error_code","error_message"}; NULL if the answer says nothing. */
-static json_t *send_data(const json_t *j)
-{
-    if (!hubcall_str(j, "messageId") && !hubcall_str(j, "status"))
-        return NULL;
-    json_t *d = json_object();
-    if (!d)
-        return NULL;
-    copy_str(d, "message_id", j, "messageId");
-    copy_str(d, "status", j, "status");
-    if (!json_object_get(d, "status")) /* an id and no word: the hub took it, nothing more */
-        json_object_set_new(d, "status", json_string("accepted"));
-    copy_str(d, "error_code", j, "errorCode");
-    copy_str(d, "error_message", j, "errorMessage");
-    return d;
-}
-
-/* The field a hub error code is about, for a form; NULL when it is about no one field. */
-static const char *code_field(const json_t *j)
-{
-    static const char *const map[][2] = {
-        {"INVALID_RECIPIENT", "to"},
-        {"CHANNEL_NOT_FOUND", "channel_id"},
-        {"CHANNEL_KIND_MISMATCH", "kind"},
-        {"INVALID_ENDPOINT", "url"},
-        {"ENDPOINT_VERIFICATION_FAILED", "url"},
-        {"INVALID_EVENT_TYPE", "events"},
-    };
-    const char *code = hubcall_str(j, "errorCode");
-    for (size_t i = 0; code && i < sizeof map / sizeof *map; i++)
-        if (!strcmp(map[i][0], code))
-            return map[i][1];
-    return NULL;
-}
-
 /* The error line: the hub's words, with what the agent can do about the usual ones. */
 static void error_text(const hubcall_result *r, char *out, size_t n)
 {
@@ -316,7 +273,7 @@ static void error_text(const hubcall_result *r, char *out, size_t n)
 /* field_errors for a refused request: {"to": "INVALID_RECIPIENT: ..."}, or NULL. */
 static json_t *answer_fields(const hubcall_result *r, const char *msg)
 {
-    const char *field = code_field(r->json);
+    const char *field = chatt2me_error_field(r->json);
     return field ? json_pack("{s:s}", field, msg) : NULL;
 }
 
@@ -359,11 +316,10 @@ static void hook_failed(c2_call *c, const char *event, const char *why, char *ou
 static void on_hook_done(c2_call *c, const hubcall_result *r)
 {
     const char *event = json_string_value(json_array_get(c->events, c->next));
-    const char *id = hubcall_str(r->json, "id");
     char why[500], msg[800], clean[200];
+    const char *id = chatt2me_decode_hook_id(r->json, clean, sizeof clean);
     if (r->status == HD_OK && id) {
-        json_array_append_new(c->hooks, json_pack("{s:s,s:s}", "event", event, "id",
-                                                  text_sanitize(id, clean, sizeof clean)));
+        json_array_append_new(c->hooks, json_pack("{s:s,s:s}", "event", event, "id", id));
         c->next++;
         if (c->next < json_array_size(c->events)) {
             if (send_next_hook(c) < 0)
@@ -401,7 +357,8 @@ static void on_answer(hubdriver_call *base, const hubcall_result *r)
         deliver(c, st, r->code, NULL, msg, answer_fields(r, msg));
         return;
     }
-    data = base->op == HUB_OP_SEND_TEST ? send_data(r->json) : json_pack("{s:s}", "account", "");
+    data = base->op == HUB_OP_SEND_TEST ? chatt2me_decode_sent(r->json)
+                                        : json_pack("{s:s}", "account", "");
     data = hubdriver_understood(base, data, &st, msg, sizeof msg);
     deliver(c, st, r->code, data, msg, NULL);
 }

@@ -17,11 +17,13 @@ hd_status hubform_refuse(hubform *f, const char *field, const char *why)
     /* One sentence per field: the first problem is the one to fix first. */
     if (f->fields && !json_object_get(f->fields, field ? field : "")) {
         json_object_set_new(f->fields, field ? field : "", json_string(clean));
-        /* A message too long for the line is cut: every field still has its own sentence. */
-        if (used < sizeof f->message - 1 &&
-            snprintf(f->message + used, sizeof f->message - used, "%s%s", used ? "; " : "",
-                     clean) < 0)
-            f->message[used] = '\0';
+        /* A message too long for the line is cut, on a character boundary (half a UTF-8
+           character would garble the line): every field still has its own sentence. */
+        if (used < sizeof f->message - 1) {
+            char part[HUBFORM_MSG_MAX + 2];
+            snprintf(part, sizeof part, "%s%s", used ? "; " : "", clean);
+            text_sanitize(part, f->message + used, sizeof f->message - used);
+        }
     } else if (!f->fields && !used) {
         snprintf(f->message, sizeof f->message, "%s", clean); /* out of memory: still say why */
     }

@@ -15,6 +15,7 @@
 #include "hubmessage_decode.h"
 #include "hydracore_decode.h"
 #include "secret.h"
+#include "text.h"
 
 static json_t *J(const char *text)
 {
@@ -61,6 +62,29 @@ static void test_form_gathers_fields(void **state)
     assert_true(strlen(f.message) < HUBFORM_MSG_MAX);
     assert_int_equal(strlen(jstr(f.fields, "two")), sizeof big - 1);
     assert_string_equal(jstr(f.fields, ""), "no field");
+    hubform_clear(&f);
+}
+
+/* The joined message is cut on a character boundary, never inside one (found by fuzzing). */
+static void test_form_cut_on_character(void **state)
+{
+    hubform f = {0};
+    char first[HUBFORM_MSG_MAX - 3], second[200] = "";
+    memset(first, 'x', sizeof first - 1);
+    first[sizeof first - 1] = '\0'; /* 396 bytes: "; " and one byte of the next fit */
+    for (int i = 0; i < 20; i++)
+        strcat(second, "\xc3\xa3"); /* "ã": two bytes each */
+    hubform_refuse(&f, "a", first);
+    hubform_refuse(&f, "b", second);
+    assert_true(text_is_clean(f.message));
+    assert_int_equal(strlen(f.message), sizeof first - 1 + 2);
+    hubform_clear(&f);
+    /* Room for one whole character: it is kept. */
+    first[sizeof first - 2] = '\0';
+    hubform_refuse(&f, "a", first);
+    hubform_refuse(&f, "b", second);
+    assert_true(text_is_clean(f.message));
+    assert_int_equal(strlen(f.message), sizeof first - 2 + 2 + 2);
     hubform_clear(&f);
 }
 
@@ -370,6 +394,7 @@ int main(void)
     secret_harden_json();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_form_gathers_fields),
+        cmocka_unit_test(test_form_cut_on_character),
         cmocka_unit_test(test_form_text_len),
         cmocka_unit_test(test_form_secrets),
         cmocka_unit_test(test_hm_ids_and_keys),
