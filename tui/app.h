@@ -96,7 +96,7 @@ struct app {
     char name_error[160];
     /* Lists of the flow's steps (projects, channels, modes, webhook events). */
     int project_cursor, channel_cursor, mode_cursor, event_cursor;
-    int confirm;               /* channels/result: an action waits for y (ACT_DELETE, ACT_LIVE) */
+    int confirm;               /* a question waits (ACT_DELETE, ACT_LIVE): keys typed ahead are dropped */
     /* Name step fields beyond the name: Keebai pipeline, Whapi phone; focus 0..2. */
     wchar_t pipeline_buf[64], phone_buf[24];
     int pipeline_len, phone_len, form_focus;
