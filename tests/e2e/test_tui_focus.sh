@@ -9,6 +9,8 @@
 #  2. Every printable ASCII character, typed in each focus of the webhook screen, leaves the
 #     console on that screen.
 #  3. Esc back and w again on the same channel: the URL typed there is still in the field.
+#  3b. d and y typed together on the channel list: the question is asked (naming the
+#     channel), the y typed ahead of it is dropped; Esc answers No.
 #  4. A URL typed on the Whapi account's webhook screen; Esc back to the account list; the
 #     Chatt2.me account's webhook screen has an empty URL field.
 #  5. Chatt2.me: Tab, then a URL typed fast: it lands in the URL field, not in the "Add a
@@ -109,9 +111,20 @@ wait_for_screen 'URL:' 5
 url_row | grep -Fq 'same.example' || fail "back and forth on one channel lost the URL: $(url_row)"
 log "Esc and w again on the same channel: the URL typed there is kept"
 
-# ---- 4. another account's webhook screen starts empty -----------------------------------------
+# ---- 3b. a y typed ahead of the question does not answer it ------------------------------------
 keys Escape
 wait_for_screen 'Channels' 5
+keys_lit 'dy'
+wait_for_screen 'Delete channel' 5
+sleep 1
+whapi_has "$ID" || fail "d and y typed together deleted the channel"
+grep -Fq "$ID" "$E2E_TXT" || fail "the question does not name the channel: $(cat "$E2E_TXT")"
+keys Escape # anything but y is No
+wait_for_no_screen 'Delete channel' 5
+whapi_has "$ID" || fail "Esc on the delete question deleted the channel"
+log "d and y typed together: the question stays (naming the channel), the y is dropped; Esc is No"
+
+# ---- 4. another account's webhook screen starts empty -----------------------------------------
 keys Escape
 wait_for_screen 'Project' 5
 keys Escape
