@@ -211,7 +211,8 @@ static int swallow_unknown_sequence(void)
             wget_wch(stdscr, &ch);
         return 1;
     }
-    /* Esc, then a key of its own (typed fast, or queued): both count. */
+    /* Esc, then a key of its own (typed fast, or queued): both count, unless the Esc changed
+       the screen: the key was typed ahead of the new one and is dropped (on_stdin). */
     if (rc == KEY_CODE_YES)
         ungetch((int)ch);
     else
