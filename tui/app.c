@@ -6,6 +6,7 @@
 #include "ui.h"
 
 #include <curses.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wctype.h>
 
 static const screen_ops *const screen_for_step[FLOW_STEP_COUNT] = {
     [FLOW_STEP_PROFILE] = &screen_profile,
@@ -60,11 +62,41 @@ static void guard_terminal(const struct termios *shell_mode)
     termguard_arm(STDOUT_FILENO, shell_mode, reset, len, TERMGUARD_FATAL);
 }
 
+void app_forget_customer(app *a)
+{
+    a->name_len = a->pipeline_len = a->phone_len = a->url_len = 0;
+    a->name_buf[0] = a->pipeline_buf[0] = a->phone_buf[0] = a->url_buf[0] = L'\0';
+    a->name_error[0] = a->form_error[0] = '\0';
+    a->event_cursor = a->form_focus = 0;
+    a->confirm = 0;
+}
+
+/* The hub account and channel the typed fields belong to; a change of either wipes them. */
+static void follow_customer(app *a)
+{
+    char owner[sizeof a->form_owner] = "";
+    const flow *f = &a->f;
+    if (a->mode == APP_MODE_FLOW && f->profile >= 0 && f->profile < (int)f->nprofiles) {
+        const flow_profile *p = &f->profiles[f->profile];
+        const char *id = json_string_value(json_object_get(f->channel, "id"));
+        snprintf(owner, sizeof owner, "%s\x1f%s\x1f%s", p->name ? p->name : "",
+                 p->label ? p->label : "", id ? id : "");
+    } else if (a->mode != APP_MODE_FLOW) {
+        return; /* the vault's screens: the flow's fields wait (lock wipes them itself) */
+    }
+    if (strcmp(owner, a->form_owner) != 0) {
+        app_forget_customer(a);
+        snprintf(a->form_owner, sizeof a->form_owner, "%s", owner);
+    }
+}
+
 /* Screens follow the app mode, and in the flow the flow's step; leave/enter run on change. */
 static void sync_screen(app *a)
 {
     const screen_ops *want =
         a->mode == APP_MODE_FLOW ? screen_for_step[a->f.step] : screen_for_mode[a->mode];
+    if (want != a->screen)
+        follow_customer(a); /* before enter, which may offer defaults for the new customer */
     if (want == a->screen)
         return;
     if (a->screen && a->screen->leave)
@@ -131,6 +163,8 @@ static void handle_key(app *a, int is_keycode, wint_t ch)
         app_lock(a);
         return;
     }
+    if (a->screen->takes_text && !is_keycode && ch != L' ' && iswprint(ch))
+        act = ACT_NONE; /* text, never a command: no b back, q quit, ? help, d delete... */
     int r = a->screen->key ? a->screen->key(a, act, is_keycode, ch) : SCREEN_IGNORED;
     if (r & SCREEN_QUIT)
         loop_stop(a->l, 0);
@@ -177,7 +211,8 @@ static int swallow_unknown_sequence(void)
             wget_wch(stdscr, &ch);
         return 1;
     }
-    /* Esc, then a key of its own (typed fast, or queued): both count. */
+    /* Esc, then a key of its own (typed fast, or queued): both count, unless the Esc changed
+       the screen: the key was typed ahead of the new one and is dropped (on_stdin). */
     if (rc == KEY_CODE_YES)
         ungetch((int)ch);
     else
@@ -185,7 +220,12 @@ static int swallow_unknown_sequence(void)
     return 0;
 }
 
-/* Drains every pending key, so a paste or key repeat costs one redraw. */
+/*
+ * Drains every pending key, so a paste or key repeat costs one redraw. Keys typed ahead of a
+ * new screen or a new question are not for it: once a key changes the screen or raises a
+ * confirmation, the rest of the batch (and the terminal's typeahead) is dropped, so a y/N
+ * question only takes a key that arrived after it was drawn.
+ */
 static void on_stdin(loop *l, int fd, int events, void *arg)
 {
     app *a = arg;
@@ -198,7 +238,14 @@ static void on_stdin(loop *l, int fd, int events, void *arg)
         a->last_input_ms = loop_now_ms();
         if (rc == OK && ch == 27 && swallow_unknown_sequence())
             continue;
+        const screen_ops *before = a->screen;
+        int asked = a->confirm;
         handle_key(a, rc == KEY_CODE_YES, ch);
+        sync_screen(a);
+        if (a->screen != before || (a->confirm && !asked)) {
+            flushinp();
+            break;
+        }
     }
     if (events & LOOP_ERROR) /* the terminal went away */
         loop_stop(l, 1);
@@ -340,6 +387,7 @@ int app_run(app *a)
     if (a->screen && a->screen->leave)
         a->screen->leave(a);
     a->screen = NULL;
+    app_forget_customer(a);
     loop_timer_cancel(a->l, a->tick_timer);
     loop_timer_cancel(a->l, a->lock_timer);
     loop_fd_unwatch(a->l, STDIN_FILENO);

@@ -33,6 +33,10 @@ typedef struct screen_ops {
     int (*key)(app *a, tui_action action, int is_keycode, wint_t ch);
     /* Once a second while shown, for countdowns. Returns nonzero to redraw. */
     int (*tick)(app *a);
+    /* 1: the screen has text fields or an in-form list. Printable keys (but Space) reach its
+       `key` as ACT_NONE with their `ch`: they are text, never commands (Esc goes back, F1 is
+       help, Ctrl-C quits). */
+    int takes_text;
 } screen_ops;
 
 extern const screen_ops screen_profile, screen_name, screen_pair, screen_result;
@@ -92,7 +96,7 @@ struct app {
     char name_error[160];
     /* Lists of the flow's steps (projects, channels, modes, webhook events). */
     int project_cursor, channel_cursor, mode_cursor, event_cursor;
-    int confirm;               /* channels/result: an action waits for y (ACT_DELETE, ACT_LIVE) */
+    int confirm;               /* a question waits (ACT_DELETE, ACT_LIVE): keys typed ahead are dropped */
     /* Name step fields beyond the name: Keebai pipeline, Whapi phone; focus 0..2. */
     wchar_t pipeline_buf[64], phone_buf[24];
     int pipeline_len, phone_len, form_focus;
@@ -103,6 +107,8 @@ struct app {
     char reveal_why[300];      /* why it could not be fetched */
     wchar_t url_buf[256];      /* webhook URL */
     int url_len;
+    /* Whose data the fields above hold ("profile\x1fchannel id"): a change wipes them. */
+    char form_owner[400];
     const char *subtitle;
     const char *demo_hint;
     const char *demo_url;
@@ -138,6 +144,11 @@ struct app {
     } *mem_secrets;
     size_t nmem_secrets;
 };
+
+/* Wipes what was typed for one customer (channel name, pipeline, phone, webhook URL, the
+   list cursors and form messages): when the hub account or the channel changes, and on lock.
+   What was typed on the same channel stays. */
+void app_forget_customer(app *a);
 
 /* Runs the console until the user quits. Profiles must be added to a->f before. */
 int app_run(app *a);

@@ -113,6 +113,8 @@ void app_lock(app *a)
         return;
     app_flow_restart(a); /* stops the session; frees the profiles and any token copy */
     app_reveal_off(a);
+    app_forget_customer(a); /* the next agent to unlock sees no customer's typing */
+    a->form_owner[0] = '\0';
     free(a->profile_secret);
     a->profile_secret = NULL;
     free(a->profile_api_key);

@@ -11,7 +11,7 @@
     X(ACT_DOWN, "Down j", N_("move down"), 0)                                                     \
     X(ACT_NEXT, "Tab", N_("next field of a form"), 0)                                             \
     X(ACT_CYCLE, "Space", N_("toggle or next choice (webhook events, coexistence, entry kind)"), 0) \
-    X(ACT_BACK, "Esc b", N_("go back (stops a running pairing)"), 0)                              \
+    X(ACT_BACK, "Esc b", N_("go back (stops a running pairing); b only on lists"), 0)                              \
     X(ACT_STYLE, "s", N_("switch QR style: auto, half-block, sextant, large, ASCII"), 0)          \
     X(ACT_RETRY, "r", N_("new pairing session; reload a list from the hub"), 0)                   \
     X(ACT_NEW, "n", N_("channels: link a new channel; vault: rename the secret"), 0)              \
@@ -28,9 +28,9 @@
                               "or delete a vault secret (asks first)"), 0)                        \
     X(ACT_LOCK, "Ctrl-X", N_("lock the vault now (also when idle, see --lock-after)"), 1)         \
     X(ACT_FORGOT, "Ctrl-R", N_("forgot the passphrase: reset the vault, losing every secret"), 1) \
-    X(ACT_HELP, "? F1", N_("show or hide this help"), 0)                                             \
+    X(ACT_HELP, "F1 ?", N_("show or hide this help; ? only on lists"), 0)                                             \
     X(ACT_REDRAW, "Ctrl-L", N_("redraw the screen"), 0)                                           \
-    X(ACT_QUIT, "q", N_("quit hubdesk (Ctrl-C too)"), 0)
+    X(ACT_QUIT, "q", N_("quit hubdesk (Ctrl-C too); in a form q is a letter"), 0)
 
 typedef enum tui_action {
     ACT_NONE = 0,

@@ -88,4 +88,5 @@ const screen_ops screen_add = {
     .leave = add_leave,
     .draw = add_draw,
     .key = add_key,
+    .takes_text = 1,
 };

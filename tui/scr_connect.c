@@ -176,4 +176,5 @@ const screen_ops screen_connect = {
     .leave = connect_leave,
     .draw = connect_draw,
     .key = connect_key,
+    .takes_text = 1,
 };

@@ -189,4 +189,5 @@ const screen_ops screen_create = {
     .leave = create_leave,
     .draw = create_draw,
     .key = create_key,
+    .takes_text = 1,
 };

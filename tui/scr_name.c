@@ -240,4 +240,5 @@ const screen_ops screen_name = {
     .leave = name_leave,
     .draw = name_draw,
     .key = name_key,
+    .takes_text = 1,
 };

@@ -183,7 +183,6 @@ static int local(const app *a)
            (a->f.profiles[a->f.profile].ops->caps & PROVIDER_CAP_LOCAL_PROJECTS);
 }
 
-static int forget_asked; /* d on a remembered instance waits for y */
 
 static void draw_empty(app *a, int y)
 {
@@ -208,7 +207,7 @@ static void project_draw(app *a)
     const flow *f = &a->f;
     char line[256];
     ui_title_bar(a, flow_step_title(FLOW_STEP_PROJECT));
-    if (forget_asked)
+    if (a->confirm)
         ui_hint_bar(_("y yes  any other key: no"));
     else if (local(a))
         ui_hint_bar(project_count(a) ? _("Enter choose  n add  d forget  Esc back  ? help  q quit")
@@ -236,7 +235,7 @@ static void project_draw(app *a)
         draw_empty(a, y);
     else
         draw_list(a, y, status_y - 1);
-    if (forget_asked)
+    if (a->confirm)
         ui_wrap(status_y, 2, COLS - 4, status_rows, ROLE_WARN,
                 _("Forget this instance here? Nothing changes on the hub; you can add it again. "
                   "y/N"));
@@ -249,8 +248,8 @@ static void project_draw(app *a)
 /* HydraCore: n adds an instance id, d forgets one (after y). */
 static int local_key(app *a, tui_action act, int is_keycode, wint_t ch)
 {
-    if (forget_asked) {
-        forget_asked = 0;
+    if (a->confirm) {
+        a->confirm = 0;
         if (!is_keycode && (ch == L'y' || ch == L'Y'))
             flow_forget(&a->f, 1, a->project_cursor);
         return SCREEN_HANDLED;
@@ -260,7 +259,7 @@ static int local_key(app *a, tui_action act, int is_keycode, wint_t ch)
         return SCREEN_HANDLED;
     }
     if (act == ACT_DELETE && project_count(a)) {
-        forget_asked = 1;
+        a->confirm = ACT_DELETE; /* d on a remembered instance waits for y */
         return SCREEN_HANDLED;
     }
     return SCREEN_IGNORED;
@@ -270,7 +269,7 @@ static int project_key(app *a, tui_action act, int is_keycode, wint_t ch)
 {
     int n = (int)project_count(a), page = LINES - 12 > 1 ? LINES - 12 : 1;
     clamp_cursor(a);
-    if (local(a) && (forget_asked || act == ACT_NEW || act == ACT_DELETE))
+    if (local(a) && (a->confirm || act == ACT_NEW || act == ACT_DELETE))
         return local_key(a, act, is_keycode, ch);
     if (is_keycode && (ch == KEY_NPAGE || ch == KEY_PPAGE || ch == KEY_HOME || ch == KEY_END)) {
         a->project_cursor = ch == KEY_HOME    ? 0
@@ -309,7 +308,7 @@ static int project_key(app *a, tui_action act, int is_keycode, wint_t ch)
 static void project_enter(app *a)
 {
     list_top = 0;
-    forget_asked = 0;
+    a->confirm = 0;
     scr_call_forget();
 }
 

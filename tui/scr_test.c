@@ -164,4 +164,5 @@ const screen_ops screen_test = {
     .leave = test_leave,
     .draw = test_draw,
     .key = test_key,
+    .takes_text = 1,
 };

@@ -168,4 +168,5 @@ const screen_ops screen_unlock = {
     .draw = unlock_draw,
     .key = unlock_key,
     .tick = unlock_tick,
+    .takes_text = 1,
 };

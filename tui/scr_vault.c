@@ -18,7 +18,6 @@ static const int col[] = {3, 24, 39, 53, 70};
 static struct vault_view {
     char (*mask)[MASK_SIZE];
     size_t n;
-    int confirm_delete;
     char error[640];
 } view;
 
@@ -64,7 +63,7 @@ static void reload(app *a)
 static void vault_enter(app *a)
 {
     view.error[0] = '\0';
-    view.confirm_delete = 0;
+    a->confirm = 0;
     if (a->vault)
         reload(a);
 }
@@ -72,7 +71,7 @@ static void vault_enter(app *a)
 static void vault_leave(app *a)
 {
     masks_free();
-    view.confirm_delete = 0;
+    a->confirm = 0;
 }
 
 static const vault_entry *current(const app *a)
@@ -164,7 +163,7 @@ static void vault_draw(app *a)
         ui_wrap(LINES - 6, 2, COLS - 4, 1, ROLE_OK, a->notice);
     if (view.error[0])
         ui_wrap(LINES - 5, 2, COLS - 4, 3, ROLE_ERROR, view.error);
-    if (view.confirm_delete && current(a)) {
+    if (a->confirm && current(a)) {
         draw_confirm(a, current(a));
         return;
     }
@@ -175,7 +174,7 @@ static void delete_current(app *a)
 {
     const vault_entry *e = current(a);
     char name[VAULT_NAME_MAX + 1], clean[VAULT_NAME_MAX + 1];
-    view.confirm_delete = 0;
+    a->confirm = 0;
     if (!e)
         return;
     snprintf(name, sizeof name, "%s", e->name);
@@ -204,7 +203,7 @@ static int confirm_key(app *a, tui_action act)
     if (act == ACT_SELECT)
         delete_current(a);
     else if (act == ACT_BACK)
-        view.confirm_delete = 0;
+        a->confirm = 0;
     return act == ACT_HELP || act == ACT_REDRAW ? SCREEN_IGNORED : SCREEN_HANDLED;
 }
 
@@ -212,7 +211,7 @@ static int vault_key(app *a, tui_action act, int is_keycode, wint_t ch)
 {
     size_t n;
     vault_entries(a->vault, &n);
-    if (view.confirm_delete)
+    if (a->confirm)
         return confirm_key(a, act);
     view.error[0] = '\0';
     switch (act) {
@@ -221,7 +220,7 @@ static int vault_key(app *a, tui_action act, int is_keycode, wint_t ch)
     case ACT_ADD: edit(a, VAULT_EDIT_ADD); break;
     case ACT_NEW: edit(a, VAULT_EDIT_RENAME); break;
     case ACT_REPLACE: edit(a, VAULT_EDIT_REPLACE); break;
-    case ACT_DELETE: view.confirm_delete = current(a) != NULL; break;
+    case ACT_DELETE: a->confirm = current(a) ? ACT_DELETE : 0; break;
     case ACT_BACK:
         a->notice[0] = '\0';
         app_set_mode(a, APP_MODE_FLOW);

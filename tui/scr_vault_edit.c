@@ -241,4 +241,5 @@ const screen_ops screen_vault_edit = {
     .leave = edit_leave,
     .draw = edit_draw,
     .key = edit_key,
+    .takes_text = 1,
 };

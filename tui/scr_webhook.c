@@ -155,18 +155,25 @@ static void submit(app *a)
     flow_set_webhook(&a->f, url, why, sizeof why);
 }
 
-static int events_key(app *a, tui_action act, wint_t ch)
+static int url_key(app *a, int is_keycode, wint_t ch);
+
+/* The event list: Up/Down move, Space toggles. Any other printable key is text meant for the
+ * URL (typed or pasted after a Tab): focus goes back to the field and the key is inserted,
+ * rather than lost or, worse, taken as a command. */
+static int events_key(app *a, tui_action act, int is_keycode, wint_t ch)
 {
     int n = event_count(a);
     if (act == ACT_UP && a->event_cursor > 0)
         a->event_cursor--;
     else if (act == ACT_DOWN && a->event_cursor < n - 1)
         a->event_cursor++;
-    else if (ch == L' ' || act == ACT_CYCLE)
+    else if ((!is_keycode && ch == L' ') || act == ACT_CYCLE)
         flow_toggle_webhook_event(&a->f, a->event_cursor);
-    else
-        return act == ACT_SELECT || act == ACT_BACK || act == ACT_HELP || act == ACT_QUIT ||
-                       act == ACT_REDRAW || act == ACT_LOCK
+    else if (!is_keycode && iswprint(ch)) {
+        a->form_focus = 0;
+        url_key(a, is_keycode, ch);
+    } else
+        return act == ACT_BACK || act == ACT_HELP || act == ACT_REDRAW || act == ACT_LOCK
                    ? SCREEN_IGNORED
                    : SCREEN_HANDLED;
     return SCREEN_HANDLED;
@@ -203,14 +210,14 @@ static int webhook_key(app *a, tui_action act, int is_keycode, wint_t ch)
         return SCREEN_HANDLED;
     }
     if (a->form_focus) {
-        int r = events_key(a, act, is_keycode ? 0 : ch);
+        int r = events_key(a, act, is_keycode, ch);
         if (r != SCREEN_IGNORED)
             return r;
     } else if (url_key(a, is_keycode, ch) == SCREEN_HANDLED) {
         return SCREEN_HANDLED;
     }
     return (act == ACT_BACK && !is_keycode) || act == ACT_HELP || act == ACT_REDRAW ||
-                   act == ACT_LOCK || (a->form_focus && act == ACT_QUIT)
+                   act == ACT_LOCK
                ? SCREEN_IGNORED
                : SCREEN_HANDLED;
 }
@@ -227,4 +234,5 @@ const screen_ops screen_webhook = {
     .draw = webhook_draw,
     .key = webhook_key,
     .tick = webhook_tick,
+    .takes_text = 1,
 };
