@@ -142,7 +142,7 @@ static void draw(loop *l, void *arg)
     erase();
     a->screen->draw(a);
     if (a->show_help)
-        ui_help_overlay(a->use_vault);
+        ui_help_overlay(a->use_vault, &a->help_top);
     wnoutrefresh(stdscr);
     doupdate();
     if (a->after_frame) { /* the frame is on screen: now the blocking work may run */
@@ -151,14 +151,30 @@ static void draw(loop *l, void *arg)
     }
 }
 
+/* While the help is open: Up/Down and the page keys scroll it, any other key closes it. */
+static void help_key(app *a, tui_action act, int is_keycode, wint_t ch)
+{
+    int page = LINES / 2 > 1 ? LINES / 2 : 1;
+    if (act == ACT_UP)
+        a->help_top--;
+    else if (act == ACT_DOWN)
+        a->help_top++;
+    else if (is_keycode && ch == KEY_PPAGE)
+        a->help_top -= page;
+    else if (is_keycode && ch == KEY_NPAGE)
+        a->help_top += page;
+    else
+        a->show_help = 0;
+    a->dirty = 1;
+}
+
 static void handle_key(app *a, int is_keycode, wint_t ch)
 {
+    tui_action act = keys_action(is_keycode, ch);
     if (a->show_help) {
-        a->show_help = 0; /* any key closes the help */
-        a->dirty = 1;
+        help_key(a, act, is_keycode, ch);
         return;
     }
-    tui_action act = keys_action(is_keycode, ch);
     if (act == ACT_LOCK && a->vault) { /* before the screen: a text field must not eat it */
         app_lock(a);
         return;
@@ -176,6 +192,7 @@ static void handle_key(app *a, int is_keycode, wint_t ch)
         loop_stop(a->l, 0);
     } else if (act == ACT_HELP) {
         a->show_help = 1;
+        a->help_top = 0;
         a->dirty = 1;
     } else if (act == ACT_REDRAW) {
         clearok(curscr, TRUE);

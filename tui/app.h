@@ -84,6 +84,7 @@ struct app {
     const screen_ops *screen;
     int dirty;
     int show_help;
+    int help_top; /* the first key the help shows (it scrolls on small terminals) */
     int colour;          /* colours in use (not NO_COLOR, terminal has them) */
     int utf8;
     int allow_sextant;   /* terminal not known to draw sextants with gaps */

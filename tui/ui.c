@@ -277,17 +277,14 @@ void ui_qr(int y, int x, const qr_render *r)
     attrset(A_NORMAL);
 }
 
-void ui_help_overlay(int with_vault)
+/* The help's rows for one key: its description wrapped in the room left after the label. */
+static int help_rows(tui_action act, int textw)
 {
-    int shown = 0;
-    for (int act = ACT_NONE + 1; act < ACT_COUNT; act++)
-        shown += with_vault || !keys_vault_only((tui_action)act);
-    int h = shown + 4, w = 72;
-    if (w > COLS - 2)
-        w = COLS - 2;
-    if (h > LINES - 2)
-        h = LINES - 2;
-    int y = (LINES - h) / 2, x = (COLS - w) / 2;
+    return ui_wrap_rows(textw, 4, keys_help(act));
+}
+
+static void help_frame(int y, int x, int h, int w)
+{
     attrset(ui_attr(ROLE_TEXT));
     for (int r = 0; r < h; r++)
         mvhline(y + r, x, ' ', w);
@@ -300,14 +297,49 @@ void ui_help_overlay(int with_vault)
     mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
     mvvline(y + 1, x, ACS_VLINE, h - 2);
     mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
+}
+
+/* The keys the help lists, in order; n of them. */
+static int help_keys(int with_vault, tui_action out[ACT_COUNT])
+{
+    int n = 0;
+    for (int act = ACT_NONE + 1; act < ACT_COUNT; act++)
+        if (with_vault || !keys_vault_only((tui_action)act))
+            out[n++] = (tui_action)act;
+    return n;
+}
+
+int ui_help_overlay(int with_vault, int *top)
+{
+    tui_action keys[ACT_COUNT];
+    int n = help_keys(with_vault, keys), w = COLS - 2 < 90 ? COLS - 2 : 90, textw = w - 13;
+    int total = 0;
+    if (textw < 10)
+        return 0;
+    for (int i = 0; i < n; i++)
+        total += help_rows(keys[i], textw);
+    int h = total + 3 < LINES - 2 ? total + 3 : LINES - 2, body = h - 3;
+    if (body < 1)
+        return 0;
+    /* Scrolled by whole keys; the last page ends on the last key, never on blank rows. */
+    int last_top = n, tail = 0;
+    while (last_top > 0 && tail + help_rows(keys[last_top - 1], textw) <= body)
+        tail += help_rows(keys[--last_top], textw);
+    *top = *top > last_top ? last_top : *top < 0 ? 0 : *top;
+    int y = (LINES - h) / 2, x = (COLS - w) / 2, row = y + 1, i = *top;
+    help_frame(y, x, h, w);
     ui_put(y, x + 2, w - 4, ROLE_TITLE, _(" Keys "));
-    int row = y + 1;
-    for (int act = ACT_NONE + 1; act < ACT_COUNT && row < y + h - 2; act++) {
-        if (!with_vault && keys_vault_only((tui_action)act))
-            continue;
-        ui_put(row, x + 2, 8, ROLE_OK, keys_label((tui_action)act));
-        ui_put(row++, x + 11, w - 13, ROLE_TEXT, keys_help((tui_action)act));
+    for (; i < n && row + help_rows(keys[i], textw) <= y + 1 + body; i++) {
+        ui_put(row, x + 2, 8, ROLE_OK, keys_label(keys[i]));
+        row += ui_wrap(row, x + 11, textw, 4, ROLE_TEXT, keys_help(keys[i]));
     }
+    int scrolls = total > body;
     ui_put(y + h - 2, x + 2, w - 4, ROLE_DIM,
-           _("Secrets are never shown in full. Press any key to close."));
+           scrolls ? _("Up/Down scroll. Secrets are never shown in full. Other keys close.")
+                   : _("Secrets are never shown in full. Press any key to close."));
+    if (*top > 0)
+        ui_put(y, x + w - 12, 10, ROLE_DIM, _(" ▲ more "));
+    if (i < n)
+        ui_put(y + h - 1, x + w - 12, 10, ROLE_DIM, _(" ▼ more "));
+    return scrolls;
 }

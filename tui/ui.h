@@ -49,8 +49,10 @@ void ui_hint_bar(const char *hints);
 void ui_qr_invert(int inverted);
 /* Draws a render with explicit colours at (y, x). */
 void ui_qr(int y, int x, const qr_render *r);
-/* The help overlay over the current screen; the vault's keys only when one is in use. */
-void ui_help_overlay(int with_vault);
+/* The key help over the current screen (the vault's keys only when one is in use), as wide
+   as the terminal allows, descriptions wrapped, from key number *top (clamped here so the last
+   page ends on the last key). 1 if it does not fit whole, so Up/Down scroll it. */
+int ui_help_overlay(int with_vault, int *top);
 
 /* scr_project.c: the hub call of a list screen (busy, failed, 429 countdown), shared by the
    project and channel lists. Rows used; ticking: redraw once a second; forget: a new action. */
