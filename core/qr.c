@@ -109,6 +109,12 @@ static int dark_at(const qr_matrix *m, int quiet, int x, int y)
     return m->modules[y * m->size + x] & 1;
 }
 
+/* 1 if the module at (x, y) is light: the glyph styles draw light modules as ink. */
+static int light_at(const qr_matrix *m, int quiet, int x, int y)
+{
+    return !dark_at(m, quiet, x, y);
+}
+
 static char *put_utf8(char *p, uint32_t cp)
 {
     if (cp < 0x80) {
@@ -157,31 +163,35 @@ static uint32_t sextant_glyph(int pattern)
     }
 }
 
-/* Bit values 1, 2 / 4, 8 / 16, 32 for the 2x3 modules of sextant cell (cx, cy). */
+/* Bit values 1, 2 / 4, 8 / 16, 32 for the light modules among the 2x3 of sextant cell (cx, cy). */
 static int sextant_pattern(const qr_matrix *m, int quiet, int cx, int cy)
 {
     int pattern = 0;
     for (int k = 0; k < 6; k++)
-        if (dark_at(m, quiet, 2 * cx + k % 2, 3 * cy + k / 2))
+        if (light_at(m, quiet, 2 * cx + k % 2, 3 * cy + k / 2))
             pattern |= 1 << k;
     return pattern;
 }
 
-/* Writes row `row` of the render into p (large enough) and NUL-terminates it. */
+/* Writes row `row` of the render into p (large enough) and NUL-terminates it. Half-block,
+ * sextant and large cells put the light modules in the glyph and leave the dark ones to the
+ * background: fonts that leave 1-px seams between rows (DejaVu in xterm) then cut light
+ * modules with dark lines, which scanners shrug off, instead of cutting every dark module
+ * with a light line, which breaks zbar. The quiet zone is light, hence full blocks. */
 static void render_row(const qr_matrix *m, qr_style style, int quiet, int cols, int row, char *p)
 {
     for (int c = 0; c < cols; c++) {
         switch (style) {
         case QR_STYLE_HALF:
-            p = put_utf8(p, half_glyph(dark_at(m, quiet, c, 2 * row),
-                                       dark_at(m, quiet, c, 2 * row + 1)));
+            p = put_utf8(p, half_glyph(light_at(m, quiet, c, 2 * row),
+                                       light_at(m, quiet, c, 2 * row + 1)));
             break;
         case QR_STYLE_SEXTANT:
             p = put_utf8(p, sextant_glyph(sextant_pattern(m, quiet, c, row)));
             break;
         case QR_STYLE_LARGE:
             /* One module spans two cells; each cell is written on its own pass. */
-            p = put_utf8(p, dark_at(m, quiet, c / 2, row) ? CP_FULL : ' ');
+            p = put_utf8(p, light_at(m, quiet, c / 2, row) ? CP_FULL : ' ');
             break;
         default: /* QR_STYLE_ASCII */
             *p++ = dark_at(m, quiet, c / 2, row) ? '#' : ' ';

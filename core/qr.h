@@ -13,16 +13,20 @@ typedef struct qr_matrix {
 
 typedef enum qr_style {
     QR_STYLE_AUTO = 0,
-    QR_STYLE_HALF,    /* 1x2 modules per cell: U+2580 upper half, U+2584 lower half, U+2588 full */
+    QR_STYLE_HALF,    /* 1x2 modules per cell: U+2580 upper half, U+2584 lower half, U+2588 full (light ink) */
     QR_STYLE_SEXTANT, /* 2x3 modules per cell: U+1FB00 block (+ space, U+258C, U+2590, U+2588) */
     QR_STYLE_LARGE,   /* one module = 2 cells wide x 1 row: full blocks, for projectors */
     QR_STYLE_ASCII,   /* non-UTF-8 terminals: one module = 2 cells; '#' = dark, ' ' = light */
 } qr_style;
 
 /*
- * A rendering. Every cell is drawn with the dark colour as foreground and the light colour
- * as background (glyph ink = dark module). In QR_STYLE_ASCII, a '#' cell means "dark": draw
- * it as a reverse-video space (background = dark colour) when colours are available.
+ * A rendering. In the half-block, sextant and large styles the glyph's ink is the LIGHT
+ * modules: draw every cell with the light colour as foreground and the dark colour as
+ * background (a space is a dark cell, U+2588 a light one; the quiet zone is full blocks).
+ * Terminals that leave seams between rows (DejaVu in xterm) then show dark seams through
+ * light modules, which scanners read, never light seams through dark ones (zbar fails).
+ * In QR_STYLE_ASCII (no glyphs, only backgrounds), a '#' cell means "dark": draw it as a
+ * space in the dark background colour when colours are available, ' ' in the light one.
  * lines[r] is a NUL-terminated UTF-8 string of exactly `cols` terminal cells.
  */
 typedef struct qr_render {
