@@ -179,7 +179,8 @@ static qr_render *fit_qr(const cli_run *c, const char *text, int text_rows)
                     need_c, need_r + text_rows);
         }
     }
-    qr_render *r = qr_render_make(m, style, quiet);
+    /* Without a terminal there are no colours: dark ink, read as print on a light page. */
+    qr_render *r = qr_render_make_ink(m, style, quiet, c->mode != QR_ANSI_PLAIN);
     qr_matrix_free(m);
     return r;
 }

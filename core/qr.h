@@ -31,6 +31,8 @@ typedef enum qr_style {
  */
 typedef struct qr_render {
     qr_style style;
+    bool light_ink; /* glyph styles: the glyph is the light modules (the default); false in
+                       renders for plain text without colours (dark ink, as on paper) */
     int quiet;  /* quiet zone in modules on each side, included in the lines */
     int cols;   /* width in terminal cells */
     int rows;   /* height in terminal rows */
@@ -47,8 +49,11 @@ void qr_matrix_free(qr_matrix *m);
 /* Size in cells a style would take for a matrix with the given quiet zone. */
 void qr_render_size(const qr_matrix *m, qr_style style, int quiet, int *cols, int *rows);
 
-/* Renders in one style (not AUTO) with `quiet` modules of quiet zone. NULL on OOM. */
+/* Renders in one style (not AUTO) with `quiet` modules of quiet zone, light ink. NULL on OOM. */
 qr_render *qr_render_make(const qr_matrix *m, qr_style style, int quiet);
+/* The same; light_ink false puts the dark modules in the glyph instead, for output that has
+ * no colours at all (a file, a pipe): read as dark print on a light page. */
+qr_render *qr_render_make_ink(const qr_matrix *m, qr_style style, int quiet, bool light_ink);
 void qr_render_free(qr_render *r);
 
 /*

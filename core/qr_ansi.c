@@ -40,8 +40,8 @@ int qr_ansi_print(FILE *out, const qr_render *r, int indent, qr_ansi_mode mode)
         if (r->style == QR_STYLE_ASCII) {
             print_ascii_line(out, r->lines[y], mode);
         } else {
-            /* Glyph styles: the ink is the light modules, the background the dark ones. */
-            fputs(dark_sgr[mode], out);
+            /* Glyph styles: light ink is drawn on the dark colour, dark ink on the light one. */
+            fputs(r->light_ink ? dark_sgr[mode] : light_sgr[mode], out);
             fputs(r->lines[y], out);
         }
         if (mode != QR_ANSI_PLAIN)

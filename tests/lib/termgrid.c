@@ -470,7 +470,7 @@ termgrid *termgrid_from_render(const qr_render *r)
     termgrid *g = termgrid_new(r->cols, r->rows);
     if (!g)
         return NULL;
-    int ascii = r->style == QR_STYLE_ASCII;
+    int ascii = !r->light_ink; /* ASCII and dark-ink renders: black on white */
     for (int y = 0; y < r->rows; y++) {
         const char *s = r->lines[y];
         size_t len = s ? strlen(s) : 0, i = 0;

@@ -282,6 +282,18 @@ static void test_ansi_light_modules_are_the_glyph(void **state)
         free(buf);
     }
     qr_render_free(r);
+    /* Plain text without colours (a file, a pipe) keeps dark ink, as print on a page. */
+    r = qr_render_make_ink(m, QR_STYLE_HALF, 0, false);
+    assert_false(r->light_ink);
+    assert_string_equal(r->lines[0], "\u2580\u2584");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(qr_ansi_print(f, r, 0, QR_ANSI_COLOUR), 0);
+    fclose(f);
+    assert_string_equal(buf, "\033[38;5;16;48;5;231m\u2580\u2584\033[0m\n");
+    free(buf);
+    qr_render_free(r);
     qr_matrix_free(m);
 }
 
