@@ -13,7 +13,7 @@ typedef struct qr_matrix {
 
 typedef enum qr_style {
     QR_STYLE_AUTO = 0,
-    QR_STYLE_HALF,    /* 1x2 modules per cell: U+2580 upper half, U+2584 lower half, U+2588 full (light ink) */
+    QR_STYLE_HALF,    /* 1x2 modules per cell: U+2580 upper half, U+2584 lower half, U+2588 full */
     QR_STYLE_SEXTANT, /* 2x3 modules per cell: U+1FB00 block (+ space, U+258C, U+2590, U+2588) */
     QR_STYLE_LARGE,   /* one module = 2 cells wide x 1 row: full blocks, for projectors */
     QR_STYLE_ASCII,   /* non-UTF-8 terminals: one module = 2 cells; '#' = dark, ' ' = light */
@@ -31,8 +31,9 @@ typedef enum qr_style {
  */
 typedef struct qr_render {
     qr_style style;
-    bool light_ink; /* glyph styles: the glyph is the light modules (the default); false in
-                       renders for plain text without colours (dark ink, as on paper) */
+    /* Glyph styles: true if the glyph is the light modules (the default); false in renders
+     * for plain text without colours (dark ink, as print on paper). False in ASCII. */
+    bool light_ink;
     int quiet;  /* quiet zone in modules on each side, included in the lines */
     int cols;   /* width in terminal cells */
     int rows;   /* height in terminal rows */

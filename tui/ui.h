@@ -49,7 +49,7 @@ void ui_hint_bar(const char *hints);
 /* Without colours: 0 draws the QR glyphs (light modules) in the terminal ink (dark
  * backgrounds), 1 in reverse video (light backgrounds). */
 void ui_qr_invert(int inverted);
-/* Draws a render with explicit colours at (y, x). */
+/* Draws a light-ink render (qr_render_make) with explicit colours at (y, x). */
 void ui_qr(int y, int x, const qr_render *r);
 /* The help overlay over the current screen; the vault's keys only when one is in use. */
 void ui_help_overlay(int with_vault);

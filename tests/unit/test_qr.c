@@ -244,7 +244,8 @@ static void test_render_glyphs_and_padding(void **state)
     assert_string_equal(r->lines[1], "\U0001FB3A\U0001FB39\u2588");
     qr_render_free(r);
     r = qr_render_make(m, QR_STYLE_LARGE, 1);
-    assert_string_equal(r->lines[0], "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588");
+    assert_string_equal(r->lines[0],
+                        "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588");
     assert_string_equal(r->lines[2], "\u2588\u2588      \u2588\u2588");
     qr_render_free(r);
     r = qr_render_make(m, QR_STYLE_ASCII, 1);
