@@ -114,8 +114,9 @@ void cli_print_usage(FILE *out)
               "named by HUBDESK_PASSPHRASE_FILE; secret values from standard input; never\n"
               "from argv.\n"
               "HUBDESK_TOKEN overrides a profile's token (it is wiped from the environment).\n"
-              "With NO_COLOR the QR is drawn in reverse video (right on dark backgrounds);\n"
-              "--qr-invert (or i in the console) flips it for light backgrounds.\n"
+              "With NO_COLOR the QR is drawn in the terminal's own colours, light modules as\n"
+              "the glyph (right on dark backgrounds); --qr-invert (or i in the console) draws\n"
+              "it in reverse video for light backgrounds.\n"
               "Exit codes: 0 done (connected), 2 usage, 3 token or passphrase refused,\n"
               "4 pairing expired or cancelled, 5 network or server failure after retries,\n"
               "1 anything else (a hub error, a secret that could not be saved, a test message\n"
@@ -178,7 +179,8 @@ static qr_render *fit_qr(const cli_run *c, const char *text, int text_rows)
                     need_c, need_r + text_rows);
         }
     }
-    qr_render *r = qr_render_make(m, style, quiet);
+    /* Without a terminal there are no colours: dark ink, read as print on a light page. */
+    qr_render *r = qr_render_make_ink(m, style, quiet, c->mode != QR_ANSI_PLAIN);
     qr_matrix_free(m);
     return r;
 }

@@ -109,6 +109,12 @@ static int dark_at(const qr_matrix *m, int quiet, int x, int y)
     return m->modules[y * m->size + x] & 1;
 }
 
+/* 1 if the module at (x, y) is drawn as the glyph: light modules with light ink, else dark. */
+static int ink_at(const qr_matrix *m, bool light_ink, int quiet, int x, int y)
+{
+    return dark_at(m, quiet, x, y) ^ light_ink;
+}
+
 static char *put_utf8(char *p, uint32_t cp)
 {
     if (cp < 0x80) {
@@ -157,31 +163,38 @@ static uint32_t sextant_glyph(int pattern)
     }
 }
 
-/* Bit values 1, 2 / 4, 8 / 16, 32 for the 2x3 modules of sextant cell (cx, cy). */
-static int sextant_pattern(const qr_matrix *m, int quiet, int cx, int cy)
+/* Bit values 1, 2 / 4, 8 / 16, 32 for the inked modules among the 2x3 of sextant cell (cx, cy). */
+static int sextant_pattern(const qr_matrix *m, bool light_ink, int quiet, int cx, int cy)
 {
     int pattern = 0;
     for (int k = 0; k < 6; k++)
-        if (dark_at(m, quiet, 2 * cx + k % 2, 3 * cy + k / 2))
+        if (ink_at(m, light_ink, quiet, 2 * cx + k % 2, 3 * cy + k / 2))
             pattern |= 1 << k;
     return pattern;
 }
 
-/* Writes row `row` of the render into p (large enough) and NUL-terminates it. */
-static void render_row(const qr_matrix *m, qr_style style, int quiet, int cols, int row, char *p)
+/* Writes row `row` of the render into p (large enough) and NUL-terminates it. Half-block,
+ * sextant and large cells put the light modules in the glyph and leave the dark ones to the
+ * background: fonts that leave 1-px seams between rows (DejaVu in xterm) then cut light
+ * modules with dark lines, which scanners shrug off, instead of cutting every dark module
+ * with a light line, which breaks zbar. The quiet zone is light, hence full blocks. */
+static void render_row(const qr_matrix *m, const qr_render *r, int row, char *p)
 {
+    qr_style style = r->style;
+    int quiet = r->quiet, cols = r->cols;
+    bool li = r->light_ink;
     for (int c = 0; c < cols; c++) {
         switch (style) {
         case QR_STYLE_HALF:
-            p = put_utf8(p, half_glyph(dark_at(m, quiet, c, 2 * row),
-                                       dark_at(m, quiet, c, 2 * row + 1)));
+            p = put_utf8(p, half_glyph(ink_at(m, li, quiet, c, 2 * row),
+                                       ink_at(m, li, quiet, c, 2 * row + 1)));
             break;
         case QR_STYLE_SEXTANT:
-            p = put_utf8(p, sextant_glyph(sextant_pattern(m, quiet, c, row)));
+            p = put_utf8(p, sextant_glyph(sextant_pattern(m, li, quiet, c, row)));
             break;
         case QR_STYLE_LARGE:
             /* One module spans two cells; each cell is written on its own pass. */
-            p = put_utf8(p, dark_at(m, quiet, c / 2, row) ? CP_FULL : ' ');
+            p = put_utf8(p, ink_at(m, li, quiet, c / 2, row) ? CP_FULL : ' ');
             break;
         default: /* QR_STYLE_ASCII */
             *p++ = dark_at(m, quiet, c / 2, row) ? '#' : ' ';
@@ -206,6 +219,11 @@ static size_t cell_bytes(qr_style style)
 
 qr_render *qr_render_make(const qr_matrix *m, qr_style style, int quiet)
 {
+    return qr_render_make_ink(m, style, quiet, true);
+}
+
+qr_render *qr_render_make_ink(const qr_matrix *m, qr_style style, int quiet, bool light_ink)
+{
     int cols, rows;
     qr_render_size(m, style, quiet, &cols, &rows);
     if (cols <= 0 || rows <= 0)
@@ -214,6 +232,7 @@ qr_render *qr_render_make(const qr_matrix *m, qr_style style, int quiet)
     if (!r)
         return NULL;
     r->style = style;
+    r->light_ink = light_ink && style != QR_STYLE_ASCII; /* ASCII: '#' always marks dark */
     r->quiet = quiet;
     r->cols = cols;
     r->rows = rows;
@@ -228,7 +247,7 @@ qr_render *qr_render_make(const qr_matrix *m, qr_style style, int quiet)
             qr_render_free(r);
             return NULL;
         }
-        render_row(m, style, quiet, cols, y, r->lines[y]);
+        render_row(m, r, y, r->lines[y]);
     }
     return r;
 }

@@ -20,13 +20,20 @@ typedef enum qr_style {
 } qr_style;
 
 /*
- * A rendering. Every cell is drawn with the dark colour as foreground and the light colour
- * as background (glyph ink = dark module). In QR_STYLE_ASCII, a '#' cell means "dark": draw
- * it as a reverse-video space (background = dark colour) when colours are available.
+ * A rendering. In the half-block, sextant and large styles the glyph's ink is the LIGHT
+ * modules: draw every cell with the light colour as foreground and the dark colour as
+ * background (a space is a dark cell, U+2588 a light one; the quiet zone is full blocks).
+ * Terminals that leave seams between rows (DejaVu in xterm) then show dark seams through
+ * light modules, which scanners read, never light seams through dark ones (zbar fails).
+ * In QR_STYLE_ASCII (no glyphs, only backgrounds), a '#' cell means "dark": draw it as a
+ * space in the dark background colour when colours are available, ' ' in the light one.
  * lines[r] is a NUL-terminated UTF-8 string of exactly `cols` terminal cells.
  */
 typedef struct qr_render {
     qr_style style;
+    /* Glyph styles: true if the glyph is the light modules (the default); false in renders
+     * for plain text without colours (dark ink, as print on paper). False in ASCII. */
+    bool light_ink;
     int quiet;  /* quiet zone in modules on each side, included in the lines */
     int cols;   /* width in terminal cells */
     int rows;   /* height in terminal rows */
@@ -43,8 +50,11 @@ void qr_matrix_free(qr_matrix *m);
 /* Size in cells a style would take for a matrix with the given quiet zone. */
 void qr_render_size(const qr_matrix *m, qr_style style, int quiet, int *cols, int *rows);
 
-/* Renders in one style (not AUTO) with `quiet` modules of quiet zone. NULL on OOM. */
+/* Renders in one style (not AUTO) with `quiet` modules of quiet zone, light ink. NULL on OOM. */
 qr_render *qr_render_make(const qr_matrix *m, qr_style style, int quiet);
+/* The same; light_ink false puts the dark modules in the glyph instead, for output that has
+ * no colours at all (a file, a pipe): read as dark print on a light page. */
+qr_render *qr_render_make_ink(const qr_matrix *m, qr_style style, int quiet, bool light_ink);
 void qr_render_free(qr_render *r);
 
 /*

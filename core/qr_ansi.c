@@ -3,7 +3,9 @@
 
 #include <string.h>
 
-/* SGR for a light cell and for a dark cell, per mode. */
+/* SGR for a light cell and for a dark cell, per mode: the cell's background is that colour,
+ * its foreground the other. Glyph styles print every cell as a "dark" cell whose ink (the
+ * glyph) is the light modules, so row seams in the font show dark. */
 static const char *const light_sgr[] = {
     [QR_ANSI_COLOUR] = "\033[38;5;16;48;5;231m",
     [QR_ANSI_REVERSE] = "\033[0;7m",
@@ -38,7 +40,8 @@ int qr_ansi_print(FILE *out, const qr_render *r, int indent, qr_ansi_mode mode)
         if (r->style == QR_STYLE_ASCII) {
             print_ascii_line(out, r->lines[y], mode);
         } else {
-            fputs(light_sgr[mode], out);
+            /* Glyph styles: light ink is drawn on the dark colour, dark ink on the light one. */
+            fputs(r->light_ink ? dark_sgr[mode] : light_sgr[mode], out);
             fputs(r->lines[y], out);
         }
         if (mode != QR_ANSI_PLAIN)

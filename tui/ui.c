@@ -46,8 +46,9 @@ int ui_theme_init(int want_colour)
         role_attr[ROLE_ERROR] = A_BOLD;
         role_attr[ROLE_WARN] = A_BOLD;
         role_attr[ROLE_SELECTED] = A_REVERSE;
-        /* Reverse video puts the glyph's ink in the background colour: right on the
-           common dark backgrounds; ui_qr_invert() flips it for light ones. */
+        /* The glyphs are the light modules, in the terminal's own ink (ROLE_QR_INK): right
+           on the common dark backgrounds; light blank cells (ASCII) in reverse video.
+           ui_qr_invert() flips both for light backgrounds. */
         role_attr[ROLE_QR] = A_REVERSE;
         role_attr[ROLE_QR_INK] = A_NORMAL;
     }
@@ -243,7 +244,8 @@ void ui_qr_invert(int inverted)
 static void qr_cell(char c, int ascii)
 {
     static int bce = -1;
-    int dark = ascii && c == '#';
+    /* Glyph styles: a blank is a dark cell (the glyph is the light modules). ASCII: '#'. */
+    int dark = ascii ? c == '#' : 1;
     if (bce < 0)
         bce = tigetflag("bce") > 0;
     if (using_colour && bce)
@@ -263,7 +265,7 @@ static void qr_row(const char *line, int cols, int ascii)
             continue;
         }
         line += next_wchar(line, &st, &wc);
-        attrset(ui_attr(ROLE_QR));
+        attrset(ui_attr(ROLE_QR_INK)); /* light ink (the light modules) on dark */
         addnwstr(&wc, 1);
     }
 }

@@ -14,8 +14,9 @@ typedef enum ui_role {
     ROLE_ERROR,
     ROLE_WARN,
     ROLE_SELECTED,
-    ROLE_QR,     /* dark ink on a light background */
-    ROLE_QR_INK, /* a solid dark cell (ASCII style) */
+    ROLE_QR,     /* dark on a light background: a light blank cell (ASCII style) */
+    ROLE_QR_INK, /* light ink on dark: every glyph-style cell (ink = light modules), a dark
+                    ASCII cell */
     ROLE_QR_PAPER, /* light on light: a blank cell that is not a space */
     ROLE_QR_SOLID, /* dark on dark */
     ROLE_COUNT
@@ -45,9 +46,10 @@ int ui_width(const char *utf8);
 void ui_title_bar(app *a, const char *step_title);
 /* Key hints on the last row, e.g. "Enter choose  Esc back  ? help  q quit". */
 void ui_hint_bar(const char *hints);
-/* Without colours: 0 draws the QR in reverse video (dark backgrounds), 1 inverts it. */
+/* Without colours: 0 draws the QR glyphs (light modules) in the terminal ink (dark
+ * backgrounds), 1 in reverse video (light backgrounds). */
 void ui_qr_invert(int inverted);
-/* Draws a render with explicit colours at (y, x). */
+/* Draws a light-ink render (qr_render_make) with explicit colours at (y, x). */
 void ui_qr(int y, int x, const qr_render *r);
 /* The key help over the current screen (the vault's keys only when one is in use), as wide
    as the terminal allows, descriptions wrapped, from key number *top (clamped here so the last

@@ -470,14 +470,15 @@ termgrid *termgrid_from_render(const qr_render *r)
     termgrid *g = termgrid_new(r->cols, r->rows);
     if (!g)
         return NULL;
+    int ascii = !r->light_ink; /* ASCII and dark-ink renders: black on white */
     for (int y = 0; y < r->rows; y++) {
         const char *s = r->lines[y];
         size_t len = s ? strlen(s) : 0, i = 0;
         for (int x = 0; i < len && x < r->cols; x++) {
             termgrid_cell *c = termgrid_at(g, x, y);
             i += termgrid_utf8_next(s + i, len - i, &c->cp);
-            c->fg = rgb(0, 0, 0);
-            c->bg = rgb(255, 255, 255);
+            c->fg = ascii ? rgb(0, 0, 0) : rgb(255, 255, 255);
+            c->bg = ascii ? rgb(255, 255, 255) : rgb(0, 0, 0);
         }
     }
     return g;

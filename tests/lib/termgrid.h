@@ -48,7 +48,8 @@ termgrid_cell *termgrid_at(const termgrid *g, int x, int y);
  */
 termgrid *termgrid_parse_capture(const char *data, size_t len);
 
-/* The render's cells, each drawn black on white (explicit RGB, as the console draws it). */
+/* The render's cells in explicit RGB, as the console draws them: light-ink renders white on
+ * black, dark-ink and ASCII ones black on white ('#' painted as ink = dark). */
 termgrid *termgrid_from_render(const qr_render *r);
 
 /* Copies src into dst with its top-left cell at (x, y); cells outside dst are dropped. */

@@ -12,6 +12,7 @@
 #include "../lib/qrscan.h"
 #include "../lib/termgrid.h"
 #include "qr.h"
+#include "qr_ansi.h"
 
 #define N_PAIRINGS 3
 #define TEXT_MAX 4096
@@ -222,27 +223,30 @@ static void test_render_rejects(void **state)
     qr_matrix_free(m);
 }
 
-/* Modules past an odd edge are light: a 3x3 dark square shows its light padding. */
+/* Modules past an odd edge are light: a 3x3 dark square shows its light padding. The glyph
+ * styles draw the LIGHT modules as ink (dark seams in fonts that leave gaps between rows). */
 static void test_render_glyphs_and_padding(void **state)
 {
     const unsigned char dark9[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
     const unsigned char diag[4] = {1, 0, 0, 1};
     qr_matrix *m = matrix_of(3, dark9);
     qr_render *r = qr_render_make(m, QR_STYLE_HALF, 0);
-    assert_string_equal(r->lines[0], "\u2588\u2588\u2588");
-    assert_string_equal(r->lines[1], "\u2580\u2580\u2580");
+    assert_string_equal(r->lines[0], "   ");
+    assert_string_equal(r->lines[1], "\u2584\u2584\u2584"); /* light padding below */
     qr_render_free(r);
     r = qr_render_make(m, QR_STYLE_SEXTANT, 0);
     assert_int_equal(r->rows, 1);
-    assert_string_equal(r->lines[0], "\u2588\u258C");
+    assert_string_equal(r->lines[0], " \u2590");
     qr_render_free(r);
     r = qr_render_make(m, QR_STYLE_SEXTANT, 1); /* 5x5: cells of rows 0-2 and 3-4(+pad) */
-    assert_string_equal(r->lines[0], "\U0001FB26\U0001FB39 "); /* 46, 3456, quiet+pad */
-    assert_string_equal(r->lines[1], "\U0001FB01\U0001FB02 "); /* 2, 12 */
+    /* light 1235, 12, quiet+pad; light 13456, 3456, quiet+pad */
+    assert_string_equal(r->lines[0], "\U0001FB15\U0001FB02\u2588");
+    assert_string_equal(r->lines[1], "\U0001FB3A\U0001FB39\u2588");
     qr_render_free(r);
     r = qr_render_make(m, QR_STYLE_LARGE, 1);
-    assert_string_equal(r->lines[0], "          ");
-    assert_string_equal(r->lines[2], "  \u2588\u2588\u2588\u2588\u2588\u2588  ");
+    assert_string_equal(r->lines[0],
+                        "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588");
+    assert_string_equal(r->lines[2], "\u2588\u2588      \u2588\u2588");
     qr_render_free(r);
     r = qr_render_make(m, QR_STYLE_ASCII, 1);
     assert_string_equal(r->lines[1], "  ######  ");
@@ -250,7 +254,46 @@ static void test_render_glyphs_and_padding(void **state)
     qr_matrix_free(m);
     m = matrix_of(2, diag);
     r = qr_render_make(m, QR_STYLE_HALF, 0);
+    assert_string_equal(r->lines[0], "\u2584\u2580");
+    qr_render_free(r);
+    qr_matrix_free(m);
+}
+
+/* Line mode prints a glyph style as light ink (the light modules) on a dark background, so
+ * row seams show dark: top-dark/bottom-light is U+2584 in white on black, and without colours
+ * the glyph is the terminal's own ink (dark themes) or reverse video (inverted, light ones). */
+static void test_ansi_light_modules_are_the_glyph(void **state)
+{
+    const unsigned char diag[4] = {1, 0, 0, 1};
+    qr_matrix *m = matrix_of(2, diag);
+    qr_render *r = qr_render_make(m, QR_STYLE_HALF, 0);
+    static const char *const want[] = {
+        [QR_ANSI_COLOUR] = "\033[38;5;231;48;5;16m\u2584\u2580\033[0m\n",
+        [QR_ANSI_REVERSE] = "\033[0m\u2584\u2580\033[0m\n",
+        [QR_ANSI_NORMAL] = "\033[0;7m\u2584\u2580\033[0m\n",
+        [QR_ANSI_PLAIN] = "\u2584\u2580\n",
+    };
+    for (int mode = QR_ANSI_COLOUR; mode <= QR_ANSI_PLAIN; mode++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        assert_int_equal(qr_ansi_print(f, r, 0, (qr_ansi_mode)mode), 0);
+        fclose(f);
+        assert_string_equal(buf, want[mode]);
+        free(buf);
+    }
+    qr_render_free(r);
+    /* Plain text without colours (a file, a pipe) keeps dark ink, as print on a page. */
+    r = qr_render_make_ink(m, QR_STYLE_HALF, 0, false);
+    assert_false(r->light_ink);
     assert_string_equal(r->lines[0], "\u2580\u2584");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(qr_ansi_print(f, r, 0, QR_ANSI_COLOUR), 0);
+    fclose(f);
+    assert_string_equal(buf, "\033[38;5;16;48;5;231m\u2580\u2584\033[0m\n");
+    free(buf);
     qr_render_free(r);
     qr_matrix_free(m);
 }
@@ -289,14 +332,15 @@ static uint32_t chart_sextant(int pattern)
     return 0;
 }
 
-/* A 24x24 matrix whose 2x3 blocks spell the patterns 0..63 (then 0s): 12 x 8 cells. */
+/* A 24x24 matrix whose 2x3 blocks spell the patterns 0..63 in light modules (then all
+ * light): 12 x 8 cells. */
 static qr_matrix *all_sextants_matrix(void)
 {
     qr_matrix *m = matrix_of(24, NULL);
     for (int p = 0; p < 64; p++) {
         int cx = p % 12, cy = p / 12;
         for (int k = 0; k < 6; k++)
-            m->modules[(3 * cy + k / 2) * 24 + 2 * cx + k % 2] = (p >> k) & 1;
+            m->modules[(3 * cy + k / 2) * 24 + 2 * cx + k % 2] = !((p >> k) & 1);
     }
     return m;
 }
@@ -329,7 +373,7 @@ static void test_qrscan_paints_sextants_and_quadrants(void **state)
         for (int k = 0; k < 6; k++) {
             int px = (p % 12) * QRSCAN_CELL_W + (k % 2) * 6 + 3;
             int py = (p / 12) * QRSCAN_CELL_H + (k / 2) * 8 + 4;
-            unsigned char want = (p >> k) & 1 ? 0 : 255;
+            unsigned char want = (p >> k) & 1 ? 255 : 0; /* light module: white ink */
             assert_int_equal(img.pixels[py * img.width + px], want);
         }
     }
@@ -643,7 +687,7 @@ static void test_capture_of_render_decodes(void **state)
     size_t cap = (size_t)r->rows * ((size_t)r->cols * 3 + 64) + 1, len = 0;
     char *buf = malloc(cap);
     for (int y = 0; y < r->rows; y++)
-        len += (size_t)snprintf(buf + len, cap - len, "   \033[38;5;16;48;5;231m%s\033[0m\n",
+        len += (size_t)snprintf(buf + len, cap - len, "   \033[38;5;231;48;5;16m%s\033[0m\n",
                                 r->lines[y]);
     termgrid *g = termgrid_parse_capture(buf, len);
     assert_int_equal(g->cols, r->cols + 3);
@@ -668,6 +712,7 @@ int main(void)
         cmocka_unit_test(test_render_sizes_and_lines),
         cmocka_unit_test(test_render_rejects),
         cmocka_unit_test(test_render_glyphs_and_padding),
+        cmocka_unit_test(test_ansi_light_modules_are_the_glyph),
         cmocka_unit_test(test_sextant_table_matches_unicode_chart),
         cmocka_unit_test(test_qrscan_paints_sextants_and_quadrants),
         cmocka_unit_test(test_decode_half),
