@@ -50,7 +50,12 @@ BENCH_BINS  := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
 .PHONY: all deps demo check test asan install uninstall clean check-layout bench fuzz fuzz-brief pot
 
-all: check-layout $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox $(UNIT_BINS) $(TOOL_BINS)
+# Translations: assets/po/LANG.po, compiled beside the program (BUILD/locale), which is where
+# hubdesk looks first, so the build tree runs translated without an install.
+LANGS    := es pt_BR
+MO_FILES := $(patsubst %,$(BUILD)/locale/%/LC_MESSAGES/hubdesk.mo,$(LANGS))
+
+all: check-layout $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox $(MO_FILES) $(UNIT_BINS) $(TOOL_BINS)
 
 # core/ must never see curses: the TUI is the only curses user.
 check-layout:
@@ -71,6 +76,10 @@ $(TESTLIB): $(call obj,$(TESTLIB_SRC))
 
 $(BUILD)/hubdesk: $(call obj,$(TUI_SRC)) $(CORE_LIB)
 	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(LIBS_TUI) $(LIBS_CORE)
+
+$(BUILD)/locale/%/LC_MESSAGES/hubdesk.mo: assets/po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
 
 $(BUILD)/hubdesk-sandbox: $(call obj,$(SANDBOX_SRC)) $(CORE_LIB)
 	$(CC) $(LDFLAGS_SAN) $(LDFLAGS) -o $@ $^ $(LIBS_TEST) $(LIBS_CORE) -lpthread
@@ -103,7 +112,7 @@ deps:
 	{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; }
 
 demo: deps
-	@$(MAKE) --no-print-directory $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox
+	@$(MAKE) --no-print-directory $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox $(MO_FILES)
 	$(BUILD)/hubdesk demo
 
 # The whole suite, in the normal build and again under ASan + UBSan.
@@ -158,20 +167,29 @@ bench: deps
 asan:
 	@$(MAKE) --no-print-directory all BUILD=build/asan SAN=1
 
-install: $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox
+install: $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox $(MO_FILES)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 $(BUILD)/hubdesk $(BUILD)/hubdesk-sandbox $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 assets/hubdesk.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	for l in $(LANGS); do \
+		install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES && \
+		install -m 0644 $(BUILD)/locale/$$l/LC_MESSAGES/hubdesk.mo \
+			$(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/ || exit 1; done
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/hubdesk $(DESTDIR)$(PREFIX)/bin/hubdesk-sandbox \
-		$(DESTDIR)$(PREFIX)/share/man/man1/hubdesk.1
+		$(DESTDIR)$(PREFIX)/share/man/man1/hubdesk.1 \
+		$(patsubst %,$(DESTDIR)$(PREFIX)/share/locale/%/LC_MESSAGES/hubdesk.mo,$(LANGS))
 
 clean:
 	rm -rf build
 
-# Translation template: every _() and N_() string of core/ and tui/.
+# Translation template: every _(), N_(), C_() and ngettext string of core/ and tui/; then
+# each catalog takes the new strings (msgmerge) for its translators.
 pot:
-	xgettext --language=C --keyword=_ --keyword=N_ --from-code=UTF-8 --add-comments \
+	xgettext --language=C --keyword=_ --keyword=N_ --keyword=C_:1c,2 --from-code=UTF-8 \
+		--add-comments \
 		--package-name=hubdesk --package-version=$(VERSION) -o assets/po/hubdesk.pot \
 		core/*.c core/*.h tui/*.c tui/*.h
+	for l in $(LANGS); do msgmerge --quiet --update --backup=none --no-fuzzy-matching \
+		assets/po/$$l.po assets/po/hubdesk.pot || exit 1; done

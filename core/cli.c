@@ -123,6 +123,9 @@ void cli_print_usage(FILE *out)
               "the hub could not deliver, output that could not be written). A failure prints\n"
               "one 'hubdesk:' line on stderr, then maybe indented lines: each refused field\n"
               "with the option to fix, or a hint.\n"));
+    fprintf(out, "%s",
+            _("Language: --lang es|pt_BR|en anywhere on the line, else HUBDESK_LANG, else the\n"
+              "locale. --json output and exit codes are the same in every language.\n"));
 }
 
 /*

@@ -778,11 +778,11 @@ static int check_create(hub_run *r)
 int cli_ask_yes(const char *question)
 {
     char line[16] = "";
-    fprintf(stderr, "%s [y/N] ", question);
+    fprintf(stderr, "%s %s ", question, _("[y/N]"));
     fflush(stderr);
     if (!fgets(line, sizeof line, stdin))
         return 0;
-    return !strcasecmp(line, "y\n") || !strcasecmp(line, "yes\n");
+    return i18n_is_yes_line(line);
 }
 
 static int check_delete(hub_run *r)

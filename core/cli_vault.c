@@ -480,16 +480,17 @@ static int cmd_profile_list(const vopts *o)
     return EXIT_OK;
 }
 
-/* Asks on the terminal; anything but y/yes is no. Without a terminal: no. */
+/* Asks on the terminal; anything but yes (y, yes, or the translated words) is no. Without a
+ * terminal: no. */
 static int ask_yes(const char *question)
 {
     char line[16] = "";
     if (!isatty(STDIN_FILENO))
         return 0;
-    fprintf(stderr, "%s [y/N] ", question);
+    fprintf(stderr, "%s %s ", question, _("[y/N]"));
     if (!fgets(line, sizeof line, stdin))
         return 0;
-    return strcmp(line, "y\n") == 0 || strcmp(line, "yes\n") == 0 || strcmp(line, "Y\n") == 0;
+    return i18n_is_yes_line(line);
 }
 
 /* Another profile that names `entry` as its token or X-Api-Key (it must stay), or NULL. */

@@ -1,5 +1,6 @@
 /* env.c: process hardening, secrets from the environment, locale and colour facts. */
 #include "env.h"
+#include "i18n.h"
 #include "secret.h"
 
 #include <langinfo.h>
@@ -44,8 +45,7 @@ int env_harden_process(void)
 
 int env_locale_is_utf8(void)
 {
-    const char *cs = nl_langinfo(CODESET);
-    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+    return i18n_terminal_utf8();
 }
 
 int env_colour_wanted(void)

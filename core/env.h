@@ -12,7 +12,7 @@ char *env_take_secret(const char *name);
 /* Core dumps off (prctl PR_SET_DUMPABLE 0, RLIMIT_CORE 0) and libsodium initialised. */
 int env_harden_process(void);
 
-/* 1 if the locale's character set is UTF-8. */
+/* 1 if the user's locale says the terminal speaks UTF-8 (see i18n_terminal_utf8). */
 int env_locale_is_utf8(void);
 
 /* 1 if colours are wanted: NO_COLOR unset or empty, and TERM is not "dumb". */

@@ -8,6 +8,7 @@
 #include "env.h"
 #include "i18n.h"
 #include "spawn.h"
+#include "text.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -205,12 +206,36 @@ static int run_command(int argc, char **argv)
     return run_console(argc, argv, demo);
 }
 
+/*
+ * The language: --lang, else HUBDESK_LANG, else the locale. A wrong --lang is a usage error; a
+ * wrong HUBDESK_LANG or a missing catalog is a warning and the locale's language is kept.
+ */
+static int lang_setup(const char *lang_arg, int lang_missing)
+{
+    char dir[4096], err[4200];
+    const char *env = getenv("HUBDESK_LANG");
+    const char *chosen = lang_arg ? i18n_language_code(lang_arg) : NULL;
+    int env_bad = !lang_arg && env && *env && !(chosen = i18n_language_code(env));
+    i18n_catalog_dir(HD_LOCALEDIR, dir, sizeof dir);
+    if (i18n_setup(chosen, dir, err, sizeof err) < 0)
+        fprintf(stderr, "hubdesk: %s\n", err);
+    if (lang_missing)
+        return usage_error("%s", _("--lang needs a language: es, pt_BR or en")), -1;
+    if (lang_arg && !chosen)
+        return usage_error(_("no language '%s' (es, pt_BR or en)"),
+                           text_sanitize(lang_arg, err, 64)), -1;
+    if (env_bad)
+        fprintf(stderr, "hubdesk: %s\n", _("HUBDESK_LANG is not es, pt_BR or en: it is ignored"));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     secret_harden_json();
-    setlocale(LC_ALL, "");
-    bindtextdomain(HD_TEXTDOMAIN, HD_LOCALEDIR);
-    textdomain(HD_TEXTDOMAIN);
+    int lang_missing = 0;
+    const char *lang_arg = i18n_take_lang_arg(&argc, argv, &lang_missing);
+    if (lang_setup(lang_arg, lang_missing) < 0)
+        return 2;
     if (env_harden_process() < 0)
         fprintf(stderr, "hubdesk: %s\n", _("warning: could not turn core dumps off"));
     /* Output lost on a full disk or a closed pipe is a failure, not a silent exit 0. */

@@ -818,7 +818,7 @@ static int confirm_key(app *a, tui_action act, int is_keycode, wint_t ch)
         return SCREEN_IGNORED; /* the question stays */
     tui_action what = (tui_action)a->confirm;
     a->confirm = 0;
-    if (is_keycode || (ch != L'y' && ch != L'Y'))
+    if (is_keycode || !i18n_is_yes_key(ch))
         return SCREEN_HANDLED;
     int i = index_of(a, view.confirm_id);
     if (i < 0) {

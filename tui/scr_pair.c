@@ -155,7 +155,7 @@ static int draw_link_info(app *a, int y, int x, int w, int bottom)
         ui_put(y++, x, w, ROLE_TEXT, line);
     }
     if (y < bottom) {
-        snprintf(line, sizeof line, _("Pipeline: %s Â· coexistence: %s"),
+        snprintf(line, sizeof line, _("Pipeline: %s · coexistence: %s"),
                  a->f.pipeline_id[0] ? a->f.pipeline_id : _("default"),
                  a->f.coexistence ? _("on") : _("off"));
         y += ui_wrap(y, x, w, 2, ROLE_DIM, line);

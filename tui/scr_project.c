@@ -250,7 +250,7 @@ static int local_key(app *a, tui_action act, int is_keycode, wint_t ch)
 {
     if (a->confirm) {
         a->confirm = 0;
-        if (!is_keycode && (ch == L'y' || ch == L'Y'))
+        if (!is_keycode && i18n_is_yes_key(ch))
             flow_forget(&a->f, 1, a->project_cursor);
         return SCREEN_HANDLED;
     }

@@ -140,7 +140,7 @@ static void result_draw(app *a)
 static int connected_key(app *a, tui_action act, int is_keycode, wint_t ch)
 {
     if (a->confirm) {
-        if (!is_keycode && (ch == L'y' || ch == L'Y'))
+        if (!is_keycode && i18n_is_yes_key(ch))
             flow_channel_live(&a->f, -1);
         a->confirm = 0;
         return SCREEN_HANDLED;

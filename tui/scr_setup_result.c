@@ -177,7 +177,7 @@ int scr_setup_result_key(app *a, tui_action act, int is_keycode, wint_t ch)
     int hydra = !!(caps(a) & PROVIDER_CAP_CREDENTIALS);
     if (a->confirm) {
         a->confirm = 0;
-        if (!is_keycode && (ch == L'y' || ch == L'Y'))
+        if (!is_keycode && i18n_is_yes_key(ch))
             flow_channel_delete(&a->f, -1); /* then back to the (now empty) channel list */
         return SCREEN_HANDLED;
     }

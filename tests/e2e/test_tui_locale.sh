@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# test_tui_locale.sh BUILD_DIR: text survives the locale of a bare server (issue 13):
+#  1. LANG=C LC_ALL=C (a server with no locale set): the agent types "Loja São Paulo" as a
+#     Whapi channel name; the hub gets "Loja São Paulo" (it used to get "Loja S") and the
+#     channel list shows it back.
+#  2. The same in the console's language chosen with --lang es under LC_ALL=C, where glibc
+#     ignores LANGUAGE: the screens are in Spanish.
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh" "${1:-build}"
+
+PARTNER=hubdesk-sandbox-partner
+sandbox_start --whapi-launch-ms 300 --qr-first-ms 800 --qr-next-ms 2500 --qr-attempts 20
+MANAGER=$SB_URL/whapi/manager
+GATE=$SB_URL/whapi/gate
+wfield() { json_get "$(sb_req GET /_sandbox/whapi/channels/latest)" "$1"; }
+
+# new_channel NAME NAME_LABEL MODES_TEXT: n on the channel list, QR mode, NAME typed, created; waits for the hub.
+new_channel() {
+    keys n
+    wait_for_screen "$3" 5 # the pairing modes
+    keys Enter
+    wait_for_screen "$2" 5
+    keys C-u
+    keys_lit "$1"
+    keys Enter
+    WANT_NAME=$1
+    wait_until 20 eval '[ "$(wfield name)" = "$WANT_NAME" ]' ||
+        fail "the hub got the name '$(wfield name)', want '$1'"
+}
+
+tmux_start 80 24 xterm-256color "HUBDESK_TOKEN=$PARTNER" LANG=C LC_ALL=C
+pane_run "'$HUBDESK_BIN' --provider whapi --base-url '$MANAGER' --gate-url '$GATE'"
+wait_for_screen 'Sandbox' 10
+keys Enter
+wait_for_screen 'Channels' 10
+new_channel 'Loja São Paulo' 'Name:' 'Pairing code'
+log "LANG=C: the hub got 'Loja São Paulo'"
+keys Escape
+wait_for_screen 'Loja São Paulo' 10
+log "LANG=C: the channel list shows 'Loja São Paulo'"
+keys q
+pane_wait_rc 10 >/dev/null
+
+pane_run "'$HUBDESK_BIN' --lang es --provider whapi --base-url '$MANAGER' --gate-url '$GATE'"
+wait_for_screen 'Proyecto' 10
+keys Enter
+wait_for_screen 'Canales' 10
+new_channel 'Peña Álvarez' 'Nombre:' 'Código de vinculación'
+log "--lang es under LC_ALL=C: Spanish screens, and 'Peña Álvarez' reached the hub"
+keys q
+pane_wait_rc 10 >/dev/null
