@@ -129,14 +129,56 @@ static int apply_language(const char *lang, const char *dir, char *err, size_t n
     return -1;
 }
 
+/* The value POSIX gives a category: LC_ALL, else LC_xxx, else LANG; "" when none is set. */
+static const char *locale_env(const char *category_var)
+{
+    const char *names[] = {"LC_ALL", category_var, "LANG"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *v = getenv(names[i]);
+        if (v && *v)
+            return v;
+    }
+    return "";
+}
+
+/* "es_AR.UTF-8" says UTF-8; "pt_BR" alone does not. */
+static int name_says_utf8(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    return dot && (strncasecmp(dot + 1, "UTF-8", 5) == 0 || strncasecmp(dot + 1, "utf8", 4) == 0);
+}
+
+/*
+ * The language of a locale that is named but not installed (LANG=es_AR.UTF-8 on a server
+ * without locales): setlocale refuses it and glibc would speak C. LANGUAGE first, as gettext.
+ */
+static const char *language_of_missing_locale(void)
+{
+    const char *language = getenv("LANGUAGE");
+    char first[32];
+    if (language && *language) {
+        snprintf(first, sizeof first, "%.*s", (int)strcspn(language, ":"), language);
+        if (i18n_language_code(first))
+            return i18n_language_code(first);
+    }
+    return i18n_language_code(locale_env("LC_MESSAGES"));
+}
+
 int i18n_setup(const char *lang, const char *catalog_dir, char *err, size_t n)
 {
-    setlocale(LC_ALL, "");
+    setlocale(LC_ALL, "C"); /* where a refused setlocale leaves it, whatever ran before */
+    int installed = setlocale(LC_ALL, "") != NULL;
     const char *ctype = setlocale(LC_CTYPE, NULL);
     snprintf(user_ctype, sizeof user_ctype, "%s", ctype ? ctype : "C");
     terminal_utf8 = codeset_is_utf8();
-    if (!terminal_utf8 && is_c_locale(ctype))
+    if (!installed && name_says_utf8(locale_env("LC_CTYPE"))) {
+        snprintf(user_ctype, sizeof user_ctype, "%s", locale_env("LC_CTYPE"));
+        terminal_utf8 = 1; /* the user said UTF-8; only the locale's data is missing */
+    }
+    if (!codeset_is_utf8() && is_c_locale(ctype))
         set_c_utf8(LC_CTYPE);
+    if (!lang && !installed)
+        lang = language_of_missing_locale();
     bindtextdomain(HD_TEXTDOMAIN, catalog_dir);
     bind_textdomain_codeset(HD_TEXTDOMAIN, "UTF-8"); /* the catalogs' own, whatever LC_CTYPE */
     textdomain(HD_TEXTDOMAIN);

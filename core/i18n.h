@@ -31,8 +31,10 @@ const char *i18n_language_code(const char *name);
  * POSIX character type becomes C.UTF-8, so text typed or received stays UTF-8 (a server with
  * LANG=C must not cut "São" to "S"); i18n_terminal_utf8() still reports what the user's locale
  * says about the terminal. `lang` ("es", "pt_BR", "en" from i18n_language_code, or NULL to follow
- * the locale) is applied even where glibc ignores LANGUAGE (a C locale). Returns 0, or -1 with a
- * message in err when the chosen language's catalog cannot be found (English is used then).
+ * the locale) is applied even where glibc ignores LANGUAGE (a C locale). A locale that is named
+ * but not installed (LANG=es_AR.UTF-8 on a server without locales) still gives its language and,
+ * when it says so, UTF-8. Returns 0, or -1 with a message in err when the chosen language's
+ * catalog cannot be found (English is used then).
  */
 int i18n_setup(const char *lang, const char *catalog_dir, char *err, size_t n);
 

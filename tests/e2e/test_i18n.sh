@@ -4,8 +4,9 @@
 #     msgcmp), with no fuzzy entry (msgfmt --statistics), and pass tests/i18n/po_lint.py (which
 #     is shown to catch a key bar whose keys were translated); the build compiled them beside
 #     the program.
-#  2. The language: --lang before or after the command, HUBDESK_LANG, the locale (LANGUAGE), and
-#     --lang under LC_ALL=C, where glibc ignores LANGUAGE. A wrong --lang or a --lang without a
+#  2. The language: --lang before or after the command, HUBDESK_LANG, the locale (LANGUAGE, and a
+#     locale that is named but not installed), and --lang under LC_ALL=C, where glibc ignores
+#     LANGUAGE. A wrong --lang or a --lang without a
 #     value exits 2 with one line (an escape in the value is not echoed raw); a wrong
 #     HUBDESK_LANG warns and keeps English.
 #  3. Line mode against the sandbox: --json output and exit codes are byte-identical in en, es
@@ -63,7 +64,10 @@ first_line() {
     fail "LANGUAGE=pt_BR: $(first_line LC_ALL=C.UTF-8 LANGUAGE=pt_BR -- profile list)"
 [ "$(first_line LC_ALL=C.UTF-8 HUBDESK_LANG=es -- --lang en profile list)" = "No profiles yet. Add one with: hubdesk profile add NAME --provider keebai" ] ||
     fail "--lang en over HUBDESK_LANG=es"
-log "--lang (before, after, under LC_ALL=C), HUBDESK_LANG and LANGUAGE choose the language"
+# A locale named but not installed (a server without the locales package): its language still.
+[ "$(first_line LC_ALL= LANG=pt_ZZ.UTF-8 -- profile list | cut -c1-15)" = "Ainda não há pe" ] ||
+    fail "LANG=pt_ZZ.UTF-8: $(first_line LC_ALL= LANG=pt_ZZ.UTF-8 -- profile list)"
+log "--lang (before, after, under LC_ALL=C), HUBDESK_LANG, LANGUAGE and a missing locale choose"
 
 # refused ARGS...: exit 2, one 'hubdesk:' line on stderr, nothing on stdout, no raw escape.
 refused() {

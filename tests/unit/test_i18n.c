@@ -113,6 +113,40 @@ static void test_c_locale_text_is_utf8(void **state)
     unsetenv("LC_ALL");
 }
 
+/* A locale that is named but not installed: its language and its UTF-8 are still taken. */
+static void test_missing_locale(void **state)
+{
+    char err[256];
+    unsetenv("LC_ALL");
+    unsetenv("LC_MESSAGES");
+    unsetenv("LC_CTYPE");
+    unsetenv("LANGUAGE");
+    setenv("LANG", "xx_NOPE.UTF-8", 1);
+    assert_int_equal(i18n_setup(NULL, "/nonexistent", err, sizeof err), 0);
+    assert_true(i18n_terminal_utf8());
+    assert_true(i18n_text_utf8());
+    setenv("LANG", "es_ZZ.UTF-8", 1); /* no such country: never installed */
+    assert_int_equal(i18n_setup(NULL, "/nonexistent", err, sizeof err), -1);
+    assert_non_null(strstr(err, "no es translation"));
+    assert_true(i18n_terminal_utf8());
+    unsetenv("LANGUAGE"); /* i18n_setup set it, for gettext */
+    setenv("LANG", "pt_ZZ", 1); /* no codeset named: the terminal is not taken as UTF-8 */
+    assert_int_equal(i18n_setup(NULL, "/nonexistent", err, sizeof err), -1);
+    assert_non_null(strstr(err, "no pt_BR translation"));
+    assert_false(i18n_terminal_utf8());
+    assert_true(i18n_text_utf8());
+    setenv("LANGUAGE", "es:pt_BR", 1);
+    assert_int_equal(i18n_setup(NULL, "/nonexistent", err, sizeof err), -1);
+    assert_non_null(strstr(err, "no es translation"));
+    setenv("LANGUAGE", "\x1b[2J", 1); /* junk: the locale's language */
+    assert_int_equal(i18n_setup(NULL, "/nonexistent", err, sizeof err), -1);
+    assert_non_null(strstr(err, "no pt_BR translation"));
+    setenv("LANG", "fr_ZZ.UTF-8", 1); /* a language hubdesk does not have: English, no error */
+    unsetenv("LANGUAGE");
+    assert_int_equal(i18n_setup(NULL, "/nonexistent", err, sizeof err), 0);
+    unsetenv("LANG");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -120,6 +154,7 @@ int main(void)
         cmocka_unit_test(test_language_code),
         cmocka_unit_test(test_yes_answers),
         cmocka_unit_test(test_c_locale_text_is_utf8),
+        cmocka_unit_test(test_missing_locale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
