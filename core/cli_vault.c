@@ -25,6 +25,7 @@ typedef struct vopts {
     int passphrase_fd, new_passphrase_fd;
     int json, replace, yes, with_secret, keep_secret;
     const char *kind, *owner, *provider, *base_url, *gate_url, *label, *secret, *api_key_secret;
+    const char *customer_lang; /* "es", "pt_BR", "en", or "" (the agent's): checked */
 } vopts;
 
 static int fail(int code, const char *fmt, const char *arg)
@@ -56,6 +57,7 @@ static int parse_opts(int argc, char **argv, vopts *o)
         {"label", required_argument, NULL, 'l'}, {"secret", required_argument, NULL, 's'},
         {"gate-url", required_argument, NULL, 'g'},
         {"api-key-secret", required_argument, NULL, 'A'},
+        {"customer-lang", required_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
     char name[CLI_OPT_NAME_MAX];
@@ -87,6 +89,11 @@ static int parse_opts(int argc, char **argv, vopts *o)
         case 'l': o->label = optarg; break;
         case 's': o->secret = optarg; break;
         case 'A': o->api_key_secret = optarg; break;
+        case 'C':
+            if (!(o->customer_lang = *optarg ? i18n_language_code(optarg) : ""))
+                return fail(EXIT_USAGE, "%s", _("--customer-lang takes es, pt_BR or en (or \"\" for "
+                                                "the agent's language)"));
+            break;
         case ':': return fail(EXIT_USAGE, _("option '%s' needs a value"), name);
         /* never echo a value: "--token=SECRET" typed by mistake stays off the screen */
         default: return fail(EXIT_USAGE, _("unknown option '%s'"), name);
@@ -412,6 +419,8 @@ static int cmd_profile_add(const char *name, const vopts *o)
              o->base_url ? o->base_url : ops ? ops->default_base_url : "");
     snprintf(p.label, sizeof p.label, "%s", o->label ? o->label : name);
     snprintf(p.gate_url, sizeof p.gate_url, "%s", o->gate_url ? o->gate_url : "");
+    snprintf(p.customer_lang, sizeof p.customer_lang, "%s",
+             o->customer_lang ? o->customer_lang : "");
     if (o->api_key_secret &&
         snprintf(p.api_key_secret, sizeof p.api_key_secret, "%s", o->api_key_secret) >=
             (int)sizeof p.api_key_secret)
@@ -458,10 +467,10 @@ static int cmd_profile_list(const vopts *o)
     for (size_t i = 0; i < l.n; i++) {
         const profile *p = &l.items[i];
         if (o->json) {
-            json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "name", p->name, "provider",
+            json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "name", p->name, "provider",
                                   p->provider, "base_url", p->base_url, "gate_url", p->gate_url,
                                   "label", p->label, "secret", p->secret, "api_key_secret",
-                                  p->api_key_secret);
+                                  p->api_key_secret, "customer_lang", p->customer_lang);
             json_t *inst = profile_remembered(p, "instances"), *ch = profile_remembered(p, "channels");
             if (j)
                 json_object_set_new(j, "remembered",
@@ -675,7 +684,9 @@ static int edit_fields(profile *p, const vopts *o)
            (o->label && snprintf(p->label, sizeof p->label, "%s", o->label) >= (int)sizeof p->label) ||
            (o->secret && snprintf(p->secret, sizeof p->secret, "%s", o->secret) >= (int)sizeof p->secret) ||
            (o->api_key_secret && snprintf(p->api_key_secret, sizeof p->api_key_secret, "%s",
-                                          o->api_key_secret) >= (int)sizeof p->api_key_secret)
+                                          o->api_key_secret) >= (int)sizeof p->api_key_secret) ||
+           (o->customer_lang && snprintf(p->customer_lang, sizeof p->customer_lang, "%s",
+                                         o->customer_lang) >= (int)sizeof p->customer_lang)
                ? -1
                : 0;
 }
@@ -709,8 +720,9 @@ static int edit_apply(profile_list *l, void *arg, char *err, size_t errsz)
 }
 
 /* `profile edit NAME [--base-url U] [--gate-url U] [--label L] [--secret ENTRY]
-   [--api-key-secret ENTRY]`; provider is fixed. An empty --gate-url "" goes back to the
-   driver's default, an empty --api-key-secret "" sends no X-Api-Key. */
+   [--api-key-secret ENTRY] [--customer-lang L]`; provider is fixed. An empty --gate-url ""
+   goes back to the driver's default, an empty --api-key-secret "" sends no X-Api-Key, an empty
+   --customer-lang "" speaks to customers in the agent's language. */
 static int cmd_profile_edit(const char *name, const vopts *o)
 {
     char path[1024], err[512];

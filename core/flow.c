@@ -240,6 +240,16 @@ int flow_profile_set(flow *f, int index, const char *name, const char *gate_url)
     return 0;
 }
 
+int flow_profile_set_customer_lang(flow *f, int index, const char *lang)
+{
+    const char *code = lang && *lang ? i18n_language_code(lang) : "";
+    if (index < 0 || (size_t)index >= f->nprofiles || !code)
+        return -1;
+    snprintf(f->profiles[index].customer_lang, sizeof f->profiles[index].customer_lang, "%s",
+             code);
+    return 0;
+}
+
 hd_status flow_name_check(const char *name, char *why, size_t whysz)
 {
     size_t chars = 0;

@@ -50,6 +50,7 @@ typedef struct flow_profile {
     char *api_key;  /* HydraCore X-Api-Key, guarded; NULL: flow_secrets.profile_api_key */
     /* What the hub cannot list, entered by the agent (profile.h "remembered"), owned. */
     json_t *remembered;
+    char customer_lang[8]; /* its customers' language (profile.h); "" = the agent's */
 } flow_profile;
 
 typedef struct flow flow;
@@ -167,6 +168,10 @@ int flow_profile_add(flow *f, const char *label, const provider_ops *ops, const 
                      const char *token);
 /* Sets a profile's name and gate URL (NULL = keep). 0 or -1 (out of memory). */
 int flow_profile_set(flow *f, int index, const char *name, const char *gate_url);
+
+/* Sets the language of a profile's customers ("es", "pt_BR", "en"; "" or NULL: the agent's).
+   -1 for a bad index or a language hubdesk does not have. */
+int flow_profile_set_customer_lang(flow *f, int index, const char *lang);
 
 /* The step table, FLOW_STEP_COUNT rows in order. */
 const flow_step_info *flow_steps(void);

@@ -177,6 +177,9 @@ int i18n_setup(const char *lang, const char *catalog_dir, char *err, size_t n)
     }
     if (!codeset_is_utf8() && is_c_locale(ctype))
         set_c_utf8(LC_CTYPE);
+    /* glibc ignores LANGUAGE in C: C.UTF-8 keeps English but lets i18n_gettext_in switch. */
+    if (is_c_locale(setlocale(LC_MESSAGES, NULL)))
+        set_c_utf8(LC_MESSAGES);
     if (!lang && !installed)
         lang = language_of_missing_locale();
     bindtextdomain(HD_TEXTDOMAIN, catalog_dir);
@@ -224,6 +227,62 @@ const char *i18n_pgettext(const char *ctx_msgid, const char *msgid)
 {
     const char *t = gettext(ctx_msgid);
     return t == ctx_msgid ? msgid : t;
+}
+
+/*
+ * gettext reads LANGUAGE at each lookup once the catalog cache is dropped (textdomain does),
+ * so a lookup in another language is: swap LANGUAGE, look up, put it back. Translations are
+ * in the mapped catalogs, which stay loaded: the pointer outlives the swap.
+ */
+const char *i18n_gettext_in(const char *lang, const char *msgid)
+{
+    const char *code = lang && *lang ? i18n_language_code(lang) : NULL;
+    if (!code)
+        return gettext(msgid);
+    const char *was = getenv("LANGUAGE");
+    char saved[64] = "";
+    int had = was != NULL;
+    if (had)
+        snprintf(saved, sizeof saved, "%s", was);
+    if (strcmp(code, "en") == 0) /* no English catalog: the msgid is the English */
+        return msgid;
+    if (had && strcmp(saved, code) == 0)
+        return gettext(msgid);
+    if (setenv("LANGUAGE", code, 1) < 0)
+        return gettext(msgid);
+    textdomain(HD_TEXTDOMAIN);
+    const char *t = gettext(msgid);
+    if (had)
+        setenv("LANGUAGE", saved, 1);
+    else
+        unsetenv("LANGUAGE");
+    textdomain(HD_TEXTDOMAIN);
+    return t;
+}
+
+const char *i18n_agent_language(void)
+{
+    static const char header_msgid[] = ""; /* a variable: xgettext must not extract it */
+    const char *h = gettext(header_msgid), *l = h ? strstr(h, "Language: ") : NULL;
+    char code[16];
+    if (!l)
+        return "en";
+    l += strlen("Language: ");
+    snprintf(code, sizeof code, "%.*s", (int)strcspn(l, "\n"), l);
+    const char *known = i18n_language_code(code);
+    return known ? known : "en";
+}
+
+const char *i18n_language_endonym(const char *lang)
+{
+    const char *code = lang ? i18n_language_code(lang) : NULL;
+    if (!code)
+        return NULL;
+    if (strcmp(code, "es") == 0)
+        return "Espa\xC3\xB1ol";
+    if (strcmp(code, "pt_BR") == 0)
+        return "Portugu\xC3\xAAs (Brasil)";
+    return "English";
 }
 
 int i18n_is_yes_key(wint_t ch)

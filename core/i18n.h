@@ -56,6 +56,20 @@ const char *i18n_locale_name(void);
 /* The translation of `ctx_msgid` ("context\004msgid"), or `msgid` when there is none. */
 const char *i18n_pgettext(const char *ctx_msgid, const char *msgid);
 
+/*
+ * `msgid` translated into `lang` ("es", "pt_BR", "en"), for words the customer reads (the phone
+ * steps, the test message) when the customer's language is not the agent's. NULL or "" lang: the
+ * agent's language (gettext). The result stays valid for the life of the process.
+ */
+const char *i18n_gettext_in(const char *lang, const char *msgid);
+
+/* The language the agent reads: "es", "pt_BR" or "en" (the catalog in use, else English). */
+const char *i18n_agent_language(void);
+
+/* The name of a language in that language ("Español", "Português (Brasil)", "English"), or
+   NULL for a code hubdesk does not have. Not translated: each reader finds their own. */
+const char *i18n_language_endonym(const char *lang);
+
 /* 1 when the key `ch` answers yes to a y/N question: y, Y, or the translated yes key. */
 int i18n_is_yes_key(wint_t ch);
 

@@ -56,12 +56,22 @@ int profile_validate(const profile *p, char *err, size_t errsz)
         snprintf(err, errsz, _("profile %s: invalid label or secret name"), p->name);
         return -1;
     }
+    if (p->customer_lang[0] && !profile_customer_lang_ok(p->customer_lang)) {
+        snprintf(err, errsz, _("profile %s: customer_lang must be es, pt_BR or en"), p->name);
+        return -1;
+    }
     if (p->api_key_secret[0] && !name_ok(p->api_key_secret)) {
         snprintf(err, errsz, _("profile %s: invalid api_key_secret (a vault entry name: 1 to 64 "
                                "visible ASCII characters)"), p->name);
         return -1;
     }
     return 0;
+}
+
+int profile_customer_lang_ok(const char *lang)
+{
+    const char *code = i18n_language_code(lang);
+    return code && strcmp(code, lang) == 0;
 }
 
 int profile_find(const profile_list *l, const char *name)
@@ -272,7 +282,8 @@ static int parse_one(json_t *o, profile *p, char *err, size_t errsz)
         copy_field(o, "label", p->label, sizeof p->label, 0) < 0 ||
         copy_field(o, "gate_url", p->gate_url, sizeof p->gate_url, 0) < 0 ||
         copy_field(o, "secret", p->secret, sizeof p->secret, 0) < 0 ||
-        copy_field(o, "api_key_secret", p->api_key_secret, sizeof p->api_key_secret, 0) < 0) {
+        copy_field(o, "api_key_secret", p->api_key_secret, sizeof p->api_key_secret, 0) < 0 ||
+        copy_field(o, "customer_lang", p->customer_lang, sizeof p->customer_lang, 0) < 0) {
         snprintf(err, errsz, "%s", _("a profile is missing name, provider or base_url, or has a field that is too long"));
         return -1;
     }
@@ -352,6 +363,8 @@ static json_t *list_to_json(const profile_list *l)
             json_object_set_new(o, "gate_url", json_string(p->gate_url));
         if (o && p->api_key_secret[0])
             json_object_set_new(o, "api_key_secret", json_string(p->api_key_secret));
+        if (o && p->customer_lang[0])
+            json_object_set_new(o, "customer_lang", json_string(p->customer_lang));
         json_t *inst = profile_remembered(p, "instances"), *chans = profile_remembered(p, "channels");
         if (o && (inst || chans)) {
             json_t *r = json_object();

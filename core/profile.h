@@ -16,6 +16,8 @@ typedef struct profile {
     char secret[PROFILE_NAME_MAX + 1]; /* name of its vault entry ("" = none yet) */
     char api_key_secret[PROFILE_NAME_MAX + 1]; /* HydraCore: vault entry of the optional
                                                   X-Api-Key ("" = none); JSON "api_key_secret" */
+    char customer_lang[8]; /* the language of this account's customers: "es", "pt_BR", "en";
+                              "" = the agent's. Phone steps and the test message use it. */
     /*
      * What the hub cannot list and the agent entered (JSON "remembered"), owned, NULL = none:
      * {"instances": [{"id", "name"}], "channels": [{"id", "name", "kind"}]}. Strings are
@@ -28,6 +30,9 @@ typedef struct profile_list {
     profile *items;
     size_t n;
 } profile_list;
+
+/* 1 when `lang` is exactly a customer language hubdesk has: "es", "pt_BR" or "en". */
+int profile_customer_lang_ok(const char *lang);
 
 /* $XDG_CONFIG_HOME/hubdesk/profiles.json (~/.config/... when unset, empty or relative). */
 int profile_default_path(char *out, size_t n);

@@ -87,7 +87,15 @@ static void follow_customer(app *a)
     if (strcmp(owner, a->form_owner) != 0) {
         app_forget_customer(a);
         snprintf(a->form_owner, sizeof a->form_owner, "%s", owner);
+        snprintf(a->customer_lang, sizeof a->customer_lang, "%s",
+                 f->profile >= 0 && f->profile < (int)f->nprofiles
+                     ? f->profiles[f->profile].customer_lang : "");
     }
+}
+
+const char *app_customer_text(const app *a, const char *msgid)
+{
+    return i18n_gettext_in(a->customer_lang, msgid);
 }
 
 /* Screens follow the app mode, and in the flow the flow's step; leave/enter run on change. */

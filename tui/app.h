@@ -110,6 +110,9 @@ struct app {
     int url_len;
     /* Whose data the fields above hold ("profile\x1fchannel id"): a change wipes them. */
     char form_owner[400];
+    /* The customer's language for the words they read (phone steps, test message): the
+       profile's customer_lang for each new customer, L on the pairing screen changes it. */
+    char customer_lang[8];
     const char *subtitle;
     const char *demo_hint;
     const char *demo_url;
@@ -150,6 +153,9 @@ struct app {
    list cursors and form messages): when the hub account or the channel changes, and on lock.
    What was typed on the same channel stays. */
 void app_forget_customer(app *a);
+
+/* `msgid` in the customer's language (app.customer_lang; "" = the agent's). */
+const char *app_customer_text(const app *a, const char *msgid);
 
 /* Runs the console until the user quits. Profiles must be added to a->f before. */
 int app_run(app *a);

@@ -48,8 +48,10 @@ static void load_profiles(app *a)
         if (!ops)
             continue; /* profile_load validated it; a driver may still be missing here */
         int idx = flow_profile_add(&a->f, l.items[i].label, ops, l.items[i].base_url, NULL);
-        if (idx >= 0)
+        if (idx >= 0) {
             flow_profile_set(&a->f, idx, l.items[i].name, l.items[i].gate_url);
+            flow_profile_set_customer_lang(&a->f, idx, l.items[i].customer_lang);
+        }
         if (idx >= 0 && l.items[i].remembered)
             flow_profile_set_extra(&a->f, idx, l.items[i].remembered, NULL);
         if (idx >= 0) {

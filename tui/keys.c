@@ -31,7 +31,7 @@ static const struct {
     {0, L'n', ACT_NEW},           {0, L'c', ACT_REPLACE},    {0, L'd', ACT_DELETE},
     {1, KEY_DC, ACT_DELETE},    {0, 24, ACT_LOCK},         {0, 18, ACT_FORGOT},
     {0, L'w', ACT_WEBHOOK},     {0, L'l', ACT_LIVE},       {0, L'h', ACT_HEALTH},
-    {0, L't', ACT_FILTER},      {0, L'm', ACT_TEST},
+    {0, L't', ACT_FILTER},      {0, L'm', ACT_TEST},       {0, L'L', ACT_CUSTOMER_LANG},
 };
 
 tui_action keys_action(int is_keycode, wint_t ch)

@@ -21,6 +21,8 @@
     X(ACT_TEST, "m", N_("send a test message (HubMessage, Chatt2.me)"), 0)                        \
     X(ACT_FILTER, "t", N_("Keebai channels: filter by type"), 0)                                  \
     X(ACT_INVERT, "i", N_("invert the QR (terminals without colours, light backgrounds)"), 0)     \
+    X(ACT_CUSTOMER_LANG, "L", N_("pairing: the customer's language, for the phone steps and the "  \
+                                 "test message"), 0)                                              \
     X(ACT_VAULT, "v", N_("open the vault (from the hub account list)"), 1)                        \
     X(ACT_ADD, "a", N_("vault: add a secret"), 1)                                                 \
     X(ACT_REPLACE, "c", N_("vault: change (replace) the secret's value"), 1)                      \

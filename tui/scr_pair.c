@@ -140,13 +140,25 @@ static const char *style_label(qr_style s)
     }
 }
 
+/* "Customer's language: Español (L)": the phone steps are in it, and L changes it. */
+static const char *customer_lang_line(const app *a, char *out, size_t n)
+{
+    const char *name = i18n_language_endonym(a->customer_lang[0] ? a->customer_lang
+                                                                  : i18n_agent_language());
+    snprintf(out, n, _("Customer's language: %s (L to change)"), name ? name : "English");
+    return out;
+}
+
 /* Browser mode: the link in full (it is what the QR holds) and the session's time left. */
 static int draw_link_info(app *a, int y, int x, int w, int bottom)
 {
     char line[1200];
     long secs = (flow_qr_remaining_ms(&a->f) + 999) / 1000;
-    y += ui_wrap(y, x, w, 2, ROLE_TITLE, _("Customer: open this link, or scan the QR with the phone's camera"));
-    y += ui_wrap(y, x, w, 3, ROLE_TEXT, _("It opens the hub's portal and Meta's Embedded Signup."));
+    y += ui_wrap(y, x, w, 2, ROLE_TITLE,
+                 app_customer_text(a, N_("Customer: open this link, or scan the QR with the "
+                                         "phone's camera")));
+    y += ui_wrap(y, x, w, 3, ROLE_TEXT,
+                 app_customer_text(a, N_("It opens the hub's portal and Meta's Embedded Signup.")));
     if (y < bottom)
         y++;
     y += ui_wrap(y, x, w, bottom - y > 6 ? 6 : bottom - y, ROLE_OK, a->f.link_url);
@@ -186,7 +198,8 @@ static void draw_info(app *a, int y, int x, int w, int h)
         goto tail;
     }
     y += ui_wrap(y, x, w, 2, ROLE_TITLE, _("Scan this with WhatsApp on the customer's phone"));
-    y += ui_wrap(y, x, w, 3, ROLE_TEXT, _("Settings > Linked devices > Link a device"));
+    y += ui_wrap(y, x, w, 3, ROLE_TEXT,
+                 app_customer_text(a, N_("Settings > Linked devices > Link a device")));
     if (y < bottom)
         y++;
     long secs = (flow_qr_remaining_ms(&a->f) + 999) / 1000;
@@ -209,6 +222,8 @@ tail:
                  a->style == QR_STYLE_AUTO ? style_label(view.r->style) : style_label(a->style));
         ui_put(y++, x, w, ROLE_DIM, line);
     }
+    if (y < bottom)
+        ui_put(y++, x, w, ROLE_DIM, customer_lang_line(a, line, sizeof line));
     if (!a->colour && y < bottom)
         y += ui_wrap(y, x, w, bottom - y, ROLE_WARN,
                      _("No colours: if the code does not scan, press i to invert it."));
@@ -248,11 +263,14 @@ static void draw_code(app *a)
            ROLE_OK, line);
     y++;
     y += ui_wrap(y, 2, COLS - 4, 3, ROLE_TEXT,
-                 _("On the phone: WhatsApp > Settings > Linked devices > Link a device > Link "
-                   "with phone number instead, then type the code."));
+                 app_customer_text(a, N_("On the phone: WhatsApp > Settings > Linked devices > "
+                                         "Link a device > Link with phone number instead, then "
+                                         "type the code.")));
     snprintf(line, sizeof line, _("Phone: %s"), a->f.pair_phone);
     if (y < LINES - 2)
         ui_put(y++, 2, COLS - 4, ROLE_DIM, line);
+    if (y < LINES - 2)
+        ui_put(y++, 2, COLS - 4, ROLE_DIM, customer_lang_line(a, line, sizeof line));
     if (a->f.wait_until_ms && y < LINES - 2)
         y += ui_wrap(y, 2, COLS - 4, LINES - 2 - y, ROLE_WARN, a->f.status);
     const char *hint = demo_hint(a);
@@ -317,6 +335,15 @@ static int pair_key(app *a, tui_action act, int is_keycode, wint_t ch)
     }
     if (act == ACT_RETRY) {
         app_retry_pairing(a);
+        return SCREEN_HANDLED;
+    }
+    if (act == ACT_CUSTOMER_LANG) { /* es -> pt_BR -> en -> es, from the one on screen */
+        static const char *const order[] = {"es", "pt_BR", "en"};
+        const char *now = a->customer_lang[0] ? a->customer_lang : i18n_agent_language();
+        size_t i = 0;
+        while (i < 3 && strcmp(order[i], now) != 0)
+            i++;
+        snprintf(a->customer_lang, sizeof a->customer_lang, "%s", order[(i + 1) % 3]);
         return SCREEN_HANDLED;
     }
     return SCREEN_IGNORED;

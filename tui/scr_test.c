@@ -39,7 +39,8 @@ static void test_enter(app *a)
         tui_field_set(&to->text, flow_test_recipient(&a->f));
     form_item *text = form_add(&a->form, "text", _("Message:"), NULL, FORM_TEXT, 300);
     if (text)
-        tui_field_set(&text->text, _("Hello from hubdesk: this is a test message."));
+        tui_field_set(&text->text, /* the customer reads it: in their language */
+                      app_customer_text(a, N_("Hello from hubdesk: this is a test message.")));
 }
 
 static void test_leave(app *a)

@@ -147,6 +147,33 @@ static void test_missing_locale(void **state)
     unsetenv("LANG");
 }
 
+/* The customer's language: endonyms, and lookups that fall back to the msgid, never NULL. */
+static void test_customer_language(void **state)
+{
+    char err[256];
+    setenv("LC_ALL", "C.UTF-8", 1);
+    unsetenv("LANGUAGE");
+    i18n_setup(NULL, "/nonexistent", err, sizeof err);
+    assert_string_equal(i18n_language_endonym("es"), "Espa\xC3\xB1ol");
+    assert_string_equal(i18n_language_endonym("pt-BR"), "Portugu\xC3\xAAs (Brasil)");
+    assert_string_equal(i18n_language_endonym("en"), "English");
+    assert_null(i18n_language_endonym("fr"));
+    assert_null(i18n_language_endonym(NULL));
+    assert_string_equal(i18n_agent_language(), "en"); /* no catalog */
+    const char *m = "Settings > Linked devices > Link a device";
+    assert_string_equal(i18n_gettext_in("es", m), m);
+    assert_string_equal(i18n_gettext_in("en", m), m);
+    assert_string_equal(i18n_gettext_in("", m), m);
+    assert_string_equal(i18n_gettext_in(NULL, m), m);
+    assert_string_equal(i18n_gettext_in("\x1b]52;c;x\a", m), m);
+    assert_null(getenv("LANGUAGE")); /* put back as it was: unset */
+    setenv("LANGUAGE", "pt_BR", 1);
+    i18n_gettext_in("es", m);
+    assert_string_equal(getenv("LANGUAGE"), "pt_BR");
+    unsetenv("LANGUAGE");
+    unsetenv("LC_ALL");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +182,7 @@ int main(void)
         cmocka_unit_test(test_yes_answers),
         cmocka_unit_test(test_c_locale_text_is_utf8),
         cmocka_unit_test(test_missing_locale),
+        cmocka_unit_test(test_customer_language),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
