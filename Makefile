@@ -192,4 +192,5 @@ pot:
 		--package-name=hubdesk --package-version=$(VERSION) -o assets/po/hubdesk.pot \
 		core/*.c core/*.h tui/*.c tui/*.h
 	for l in $(LANGS); do msgmerge --quiet --update --backup=none --no-fuzzy-matching \
-		assets/po/$$l.po assets/po/hubdesk.pot || exit 1; done
+		assets/po/$$l.po assets/po/hubdesk.pot && \
+		msgattrib --no-obsolete -o assets/po/$$l.po assets/po/$$l.po || exit 1; done

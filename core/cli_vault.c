@@ -23,7 +23,7 @@ enum { EXIT_OK = 0, EXIT_OTHER = 1, EXIT_USAGE = 2, EXIT_AUTH = 3 };
 
 typedef struct vopts {
     int passphrase_fd, new_passphrase_fd;
-    int json, replace, yes, with_secret, keep_secret;
+    int json, replace, yes, with_secret, keep_secret, reveal;
     const char *kind, *owner, *provider, *base_url, *gate_url, *label, *secret, *api_key_secret;
     const char *customer_lang; /* "es", "pt_BR", "en", or "" (the agent's): checked */
 } vopts;
@@ -58,6 +58,7 @@ static int parse_opts(int argc, char **argv, vopts *o)
         {"gate-url", required_argument, NULL, 'g'},
         {"api-key-secret", required_argument, NULL, 'A'},
         {"customer-lang", required_argument, NULL, 'C'},
+        {"reveal", no_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
     char name[CLI_OPT_NAME_MAX];
@@ -81,6 +82,7 @@ static int parse_opts(int argc, char **argv, vopts *o)
         case 'y': o->yes = 1; break;
         case 'w': o->with_secret = 1; break;
         case 'K': o->keep_secret = 1; break;
+        case 'R': o->reveal = 1; break;
         case 'k': o->kind = optarg; break;
         case 'o': o->owner = optarg; break;
         case 'p': o->provider = optarg; break;
@@ -237,6 +239,35 @@ static int cmd_reset(const char *path, const vopts *o)
     return EXIT_OK;
 }
 
+/*
+ * `vault show NAME`: the secret whole on stdout, for a secret the hub handed out once (a Whapi
+ * channel token, a webhook signing secret) that must go somewhere else. Only to a file or a
+ * pipe unless --reveal: on a terminal anyone who sees the screen (a projector, a shared tmux,
+ * the scrollback) sees it. Checked before the passphrase is asked.
+ */
+static int show_allowed(const vopts *o, const char *name)
+{
+    if (!vault_name_is_valid(name)) /* and so safe to print */
+        return vault_fail(VAULT_ERR_INVALID_NAME, NULL);
+    if (isatty(STDOUT_FILENO) && !o->reveal)
+        return fail(EXIT_USAGE, _("standard output is a terminal: send the secret to a file or "
+                                  "a pipe (hubdesk vault show %s > FILE), or add --reveal to "
+                                  "show it on screen"), name);
+    return -1;
+}
+
+static int cmd_show(vault *v, const char *path, const char *name)
+{
+    unsigned char *sec = NULL;
+    size_t len = 0;
+    vault_status st = vault_get(v, name, &sec, &len);
+    if (st != VAULT_OK)
+        return vault_fail(st, path);
+    int ok = fwrite(sec, 1, len, stdout) == len && fputc('\n', stdout) != EOF;
+    vault_secret_free(sec);
+    return ok ? EXIT_OK : EXIT_OTHER; /* a failed write is reported at exit (cli_output) */
+}
+
 static int cmd_rm(vault *v, const char *path, const char *name)
 {
     vault_status st = vault_remove(v, name);
@@ -250,7 +281,8 @@ int cli_vault_main(int argc, char **argv)
 {
     vopts o;
     char path[1024];
-    int rc = argc < 2 ? fail(EXIT_USAGE, "%s", _("vault: say init, list, add NAME, rm NAME, passwd or reset")) : -1;
+    int rc = argc < 2 ? fail(EXIT_USAGE, "%s", _("vault: say init, list, add NAME, show NAME, rm "
+                                                 "NAME, passwd or reset")) : -1;
     const char *cmd = argc >= 2 ? argv[1] : "";
     if (rc < 0)
         rc = parse_opts(argc - 1, argv + 1, &o);
@@ -260,14 +292,17 @@ int cli_vault_main(int argc, char **argv)
         return rc;
     int npos = argc - 1 - optind;        /* positional arguments after the subcommand */
     const char *arg = npos >= 1 ? argv[1 + optind] : NULL;
-    int want = strcmp(cmd, "add") == 0 || strcmp(cmd, "rm") == 0;
+    int want = strcmp(cmd, "add") == 0 || strcmp(cmd, "rm") == 0 || strcmp(cmd, "show") == 0;
     if (npos != want)
         return fail(EXIT_USAGE, _("vault %s: wrong number of arguments"), cmd);
+    if (strcmp(cmd, "show") == 0 && (rc = show_allowed(&o, arg)) >= 0)
+        return rc;
     if (strcmp(cmd, "init") == 0)
         return cmd_init(path, &o);
     if (strcmp(cmd, "reset") == 0)
         return cmd_reset(path, &o);
-    if (strcmp(cmd, "list") && strcmp(cmd, "add") && strcmp(cmd, "rm") && strcmp(cmd, "passwd"))
+    if (strcmp(cmd, "list") && strcmp(cmd, "add") && strcmp(cmd, "rm") && strcmp(cmd, "passwd") &&
+        strcmp(cmd, "show"))
         return fail(EXIT_USAGE, _("unknown vault command '%s'"), cmd);
     vault *v = NULL;
     if ((rc = unlock(path, o.passphrase_fd, &v)) >= 0)
@@ -278,6 +313,8 @@ int cli_vault_main(int argc, char **argv)
         rc = cmd_add(v, path, arg, &o);
     else if (strcmp(cmd, "rm") == 0)
         rc = cmd_rm(v, path, arg);
+    else if (strcmp(cmd, "show") == 0)
+        rc = cmd_show(v, path, arg);
     else
         rc = cmd_passwd(v, path, &o);
     vault_close(v);
