@@ -140,6 +140,30 @@ void app_after_frame(app *a, loop_timer_fn fn)
     a->dirty = 1;
 }
 
+/*
+ * Over the key bar: quitting loses the secrets a hub handed out in this run without a vault
+ * (a Whapi channel token is shown once, never again), so q asks, naming them.
+ */
+static void draw_quit_question(const app *a)
+{
+    char names[200] = "", line[400];
+    for (size_t i = 0; i < a->nmem_secrets && strlen(names) + 4 < sizeof names; i++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+                 a->mem_secrets[i].name);
+    snprintf(line, sizeof line,
+             ngettext("Quit? %zu secret the hub handed out lives only in memory (no vault) and is "
+                      "lost: %s. y/N",
+                      "Quit? %zu secrets the hub handed out live only in memory (no vault) and "
+                      "are lost: %s. y/N",
+                      a->nmem_secrets),
+             a->nmem_secrets, names);
+    int rows = ui_wrap_rows(COLS - 2, 3, line);
+    attrset(ui_attr(ROLE_WARN));
+    for (int r = 0; r < rows; r++)
+        mvhline(LINES - rows + r, 0, ' ', COLS);
+    ui_wrap(LINES - rows, 1, COLS - 2, rows, ROLE_WARN, line);
+}
+
 static void draw(loop *l, void *arg)
 {
     app *a = arg;
@@ -151,6 +175,8 @@ static void draw(loop *l, void *arg)
     a->screen->draw(a);
     if (a->show_help)
         ui_help_overlay(a->use_vault, &a->help_top);
+    if (a->quit_asked)
+        draw_quit_question(a);
     wnoutrefresh(stdscr);
     doupdate();
     if (a->after_frame) { /* the frame is on screen: now the blocking work may run */
@@ -183,6 +209,13 @@ static void handle_key(app *a, int is_keycode, wint_t ch)
         help_key(a, act, is_keycode, ch);
         return;
     }
+    if (a->quit_asked) { /* only y quits; anything else keeps the session and its secrets */
+        a->quit_asked = 0;
+        a->dirty = 1;
+        if (!is_keycode && i18n_is_yes_key(ch))
+            loop_stop(a->l, 0);
+        return;
+    }
     if (act == ACT_LOCK && a->vault) { /* before the screen: a text field must not eat it */
         app_lock(a);
         return;
@@ -196,7 +229,10 @@ static void handle_key(app *a, int is_keycode, wint_t ch)
         a->dirty = 1;
         return;
     }
-    if (act == ACT_QUIT) {
+    if (act == ACT_QUIT && a->nmem_secrets > 0) {
+        a->quit_asked = 1;
+        a->dirty = 1;
+    } else if (act == ACT_QUIT) {
         loop_stop(a->l, 0);
     } else if (act == ACT_HELP) {
         a->show_help = 1;
@@ -264,10 +300,10 @@ static void on_stdin(loop *l, int fd, int events, void *arg)
         if (rc == OK && ch == 27 && swallow_unknown_sequence())
             continue;
         const screen_ops *before = a->screen;
-        int asked = a->confirm;
+        int asked = a->confirm || a->quit_asked;
         handle_key(a, rc == KEY_CODE_YES, ch);
         sync_screen(a);
-        if (a->screen != before || (a->confirm && !asked)) {
+        if (a->screen != before || ((a->confirm || a->quit_asked) && !asked)) {
             flushinp();
             break;
         }

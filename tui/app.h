@@ -147,6 +147,7 @@ struct app {
         char *secret; /* guarded */
     } *mem_secrets;
     size_t nmem_secrets;
+    int quit_asked; /* q with mem_secrets: "they will be lost, quit? y/N" is on screen */
 };
 
 /* Wipes what was typed for one customer (channel name, pipeline, phone, webhook URL, the
