@@ -15,7 +15,7 @@ PKG_TEST := libmicrohttpd cmocka zbar
 # Debian packages behind the pkg-config names above, plus what the tests drive.
 DEB_PKGS := build-essential pkg-config gettext libncurses-dev libcurl4-openssl-dev \
 	libjansson-dev libsodium-dev libqrencode-dev libmicrohttpd-dev libcmocka-dev \
-	libzbar-dev tmux curl python3 procps clang libclang-rt-14-dev
+	libzbar-dev tmux curl python3 procps clang libclang-rt-14-dev locales
 
 CFLAGS_WARN := -std=c11 -Wall -Wextra -Wshadow -Wno-unused-parameter
 CFLAGS_OPT  := -O2 -g

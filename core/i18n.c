@@ -183,7 +183,6 @@ int i18n_setup(const char *lang, const char *catalog_dir, char *err, size_t n)
     if (!lang && !installed)
         lang = language_of_missing_locale();
     bindtextdomain(HD_TEXTDOMAIN, catalog_dir);
-    bind_textdomain_codeset(HD_TEXTDOMAIN, "UTF-8"); /* the catalogs' own, whatever LC_CTYPE */
     textdomain(HD_TEXTDOMAIN);
     if (err && n)
         err[0] = '\0';

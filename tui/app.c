@@ -164,6 +164,22 @@ static void draw_quit_question(const app *a)
     ui_wrap(LINES - rows, 1, COLS - 2, rows, ROLE_WARN, line);
 }
 
+/* Over the key bar: why a letter did not appear, and the fix. The letter is not repeated: it
+   may belong to a passphrase. */
+static void draw_locale_refusal(void)
+{
+    char line[400];
+    snprintf(line, sizeof line,
+             _("This locale (%s) is not UTF-8, so that character cannot be typed here. Start "
+               "hubdesk with LANG=C.UTF-8 (or another UTF-8 locale) to type it."),
+             i18n_locale_name());
+    int rows = ui_wrap_rows(COLS - 2, 3, line);
+    attrset(ui_attr(ROLE_WARN));
+    for (int r = 0; r < rows; r++)
+        mvhline(LINES - rows + r, 0, ' ', COLS);
+    ui_wrap(LINES - rows, 1, COLS - 2, rows, ROLE_WARN, line);
+}
+
 static void draw(loop *l, void *arg)
 {
     app *a = arg;
@@ -177,6 +193,8 @@ static void draw(loop *l, void *arg)
         ui_help_overlay(a->use_vault, &a->help_top);
     if (a->quit_asked)
         draw_quit_question(a);
+    else if (a->locale_refused)
+        draw_locale_refusal();
     wnoutrefresh(stdscr);
     doupdate();
     if (a->after_frame) { /* the frame is on screen: now the blocking work may run */
@@ -218,6 +236,17 @@ static void handle_key(app *a, int is_keycode, wint_t ch)
     }
     if (act == ACT_LOCK && a->vault) { /* before the screen: a text field must not eat it */
         app_lock(a);
+        return;
+    }
+    if (a->locale_refused) {
+        a->locale_refused = 0;
+        a->dirty = 1;
+    }
+    /* Text is kept as UTF-8: where the locale is another charset (a C locale became C.UTF-8
+       at start), a character beyond ASCII would be sent to the hub wrong. Refused, said why. */
+    if (a->screen->takes_text && !is_keycode && ch >= 0x80 && !i18n_text_utf8()) {
+        a->locale_refused = 1;
+        a->dirty = 1;
         return;
     }
     if (a->screen->takes_text && !is_keycode && ch != L' ' && iswprint(ch))

@@ -148,6 +148,7 @@ struct app {
     } *mem_secrets;
     size_t nmem_secrets;
     int quit_asked; /* q with mem_secrets: "they will be lost, quit? y/N" is on screen */
+    int locale_refused; /* a non-ASCII key was refused (non-UTF-8 locale): says why, until a key */
 };
 
 /* Wipes what was typed for one customer (channel name, pipeline, phone, webhook URL, the

@@ -5,6 +5,10 @@
 #     channel list shows it back.
 #  2. The same in the console's language chosen with --lang es under LC_ALL=C, where glibc
 #     ignores LANGUAGE: the screens are in Spanish.
+#  3. A legacy locale (es_ES.ISO-8859-1, built with localedef into a private LOCPATH): a letter
+#     beyond ASCII is refused with a line naming the locale and LANG=C.UTF-8, never cut
+#     silently; the hub gets what was accepted. (tmux is a UTF-8 terminal, so the screen's
+#     Latin-1 letters do not show there: only ASCII is matched.)
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh" "${1:-build}"
 
@@ -28,6 +32,14 @@ new_channel() {
         fail "the hub got the name '$(wfield name)', want '$1'"
 }
 
+# quit_console: q, and y to the question about the channel token kept in memory (no vault).
+quit_console() {
+    keys q
+    wait_for_screen 'Quit\?|Salir\?' 5
+    keys y
+    [ "$(pane_wait_rc 10)" = 0 ] || fail "hubdesk did not quit with 0"
+}
+
 tmux_start 80 24 xterm-256color "HUBDESK_TOKEN=$PARTNER" LANG=C LC_ALL=C
 pane_run "'$HUBDESK_BIN' --provider whapi --base-url '$MANAGER' --gate-url '$GATE'"
 wait_for_screen 'Sandbox' 10
@@ -38,8 +50,7 @@ log "LANG=C: the hub got 'Loja São Paulo'"
 keys Escape
 wait_for_screen 'Loja São Paulo' 10
 log "LANG=C: the channel list shows 'Loja São Paulo'"
-keys q
-pane_wait_rc 10 >/dev/null
+quit_console
 
 pane_run "'$HUBDESK_BIN' --lang es --provider whapi --base-url '$MANAGER' --gate-url '$GATE'"
 wait_for_screen 'Proyecto' 10
@@ -47,5 +58,30 @@ keys Enter
 wait_for_screen 'Canales' 10
 new_channel 'Peña Álvarez' 'Nombre:' 'Código de vinculación'
 log "--lang es under LC_ALL=C: Spanish screens, and 'Peña Álvarez' reached the hub"
-keys q
-pane_wait_rc 10 >/dev/null
+quit_console
+
+# ---- 3. a legacy (ISO-8859-1) locale ---------------------------------------------------------
+localedef -i es_ES -f ISO-8859-1 "$E2E_TMP/loc/es_ES.ISO-8859-1" >/dev/null 2>&1 ||
+    { mkdir -p "$E2E_TMP/loc" && localedef -i es_ES -f ISO-8859-1 "$E2E_TMP/loc/es_ES.ISO-8859-1"; } ||
+    fail "localedef could not build es_ES.ISO-8859-1 (make deps installs the locales package)"
+pane_run "LOCPATH='$E2E_TMP/loc' LC_ALL=es_ES.ISO-8859-1 '$HUBDESK_BIN' --provider whapi --base-url '$MANAGER' --gate-url '$GATE'"
+wait_for_screen 'Proyecto' 10
+keys Enter
+wait_for_screen 'Canales' 10
+keys n
+wait_for_screen 'digo de vinculaci' 5 # tmux is UTF-8: its Latin-1 letters are dropped
+keys Enter
+wait_for_screen 'Nombre:' 5
+keys C-u
+keys_lit 'Loja S'
+keys_lit 'ã'
+wait_for_screen 'es_ES.ISO-8859-1' 5
+screen_has 'LANG=C.UTF-8' || fail "the refusal does not say the fix"
+keys_lit 'o Paulo'
+wait_for_no_screen 'es_ES.ISO-8859-1' 5
+keys Enter
+WANT_NAME='Loja So Paulo'
+wait_until 20 eval '[ "$(wfield name)" = "$WANT_NAME" ]' ||
+    fail "the hub got '$(wfield name)' under ISO-8859-1"
+log "ISO-8859-1: a non-ASCII letter refused with the locale and the fix; Spanish screens"
+quit_console
