@@ -641,7 +641,7 @@ static const char *retry_hint(const app *a)
 
 static void draw_status(app *a, int y)
 {
-    char line[600];
+    char line[600], clean_id[sizeof a->f.project_id];
     const flow *f = &a->f;
     int w = COLS - 4;
     if (a->confirm) {
@@ -654,8 +654,9 @@ static void draw_status(app *a, int y)
                      view.confirm_name);
         else if (caps(a) & PROVIDER_CAP_CREDENTIALS)
             snprintf(line, sizeof line,
-                     _("Tear down WhatsApp on this instance? The hub removes the channel and "
-                       "Meta's webhook stops reaching it. y/N"));
+                     _("Tear down WhatsApp on instance %s? The hub removes the channel and "
+                       "Meta's webhook stops reaching it. y/N"),
+                     text_sanitize(f->project_id, clean_id, sizeof clean_id));
         else
             snprintf(line, sizeof line,
                      _("Delete channel %s (%s)? The number is unlinked and the channel is gone. "

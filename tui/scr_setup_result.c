@@ -156,10 +156,14 @@ void scr_setup_result_draw(app *a)
     }
     if (f->notice[0] && y < LINES - 5)
         ui_wrap(y, 2, COLS - 4, LINES - 5 - y, ROLE_DIM, f->notice);
-    if (a->confirm == ACT_DELETE)
-        ui_wrap(LINES - 4, 2, COLS - 4, 2, ROLE_ERROR,
-                _("Tear down WhatsApp on this instance? The hub removes the channel and Meta's "
-                  "webhook stops reaching it. y/N"));
+    if (a->confirm == ACT_DELETE) {
+        char q[400], clean_id[sizeof f->project_id];
+        snprintf(q, sizeof q,
+                 _("Tear down WhatsApp on instance %s? The hub removes the channel and "
+                   "Meta's webhook stops reaching it. y/N"),
+                 text_sanitize(f->project_id, clean_id, sizeof clean_id));
+        ui_wrap(LINES - 4, 2, COLS - 4, 2, ROLE_ERROR, q);
+    }
     else if (f->call == FLOW_CALL_BUSY || f->call == FLOW_CALL_FAILED)
         ui_wrap(LINES - 4, 2, COLS - 4, 2, f->call == FLOW_CALL_FAILED ? ROLE_ERROR : ROLE_WARN,
                 f->call_message);

@@ -132,7 +132,7 @@ static void draw_confirm(app *a, const vault_entry *e)
     char line[512], name[VAULT_NAME_MAX + 1];
     int y = LINES - 5;
     text_sanitize(e->name, name, sizeof name);
-    snprintf(line, sizeof line, _("Delete %s? Its secret is gone for good."), name);
+    snprintf(line, sizeof line, _("Delete %s? Its secret is gone for good. y/N"), name);
     y += ui_wrap(y, 2, COLS - 4, 2, ROLE_ERROR, line);
     for (size_t i = 0; i < a->f.nprofiles; i++) {
         const char *s = app_profile_secret(a, (int)i);
@@ -165,6 +165,7 @@ static void vault_draw(app *a)
         ui_wrap(LINES - 5, 2, COLS - 4, 3, ROLE_ERROR, view.error);
     if (a->confirm && current(a)) {
         draw_confirm(a, current(a));
+        ui_hint_bar(_("y yes  any other key: no"));
         return;
     }
     ui_hint_bar(_("a add  n rename  c change secret  d delete  Esc back  Ctrl-X lock  ? help"));
@@ -198,13 +199,16 @@ static void edit(app *a, app_vault_edit what)
     app_set_mode(a, APP_MODE_VAULT_EDIT);
 }
 
-static int confirm_key(app *a, tui_action act)
+/* Only y deletes: Enter, the key that opened everything before, is a no like any other. */
+static int confirm_key(app *a, tui_action act, int is_keycode, wint_t ch)
 {
-    if (act == ACT_SELECT)
+    if (act == ACT_HELP || act == ACT_REDRAW)
+        return SCREEN_IGNORED; /* the question stays */
+    if (!is_keycode && i18n_is_yes_key(ch))
         delete_current(a);
-    else if (act == ACT_BACK)
+    else
         a->confirm = 0;
-    return act == ACT_HELP || act == ACT_REDRAW ? SCREEN_IGNORED : SCREEN_HANDLED;
+    return SCREEN_HANDLED;
 }
 
 static int vault_key(app *a, tui_action act, int is_keycode, wint_t ch)
@@ -212,7 +216,7 @@ static int vault_key(app *a, tui_action act, int is_keycode, wint_t ch)
     size_t n;
     vault_entries(a->vault, &n);
     if (a->confirm)
-        return confirm_key(a, act);
+        return confirm_key(a, act, is_keycode, ch);
     view.error[0] = '\0';
     switch (act) {
     case ACT_UP: a->vault_cursor -= a->vault_cursor > 0; break;

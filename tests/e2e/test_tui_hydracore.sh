@@ -231,7 +231,7 @@ log "reopened from the list: v shows the verify token (from the vault), v hides 
 
 # ---- 7. teardown -----------------------------------------------------------------------------
 keys d
-wait_for_screen 'Tear down WhatsApp on this instance' 5
+wait_for_screen "Tear down WhatsApp on instance $INST" 5
 keys y
 wait_for_screen 'WhatsApp is not set up on this instance' 10
 [ "$(json_eval "$(hc_inst "$INST")" "j.get('channel')")" = '' ] ||

@@ -243,13 +243,20 @@ wait_for_no_screen 'Delete e2e-hook2\?' 5
 vault_list
 grep -q '^e2e-hook2 ' "$E2E_TMP/list.out" || fail "Esc on the delete question deleted"
 keys d
+wait_for_screen 'Delete e2e-hook2\?.*y/N' 5
+screen_has 'y yes  any other key: no' || fail "the delete question does not say how to answer"
+keys Enter # Enter is a no, like any key but y: it opened everything before
+wait_for_no_screen 'Delete e2e-hook2\?' 5
+vault_list
+grep -q '^e2e-hook2 ' "$E2E_TMP/list.out" || fail "Enter on the delete question deleted"
+keys d
 wait_for_screen 'Delete e2e-hook2\?' 5
-keys Enter
+keys y
 wait_for_screen 'Deleted e2e-hook2' 5
 vault_list
 if grep -q '^e2e-hook2 ' "$E2E_TMP/list.out"; then fail "delete: still in vault list"; fi
 grep -q '^sb-token ' "$E2E_TMP/list.out" || fail "delete removed the wrong entry"
-log "vault screen: rename, replace, delete (Esc keeps) checked with vault list"
+log "vault screen: rename, replace, delete (Esc and Enter keep, y deletes) checked with vault list"
 
 # ---- 7. lock from the vault screen, quit --------------------------------------------------
 keys C-x
