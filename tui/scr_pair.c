@@ -203,7 +203,10 @@ static void draw_info(app *a, int y, int x, int w, int h)
     if (y < bottom)
         y++;
     long secs = (flow_qr_remaining_ms(&a->f) + 999) / 1000;
-    if (secs > 0)
+    if (secs > 0 && a->f.qr_attempts_max > 0 && a->f.qr_attempt >= a->f.qr_attempts_max)
+        snprintf(line, sizeof line, _("QR %d of %d, likely the last \xC2\xB7 expires in %ld s"),
+                 a->f.qr_attempt, a->f.qr_attempts_max, secs); /* hubs give about six */
+    else if (secs > 0)
         snprintf(line, sizeof line, _("QR %d of %d \xC2\xB7 new code in %ld s"), a->f.qr_attempt,
                  a->f.qr_attempts_max, secs);
     else
