@@ -95,6 +95,15 @@ static void view_update(app *a)
                     : NULL;
 }
 
+/* Smallest terminal that shows this QR with the info beside it, in style s. */
+static void min_terminal_for(const qr_matrix *m, qr_style s, int *cols, int *rows)
+{
+    int c, r;
+    qr_render_size(m, s, 2, &c, &r);
+    *cols = c + INFO_MIN_WIDTH + 3;
+    *rows = r + 2;
+}
+
 /* Smallest terminal that shows this QR with the info beside it. */
 static void min_terminal(app *a, const qr_matrix *m, int *cols, int *rows)
 {
@@ -106,6 +115,37 @@ static void min_terminal(app *a, const qr_matrix *m, int *cols, int *rows)
     qr_render_size(m, s, 2, &c, &r);
     *cols = c + INFO_MIN_WIDTH + 3;
     *rows = r + 2;
+}
+
+/*
+ * What to do when no QR that scans fits: the locale when it is what makes the QR large (ASCII
+ * needs four times the cells of half-blocks), the zoom-out key, and the ways this hub pairs
+ * without a QR. Rows used.
+ */
+static int draw_other_ways(app *a, int y)
+{
+    char line[600];
+    int y0 = y, c, r;
+    const provider_ops *ops = a->f.profiles[a->f.profile].ops;
+    if (!a->utf8 && a->style == QR_STYLE_AUTO && view.m) {
+        min_terminal_for(view.m, QR_STYLE_HALF, &c, &r);
+        snprintf(line, sizeof line,
+                 _("The locale (%s) is not UTF-8, so the QR is drawn with ASCII characters, four "
+                   "times larger. Start hubdesk with LANG=C.UTF-8: the QR then needs %dx%d."),
+                 i18n_locale_name(), c, r);
+        y += ui_wrap(y, 2, COLS - 4, 3, ROLE_TEXT, line);
+    }
+    y += ui_wrap(y, 2, COLS - 4, 2, ROLE_TEXT,
+                 _("To zoom out: Ctrl+minus in most terminals (xterm: Ctrl+right click > Font)."));
+    if (a->f.mode == PAIR_MODE_QR && provider_has_mode(ops, PAIR_MODE_CODE))
+        y += ui_wrap(y, 2, COLS - 4, 2, ROLE_TEXT,
+                     _("Or press Esc and choose Pairing code: the customer types a code on the "
+                       "phone, no QR needed."));
+    else if (a->f.mode == PAIR_MODE_QR && provider_has_mode(ops, PAIR_MODE_BROWSER))
+        y += ui_wrap(y, 2, COLS - 4, 2, ROLE_TEXT,
+                     _("Or press Esc and choose Browser link: the customer opens a link, no QR "
+                       "to scan here."));
+    return y - y0;
 }
 
 static void draw_too_small(app *a)
@@ -126,7 +166,8 @@ static void draw_too_small(app *a)
         y += ui_wrap(y + 1, 2, COLS - 4, 3, ROLE_TEXT,
                      _("Compact sextant QRs are off because this terminal draws them with gaps; "
                        "press s to try them anyway."));
-    ui_wrap(y + 2, 2, COLS - 4, 3, ROLE_DIM, a->f.status);
+    y += 1 + draw_other_ways(a, y + 1);
+    ui_wrap(y + 1, 2, COLS - 4, 3, ROLE_DIM, a->f.status);
 }
 
 static const char *style_label(qr_style s)

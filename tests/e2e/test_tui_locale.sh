@@ -2,7 +2,8 @@
 # test_tui_locale.sh BUILD_DIR: text survives the locale of a bare server (issue 13):
 #  1. LANG=C LC_ALL=C (a server with no locale set): the agent types "Loja São Paulo" as a
 #     Whapi channel name; the hub gets "Loja São Paulo" (it used to get "Loja S") and the
-#     channel list shows it back.
+#     channel list shows it back. The ASCII QR does not fit 80x24: the screen says the locale is
+#     why (with the size LANG=C.UTF-8 needs), the zoom-out key, and the pairing code instead.
 #  2. The same in the console's language chosen with --lang es under LC_ALL=C, where glibc
 #     ignores LANGUAGE: the screens are in Spanish.
 #  3. A legacy locale (es_ES.ISO-8859-1, built with localedef into a private LOCPATH): a letter
@@ -47,6 +48,13 @@ keys Enter
 wait_for_screen 'Channels' 10
 new_channel 'Loja São Paulo' 'Name:' 'Pairing code'
 log "LANG=C: the hub got 'Loja São Paulo'"
+# No QR that scans fits 80x24 in ASCII: the screen says why (the locale) and what to do.
+wait_for_screen 'The locale \(C\) is not UTF-8' 10
+capture
+for want in 'LANG=C.UTF-8: the QR then needs [0-9]+x[0-9]+' 'Ctrl\+minus' 'choose Pairing code'; do
+    grep -Eq "$want" "$E2E_TXT" || { cat "$E2E_TXT" >&2; fail "the too-small screen lacks /$want/"; }
+done
+log "LANG=C at 80x24: the too-small screen names the locale, the zoom key and the pairing code"
 keys Escape
 wait_for_screen 'Loja São Paulo' 10
 log "LANG=C: the channel list shows 'Loja São Paulo'"
