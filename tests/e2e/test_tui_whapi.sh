@@ -149,7 +149,9 @@ log "pairing code shown: $(grep -oE 'Code: [0-9A-Z-]+' "$E2E_TXT")"
 sb_req POST /_sandbox/whapi/channels/latest/scan >/dev/null || fail "sandbox refused the scan"
 wait_for_screen 'Connected' 20
 log "code pairing -> Connected"
-keys q
+keys q # the channel tokens live only in memory (no vault): q asks first
+wait_for_screen 'Quit\? 2 secrets' 5
+keys y
 [ "$(pane_wait_rc 10)" = 0 ] || fail "hubdesk did not exit 0"
 check_terminal_sane
 log pass
