@@ -70,6 +70,9 @@ typedef struct flow_secrets {
        -1 not kept (why says why). */
     int (*store)(flow *f, const char *tag, const char *id, const char *secret, char *saved_as,
                  size_t savedsz, char *why, size_t whysz, void *arg);
+    /* Drops a secret that no longer opens anything (a deleted channel's token), wherever
+       store kept it; nothing happens when it is not kept. */
+    void (*drop)(flow *f, const char *tag, const char *id, void *arg);
     /* HydraCore's optional X-Api-Key: NULL with why "" when the profile has none. */
     char *(*profile_api_key)(flow *f, int profile, char *why, size_t whysz, void *arg);
     /* Keeps the profile's remembered lists (after an add, forget or a created channel).

@@ -315,6 +315,8 @@ static void then_deleted(flow *f, const hub_result *r)
             break;
         }
     }
+    if ((flow_current(f)->ops->caps & PROVIDER_CAP_CHANNEL_TOKEN) && f->secrets.drop)
+        f->secrets.drop(f, "ch", gone, f->secrets.arg); /* its token opens nothing now */
     if (flow_current(f)->ops->caps & PROVIDER_CAP_CREDENTIALS)
         snprintf(f->notice, sizeof f->notice, "%s",
                  _("WhatsApp was torn down on this instance."));

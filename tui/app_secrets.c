@@ -159,6 +159,27 @@ static int store(flow *f, const char *tag, const char *id, const char *secret, c
     return 0;
 }
 
+/* A deleted channel's token: out of the vault (or of memory), so nothing stale is kept and q
+   does not ask about a secret that opens nothing. */
+static void drop(flow *f, const char *tag, const char *id, void *arg)
+{
+    app *a = arg;
+    char entry[VAULT_NAME_MAX + 1];
+    (void)f;
+    if (provider_secret_name(entry, sizeof entry, profile_name(a), tag, id) < 0)
+        return;
+    if (a->vault) {
+        vault_remove(a->vault, entry); /* not there (made elsewhere, no vault then): fine */
+        return;
+    }
+    for (size_t i = 0; i < a->nmem_secrets; i++)
+        if (!strcmp(a->mem_secrets[i].name, entry)) {
+            secret_free(a->mem_secrets[i].secret);
+            a->mem_secrets[i] = a->mem_secrets[--a->nmem_secrets];
+            return;
+        }
+}
+
 /* HydraCore's X-Api-Key: optional, so no entry named is no error (why stays ""). */
 static char *profile_api_key(flow *f, int index, char *why, size_t whysz, void *arg)
 {
@@ -182,6 +203,7 @@ void app_secrets_install(app *a)
         .profile_token = a->use_vault ? profile_token : NULL,
         .channel_token = channel_token,
         .store = store,
+        .drop = drop,
         .profile_api_key = a->use_vault ? profile_api_key : NULL,
         .remember = a->use_vault ? remember : NULL,
         .arg = a,

@@ -150,7 +150,7 @@ sb_req POST /_sandbox/whapi/channels/latest/scan >/dev/null || fail "sandbox ref
 wait_for_screen 'Connected' 20
 log "code pairing -> Connected"
 keys q # the channel tokens live only in memory (no vault): q asks first
-wait_for_screen 'Quit\? 2 secrets' 5
+wait_for_screen 'Quit\? 1 secret' 5 # the deleted channel's token was dropped
 keys y
 [ "$(pane_wait_rc 10)" = 0 ] || fail "hubdesk did not exit 0"
 check_terminal_sane
