@@ -145,6 +145,10 @@ struct flow {
     /* Webhook step. */
     unsigned webhook_events;   /* bit i = ops->webhook_events[i] */
     char webhook_url[2048];
+    /* Webhooks this session set ("profile\x1fchannel\x1fevents\x1furl"), newest last: the same
+       one again is not sent, since most hubs would register it twice. */
+    char webhooks_set[8][2200];
+    size_t nwebhooks_set;
     char notice[400];          /* one line on what the last action did ("secret saved as ...") */
     flow_step webhook_return;  /* where Back goes from the webhook step */
     /* Guarded copies handed to the running call/session, wiped when it ends. */

@@ -434,9 +434,39 @@ static const char *str_or(const json_t *o, const char *key)
     return v ? v : "?";
 }
 
+/* The key of the webhook the step would set now (profile, channel, events, URL). */
+static void webhook_key(const flow *f, const char *url, char *out, size_t n)
+{
+    snprintf(out, n, "%d\x1f%s\x1f%x\x1f%s", f->profile, f->channel ? flow_channel_id(f) : "",
+             f->webhook_events, url);
+}
+
+static int webhook_was_set(const flow *f, const char *url)
+{
+    char key[sizeof f->webhooks_set[0]];
+    webhook_key(f, url, key, sizeof key);
+    for (size_t i = 0; i < f->nwebhooks_set; i++)
+        if (strcmp(f->webhooks_set[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+static void webhook_record(flow *f)
+{
+    size_t cap = sizeof f->webhooks_set / sizeof f->webhooks_set[0];
+    if (f->nwebhooks_set == cap) { /* the oldest goes */
+        memmove(f->webhooks_set[0], f->webhooks_set[1], (cap - 1) * sizeof f->webhooks_set[0]);
+        f->nwebhooks_set--;
+    }
+    webhook_key(f, f->webhook_url, f->webhooks_set[f->nwebhooks_set],
+                sizeof f->webhooks_set[0]);
+    f->nwebhooks_set++;
+}
+
 static void then_webhook(flow *f, const hub_result *r)
 {
     char saved[80] = "", why[300] = "";
+    webhook_record(f);
     const char *id = json_string_value(json_object_get(r->data, "id"));
     json_t *hooks = json_object_get(r->data, "hooks"), *h;
     size_t i, used;
@@ -488,6 +518,12 @@ hd_status flow_set_webhook(flow *f, const char *url, char *why, size_t whysz)
     events[n] = NULL;
     if (!n) {
         snprintf(why, whysz, "%s", _("choose at least one event (Space)"));
+        return HD_ERR_USAGE;
+    }
+    if (webhook_was_set(f, url)) {
+        snprintf(why, whysz, "%s",
+                 _("this webhook (same URL and events) was set on this channel a moment ago; "
+                   "nothing was sent again: the hub would register it twice"));
         return HD_ERR_USAGE;
     }
     snprintf(f->webhook_url, sizeof f->webhook_url, "%s", url);

@@ -212,6 +212,13 @@ for id in $(json_eval "$h" "' '.join(w['id'] for w in j['data'])"); do
     screen_joined_has "$id" || fail "webhook $id is not on screen"
 done
 log "webhook: http:// refused locally; https sets Message and MessageStatus"
+hookreqs=$(c2m_requests /organization/webhook)
+keys Enter # again: the same URL and events would be registered twice (issue 12, item 3)
+wait_for_screen 'a moment ago' 5
+sleep 0.3
+[ "$(c2m_requests /organization/webhook)" = "$hookreqs" ] || fail "Enter again sent the webhook again"
+[ "$(json_eval "$(hooks)" "len(j['data'])")" = 2 ] || fail "the hub holds more than 2 webhooks: $(hooks)"
+log "Enter again: not sent twice, said on screen"
 
 keys C-u
 keys_lit 'https://unreachable.example/hook'
