@@ -128,6 +128,11 @@ void cli_print_usage(FILE *out)
     fprintf(out, "%s",
             _("Language: --lang es|pt_BR|en anywhere on the line, else HUBDESK_LANG, else the\n"
               "locale. --json output and exit codes are the same in every language.\n"));
+    fprintf(out, "%s",
+            _("History: hubdesk history [--profile P] [--since YYYY-MM-DD] [--json] lists the\n"
+              "changes made on hubs (channels created, paired, connected, webhooks set, live,\n"
+              "deleted, torn down, test messages), kept in $XDG_STATE_HOME/hubdesk/journal.jsonl\n"
+              "(~/.local/state/hubdesk/ by default) with no secret in it.\n"));
 }
 
 /*
@@ -362,6 +367,10 @@ static void stop_with(cli_run *c, int code)
 static void on_flow_change(flow *f, const pair_event *ev, void *arg)
 {
     cli_run *c = arg;
+    if (c->f.journal_warning[0]) { /* a change was made; only its record is missing */
+        fprintf(stderr, "hubdesk: %s\n", c->f.journal_warning);
+        c->f.journal_warning[0] = '\0';
+    }
     if (!ev || c->done)
         return;
     if (ev->type == PAIR_EV_LINK)
@@ -659,6 +668,7 @@ static int run_pairing(cli_run *c, const hub_target *t, const char *channel_toke
         return 1;
     }
     flow_init(&c->f, c->l, http, on_flow_change, c);
+    c->f.journal = 1;
     loop_signals_watch(c->l, on_signal, c);
     if (add_profile(c, t) >= 0) {
         start_pairing(c, channel_token);

@@ -11,6 +11,7 @@
 #include "env.h"
 #include "flow.h"
 #include "i18n.h"
+#include "journal_hub.h"
 #include "passphrase.h"
 #include "secret.h"
 #include "text.h"
@@ -895,10 +896,27 @@ static void report_failure(hub_run *r, const hub_result *res)
     cli_onboard_failure_details(r, res);
 }
 
+/* The change into the journal, before anything is reported; a journal that cannot be written
+   costs a warning line, never the command's result. */
+static void record(hub_run *r, const hub_result *res)
+{
+    char err[300];
+    if (!r->journaled)
+        return;
+    r->journaled = 0;
+    journal_hub_end(&r->jentry, res);
+    if (journal_record(&r->jentry, err, sizeof err) < 0) {
+        fprintf(stderr, "hubdesk: ");
+        fprintf(stderr, _("The change was made, but the journal could not record it: %s"), err);
+        fputc('\n', stderr);
+    }
+}
+
 static void on_done(const hub_result *res, void *arg)
 {
     hub_run *r = arg;
     r->call = NULL;
+    record(r, res);
     if (res->status != HD_OK) {
         report_failure(r, res);
         finish(r, hd_status_exit_code(res->status));
@@ -933,6 +951,7 @@ static void start_call(hub_run *r)
                  .events = r->a.nevents ? r->a.events : NULL,
                  .connect = r->cmd->op == HUB_OP_CONNECT ? &r->conn : NULL,
                  .to = r->a.to, .text = r->a.text, .kind = r->kind};
+    r->journaled = journal_hub_begin(&r->jentry, r->t.profile, r->t.ops, &q) == 0;
     r->call = r->t.ops->call(&ctx, &q, on_done, on_wait, r);
     if (!r->call) {
         cli_fail_line(1, hd_status_message(HD_ERR_INTERNAL));

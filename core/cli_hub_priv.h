@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "cli_hub.h"
+#include "journal.h"
 
 #define EVENTS_MAX 32
 #define CELL 160
@@ -68,6 +69,8 @@ struct hub_run {
     hub_connect conn;    /* HUB_OP_CONNECT fields; secrets point into `secrets` */
     char *secrets[3];    /* guarded: the signup code, or access token, app secret, verify token */
     const char *kind;    /* send-test: --kind, or the remembered channel's */
+    journal_entry jentry; /* the call, when it changes something on the hub */
+    int journaled;        /* jentry waits for the call's result */
 };
 
 /* ---- cli_hub.c -------------------------------------------------------------------------- */

@@ -125,6 +125,22 @@ void flow_json_set(json_t **slot, json_t *v)
     *slot = v;
 }
 
+const char *flow_profile_name(const flow_profile *p)
+{
+    return p && p->name ? p->name : "session";
+}
+
+void flow_journal(flow *f, const journal_entry *e)
+{
+    char err[300];
+    if (!f->journal)
+        return;
+    f->journal_warning[0] = '\0';
+    if (journal_record(e, err, sizeof err) < 0)
+        snprintf(f->journal_warning, sizeof f->journal_warning,
+                 _("The change was made, but the journal could not record it: %s"), err);
+}
+
 void flow_init(flow *f, loop *l, http_client *http, flow_change_fn fn, void *arg)
 {
     memset(f, 0, sizeof *f);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "journal.h"
 #include "provider.h"
 
 typedef enum flow_step {
@@ -164,6 +165,11 @@ struct flow {
     char test_to[128];         /* the last recipient, offered again to channels... */
     char test_to_kind[24];     /* ...of this kind only ("" for hubs without kinds) */
     int connect_tries;         /* CONNECT attempts on this channel/instance */
+    /* The journal of changes (journal.h): the front ends turn it on; tests leave it off. */
+    int journal;               /* 1: each change made, or tried, is appended to the journal */
+    journal_entry call_entry;  /* the step's call, when it changes something on the hub */
+    int call_journaled;        /* call_entry is waiting for the call's result */
+    char journal_warning[400]; /* the last change could not be journaled, why; "" when it was */
 };
 
 void flow_init(flow *f, loop *l, http_client *http, flow_change_fn fn, void *arg);
@@ -243,5 +249,12 @@ long flow_qr_remaining_ms(const flow *f);
 
 /* Validates a channel name: 1..60 characters, no control characters. */
 hd_status flow_name_check(const char *name, char *why, size_t whysz);
+/* The profile's name for the journal and vault entries ("session" when it has none). */
+const char *flow_profile_name(const flow_profile *p);
+/*
+ * Appends e to the journal when f->journal is on. A journal that cannot be written never
+ * fails the change: journal_warning says why, in one line, and the owner shows it.
+ */
+void flow_journal(flow *f, const journal_entry *e);
 
 #endif

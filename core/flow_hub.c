@@ -2,6 +2,7 @@
 #include "flow.h"
 #include "flow_priv.h"
 #include "i18n.h"
+#include "journal_hub.h"
 #include "secret.h"
 #include "text.h"
 
@@ -34,6 +35,7 @@ void flow_call_cancel(flow *f)
         p->ops->call_cancel(f->call_handle);
     call_end(f);
     connect_secrets_wipe(f);
+    f->call_journaled = 0; /* given up: whether the hub made the change is not known */
     if (f->call == FLOW_CALL_BUSY)
         f->call = FLOW_CALL_IDLE;
 }
@@ -44,6 +46,11 @@ static void on_call_done(const hub_result *r, void *arg)
     flow_then_fn then = f->call_then;
     call_end(f);
     f->wait_until_ms = 0;
+    if (f->call_journaled) { /* before `then`, which may start the next call */
+        f->call_journaled = 0;
+        journal_hub_end(&f->call_entry, r);
+        flow_journal(f, &f->call_entry);
+    }
     flow_json_set(&f->field_errors, (json_t *)r->field_errors);
     if (r->status == HD_OK) {
         f->call = FLOW_CALL_DONE;
@@ -108,9 +115,12 @@ hd_status flow_call(flow *f, hub_req *req, const char *channel_token, flow_then_
     if (!channel_token || (f->call_channel_token = secret_dup(channel_token))) {
         req->channel_token = f->call_channel_token;
         f->call_then = then;
+        f->call_journaled =
+            journal_hub_begin(&f->call_entry, flow_profile_name(p), p->ops, req) == 0;
         f->call_handle = p->ops->call(&ctx, req, on_call_done, on_call_wait, f);
     }
     if (!f->call_handle) {
+        f->call_journaled = 0;
         call_end(f);
         f->call_status = HD_ERR_INTERNAL;
         snprintf(f->call_message, sizeof f->call_message, "%s", _("out of memory"));

@@ -2,6 +2,7 @@
 #include "flow.h"
 #include "flow_priv.h"
 #include "i18n.h"
+#include "journal_hub.h"
 #include "secret.h"
 #include "text.h"
 
@@ -66,6 +67,18 @@ static void keep_connected_channel(flow *f, const pair_event *ev)
     }
 }
 
+/* The pairing's end into the journal: connected, or expired/failed and why. */
+static void record_pairing(flow *f, int ok)
+{
+    const flow_profile *p = flow_current(f);
+    journal_entry e;
+    if (!p)
+        return;
+    journal_hub_pair(&e, flow_profile_name(p), p->ops, ok ? f->channel_id : flow_channel_id(f),
+                     f->mode, ok, f->fail_status, f->fail_message);
+    flow_journal(f, &e);
+}
+
 static void finish(flow *f, flow_pair_state st, const pair_event *ev)
 {
     f->pair = st;
@@ -86,6 +99,7 @@ static void finish(flow *f, flow_pair_state st, const pair_event *ev)
         snprintf(f->fail_message, sizeof f->fail_message, "%s", ev->message ? ev->message : "");
         snprintf(f->status, sizeof f->status, "%s", hd_status_message(f->fail_status));
     }
+    record_pairing(f, st == FLOW_PAIR_CONNECTED);
 }
 
 /*

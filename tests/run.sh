@@ -16,6 +16,8 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
+# No test may write the user's journal of hub changes (e2e tests also set their own).
+export XDG_STATE_HOME="$logs/state"
 failed=()
 # A test fails on a non-zero exit or on any sanitizer report in its output, even one
 # printed by a child process or swallowed by the test framework's signal handling.

@@ -125,6 +125,7 @@ void app_flow_restart(app *a)
 {
     flow_release(&a->f);
     flow_init(&a->f, a->l, a->http, on_flow_change, a);
+    a->f.journal = 1;
     app_secrets_install(a);
 }
 
@@ -164,6 +165,16 @@ static void draw_quit_question(const app *a)
     ui_wrap(LINES - rows, 1, COLS - 2, rows, ROLE_WARN, line);
 }
 
+/* A warning over the key bar, up to 3 rows. */
+static void draw_over_bar(const char *line)
+{
+    int rows = ui_wrap_rows(COLS - 2, 3, line);
+    attrset(ui_attr(ROLE_WARN));
+    for (int r = 0; r < rows; r++)
+        mvhline(LINES - rows + r, 0, ' ', COLS);
+    ui_wrap(LINES - rows, 1, COLS - 2, rows, ROLE_WARN, line);
+}
+
 /* Over the key bar: why a letter did not appear, and the fix. The letter is not repeated: it
    may belong to a passphrase. */
 static void draw_locale_refusal(void)
@@ -173,11 +184,7 @@ static void draw_locale_refusal(void)
              _("This locale (%s) is not UTF-8, so that character cannot be typed here. Start "
                "hubdesk with LANG=C.UTF-8 (or another UTF-8 locale) to type it."),
              i18n_locale_name());
-    int rows = ui_wrap_rows(COLS - 2, 3, line);
-    attrset(ui_attr(ROLE_WARN));
-    for (int r = 0; r < rows; r++)
-        mvhline(LINES - rows + r, 0, ' ', COLS);
-    ui_wrap(LINES - rows, 1, COLS - 2, rows, ROLE_WARN, line);
+    draw_over_bar(line);
 }
 
 static void draw(loop *l, void *arg)
@@ -195,6 +202,8 @@ static void draw(loop *l, void *arg)
         draw_quit_question(a);
     else if (a->locale_refused)
         draw_locale_refusal();
+    else if (a->f.journal_warning[0]) /* the change was made; only its record is missing */
+        draw_over_bar(a->f.journal_warning);
     wnoutrefresh(stdscr);
     doupdate();
     if (a->after_frame) { /* the frame is on screen: now the blocking work may run */
@@ -238,8 +247,9 @@ static void handle_key(app *a, int is_keycode, wint_t ch)
         app_lock(a);
         return;
     }
-    if (a->locale_refused) {
+    if (a->locale_refused || a->f.journal_warning[0]) {
         a->locale_refused = 0;
+        a->f.journal_warning[0] = '\0'; /* seen: the next key goes on as usual */
         a->dirty = 1;
     }
     /* Text is kept as UTF-8: where the locale is another charset (a C locale became C.UTF-8
@@ -388,6 +398,7 @@ int app_init(app *a, const app_options *o)
         return -1;
     }
     flow_init(&a->f, a->l, a->http, on_flow_change, a);
+    a->f.journal = 1;
     app_secrets_install(a);
     a->style = o ? o->style : QR_STYLE_AUTO;
     a->subtitle = o ? o->subtitle : NULL;

@@ -2,6 +2,7 @@
 #include "app.h"
 #include "cli.h"
 #include "cli_hub.h"
+#include "cli_history.h"
 #include "cli_opt.h"
 #include "cli_output.h"
 #include "cli_vault.h"
@@ -75,7 +76,8 @@ static int run_demo(app_options *o)
     o->demo_url = hint;
     if (app_init(&a, o) == 0) {
         snprintf(url, sizeof url, "%s/keebai", child.url);
-        flow_profile_add(&a.f, _("Sandbox Keebai"), &provider_keebai, url, SANDBOX_TOKEN);
+        int k = flow_profile_add(&a.f, _("Sandbox Keebai"), &provider_keebai, url, SANDBOX_TOKEN);
+        flow_profile_set(&a.f, k, "sandbox-keebai", NULL); /* its name in the journal */
         snprintf(url, sizeof url, "%s/whapi/manager", child.url);
         int w = flow_profile_add(&a.f, _("Sandbox Whapi.Cloud"), &provider_whapi, url,
                                  SANDBOX_PARTNER_TOKEN);
@@ -188,7 +190,8 @@ static int run_console(int argc, char **argv, int demo)
 static int run_command(int argc, char **argv)
 {
     int line_mode = argc > 1 && (strcmp(argv[1], "connect") == 0 || strcmp(argv[1], "vault") == 0 ||
-                                 strcmp(argv[1], "profile") == 0 || cli_hub_is_command(argv[1]));
+                                 strcmp(argv[1], "profile") == 0 || strcmp(argv[1], "history") == 0 ||
+                                 cli_hub_is_command(argv[1]));
     if (line_mode)
         cli_output_watch();
     if (argc > 1 && strcmp(argv[1], "connect") == 0)
@@ -197,6 +200,8 @@ static int run_command(int argc, char **argv)
         return cli_vault_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "profile") == 0)
         return cli_profile_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "history") == 0)
+        return cli_history_main(argc - 1, argv + 1);
     if (argc > 1 && cli_hub_is_command(argv[1]))
         return cli_hub_main(argc - 1, argv + 1);
     int demo = 0;

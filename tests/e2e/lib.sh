@@ -46,6 +46,9 @@ unset LANGUAGE XTERM_VERSION TERM_PROGRAM NO_COLOR COLORTERM HUBDESK_TOKEN TMUX 
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/hd-e2e.XXXXXX") || exit 1
+# The journal of hub changes (hubdesk history) goes here, never to the user's real one; the
+# tmux server started below inherits it.
+export XDG_STATE_HOME=$E2E_TMP/state
 E2E_CAP=$E2E_TMP/last.cap # last capture, raw (-p -e -N)
 E2E_TXT=$E2E_TMP/last.txt # the same without escape sequences
 : >"$E2E_CAP"
