@@ -141,6 +141,16 @@ void app_after_frame(app *a, loop_timer_fn fn)
     a->dirty = 1;
 }
 
+/* A warning over the key bar, up to 3 rows. */
+static void draw_over_bar(const char *line)
+{
+    int rows = ui_wrap_rows(COLS - 2, 3, line);
+    attrset(ui_attr(ROLE_WARN));
+    for (int r = 0; r < rows; r++)
+        mvhline(LINES - rows + r, 0, ' ', COLS);
+    ui_wrap(LINES - rows, 1, COLS - 2, rows, ROLE_WARN, line);
+}
+
 /*
  * Over the key bar: quitting loses the secrets a hub handed out in this run without a vault
  * (a Whapi channel token is shown once, never again), so q asks, naming them.
@@ -158,21 +168,7 @@ static void draw_quit_question(const app *a)
                       "are lost: %s. y/N",
                       a->nmem_secrets),
              a->nmem_secrets, names);
-    int rows = ui_wrap_rows(COLS - 2, 3, line);
-    attrset(ui_attr(ROLE_WARN));
-    for (int r = 0; r < rows; r++)
-        mvhline(LINES - rows + r, 0, ' ', COLS);
-    ui_wrap(LINES - rows, 1, COLS - 2, rows, ROLE_WARN, line);
-}
-
-/* A warning over the key bar, up to 3 rows. */
-static void draw_over_bar(const char *line)
-{
-    int rows = ui_wrap_rows(COLS - 2, 3, line);
-    attrset(ui_attr(ROLE_WARN));
-    for (int r = 0; r < rows; r++)
-        mvhline(LINES - rows + r, 0, ' ', COLS);
-    ui_wrap(LINES - rows, 1, COLS - 2, rows, ROLE_WARN, line);
+    draw_over_bar(line);
 }
 
 /* Over the key bar: why a letter did not appear, and the fix. The letter is not repeated: it
