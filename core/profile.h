@@ -16,6 +16,8 @@ typedef struct profile {
     char secret[PROFILE_NAME_MAX + 1]; /* name of its vault entry ("" = none yet) */
     char api_key_secret[PROFILE_NAME_MAX + 1]; /* HydraCore: vault entry of the optional
                                                   X-Api-Key ("" = none); JSON "api_key_secret" */
+    char country[3];                   /* ISO 3166 alpha-2, upper case, for national phone
+                                          numbers typed without +CC ("" = none); optional */
     /*
      * What the hub cannot list and the agent entered (JSON "remembered"), owned, NULL = none:
      * {"instances": [{"id", "name"}], "channels": [{"id", "name", "kind"}]}. Strings are
@@ -79,7 +81,8 @@ typedef struct profile_change {
  */
 int profile_transact(const char *path, const profile_change *c, char *err, size_t errsz);
 
-/* Checks one profile: name, known provider, usable URL, label and secret name. 0 or -1. */
+/* Checks one profile: name, known provider, usable URL, label, secret name and country (""
+   or two upper-case ASCII letters). 0 or -1. */
 int profile_validate(const profile *p, char *err, size_t errsz);
 
 /* Index of the profile called name, or -1. */
