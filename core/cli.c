@@ -8,6 +8,7 @@
 #include "flow.h"
 #include "i18n.h"
 #include "passphrase.h"
+#include "phone.h"
 #include "qr_ansi.h"
 #include "secret.h"
 #include "text.h"
@@ -47,6 +48,7 @@ typedef struct cli_run {
     int done;   /* the pairing ended (maybe before the loop ran) */
     int exit_code;
     uint64_t link_deadline_ms; /* browser mode: when the link expires, 0 if unknown */
+    char phone[32];            /* --phone in the hub's form */
 } cli_run;
 
 void cli_print_usage(FILE *out)
@@ -529,12 +531,10 @@ static int check_mode_fields(const connect_args *a, const struct option *opts)
     if (a->mode >= MODE_SIGNUP_CODE)
         return -1; /* cli_onboard.c checks the rest once the hub is known */
     if (a->mode == PAIR_MODE_CODE && !a->phone)
-        return cli_usage_error("%s", _("--mode code needs --phone DIGITS (country code and "
-                                       "number, no +)"));
+        return cli_usage_error("%s", _("--mode code needs --phone NUMBER (+55 11 98765-4321, or "
+                                       "national with the profile's country)"));
     if (a->phone && a->mode != PAIR_MODE_CODE)
         return cli_usage_error("%s", _("--phone goes with --mode code"));
-    if (a->phone && provider_phone_check(a->phone, why, sizeof why) != HD_OK)
-        return cli_usage_error("%s", why);
     if ((a->pipeline || a->coexistence) && a->mode != PAIR_MODE_BROWSER)
         return cli_usage_error("%s", _("--pipeline and --coexistence go with --mode browser"));
     if (a->t.name && flow_name_check(a->t.name, why, sizeof why) != HD_OK)
@@ -587,6 +587,24 @@ static int parse_connect(int argc, char **argv, connect_args *a)
     if (optind < argc)
         return cli_usage_error(_("unexpected argument '%s'"), argv[optind]);
     return check_mode_fields(a, opts);
+}
+
+/* --phone as typed, read with the profile's country, into the digits the hub takes (said back
+   on stderr). -1 if fine, else the exit code. */
+static int take_phone(cli_run *c, const hub_target *t)
+{
+    char why[300], warn[700];
+    if (!c->a.phone)
+        return -1;
+    if (phone_hub_form(c->a.phone, t->country, 0, c->phone, sizeof c->phone, warn, sizeof warn,
+                       why, sizeof why) != HD_OK) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "--phone: %s", why);
+        return cli_usage_error("%s", msg);
+    }
+    cli_phone_said("--phone", c->a.phone, c->phone, warn);
+    c->a.phone = c->phone;
+    return -1;
 }
 
 /* What the hub must offer for this method; Whapi pairs a channel made beforehand. */
@@ -716,6 +734,8 @@ int cli_connect_main(int argc, char **argv)
         rc = hub_target_resolve(&t, &ta);
     if (rc < 0)
         rc = check_target(&c.a, &t);
+    if (rc < 0)
+        rc = take_phone(&c, &t);
     if (rc < 0)
         rc = hub_target_unlock(&t, c.a.t.passphrase_fd,
                                c.a.channel ? HUB_VAULT_NEEDED : HUB_VAULT_NEVER);

@@ -12,6 +12,7 @@
 #include "flow.h"
 #include "i18n.h"
 #include "passphrase.h"
+#include "phone.h"
 #include "secret.h"
 #include "text.h"
 
@@ -34,6 +35,22 @@ int cli_usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg ? arg : "");
     fprintf(stderr, " %s\n", _("(see 'hubdesk --help')")); /* one line: scripts read it */
     return hd_status_exit_code(HD_ERR_USAGE);
+}
+
+void cli_phone_said(const char *option, const char *typed, const char *hub_form,
+                    const char *warn)
+{
+    phone_number p;
+    char shown[48], line[1000];
+    if (strcmp(typed, hub_form) != 0 && phone_parse(hub_form, NULL, &p, NULL, 0) == HD_OK) {
+        snprintf(line, sizeof line, _("%s %s reads as %s; the hub gets %s"), option, typed,
+                 phone_display(&p, shown, sizeof shown), hub_form);
+        fprintf(stderr, "hubdesk: %s\n", line);
+    }
+    if (warn && *warn) {
+        snprintf(line, sizeof line, _("warning: %s: %s"), option, warn);
+        fprintf(stderr, "hubdesk: %s\n", line);
+    }
 }
 
 /* A failure that is not about usage: one line, the given exit code. */
@@ -86,6 +103,7 @@ static int target_from_profile(hub_target *t, const hub_target_args *a, hub_targ
     snprintf(t->profile, sizeof t->profile, "%s", p->name);
     snprintf(t->token_entry, sizeof t->token_entry, "%s", p->secret);
     snprintf(t->api_key_entry, sizeof t->api_key_entry, "%s", p->api_key_secret);
+    memcpy(t->country, p->country, sizeof t->country);
     t->remembered = p->remembered; /* the target owns it now */
     p->remembered = NULL;
     return -1;

@@ -45,9 +45,10 @@ typedef struct phone_number {
  * Reads a phone as typed: digits with spaces, dashes, dots, slashes and parentheses; an
  * international form with a leading '+' or '00'; or a national form (a trunk '0' or '1', or
  * an area code in parentheses) when `country` (ISO alpha-2, any case; NULL or "" = none)
- * names a country whose rules are known. Digits without '+' that already start with a
- * calling code (5511987654321, the form the hubs take) stay international; with a default
- * country they are read as national only when they do not fit as international.
+ * names a country whose rules are known. Digits without '+' are the international form
+ * the hubs take (5511987654321) when there is no default country, or when they start with
+ * the default country's own code and fit; else they are read as national when they fit the
+ * default country, and as international last. A foreign number is best typed with '+'.
  * HD_OK with *out filled, or HD_ERR_USAGE with a translated sentence in why (letters, other
  * characters, too few or too many digits, a national number without a known country) and
  * out->e164 "". why may be NULL.
