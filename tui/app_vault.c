@@ -50,6 +50,8 @@ static void load_profiles(app *a)
         int idx = flow_profile_add(&a->f, l.items[i].label, ops, l.items[i].base_url, NULL);
         if (idx >= 0)
             flow_profile_set(&a->f, idx, l.items[i].name, l.items[i].gate_url);
+        if (idx >= 0)
+            flow_profile_set_country(&a->f, idx, l.items[i].country);
         if (idx >= 0 && l.items[i].remembered)
             flow_profile_set_extra(&a->f, idx, l.items[i].remembered, NULL);
         if (idx >= 0) {
