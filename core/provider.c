@@ -312,11 +312,13 @@ typedef struct kind_info {
 } kind_info;
 
 static const kind_info kinds[] = {
-    {"whatsapp", N_("WhatsApp"), N_("E.164 number without +, e.g. 5511993986082")},
+    {"whatsapp", N_("WhatsApp"), N_("the number with its country code, e.g. +55 11 99398-6082 "
+                                    "(sent without +)")},
     {"instagram", N_("Instagram"), N_("Instagram user id (IGSID, digits), e.g. 847495124317323")},
     {"messenger", N_("Messenger"), N_("Messenger conversation id (PSID, digits), e.g. 26203292189261166")},
     {"telegram", N_("Telegram"), N_("Telegram chat_id (digits, - for groups), e.g. 8568649397")},
-    {"sms", N_("SMS"), N_("E.164 number with +, e.g. +5511944574999")},
+    {"sms", N_("SMS"), N_("the number with its country code, e.g. +55 11 94457-4999 (sent with "
+                          "+)")},
     {"webchatt", N_("Web Chatt"), N_("the visitor id from a webhook of the visitor's message")},
 };
 

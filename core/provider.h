@@ -253,7 +253,7 @@ hd_status provider_uuid_check(const char *id, const char *what, char *why, size_
 const char *const *provider_channel_kinds(void);
 /* "WhatsApp", "Web Chatt"...; the id itself if unknown. */
 const char *provider_channel_kind_label(const char *kind);
-/* What `to` must look like for a kind, in words ("E.164 number without +, e.g. 5511993986082"). */
+/* What `to` must look like for a kind, in words ("Telegram chat_id (digits, - for groups)..."). */
 const char *provider_recipient_hint(const char *kind);
 /* Checks `to` for a channel kind (WhatsApp E.164 without +, SMS with +, numeric ids for
    Telegram/Instagram/Messenger, any clean id for Web Chatt). */
