@@ -126,12 +126,12 @@ void cli_print_usage(FILE *out)
               "one 'hubdesk:' line on stderr, then maybe indented lines: each refused field\n"
               "with the option to fix, or a hint.\n"));
     fprintf(out, "%s",
-            _("Phones (--phone, --to, --display-phone) as people write them: +55 11 98765-4321,\n"
-              "0055..., or national, (11) 98765-4321, with the profile's country\n"
-              "(profile add|edit NAME --country BR). The hub gets its own form (with or\n"
-              "without +); where a country's rules are ambiguous (Brazil's ninth digit,\n"
-              "Mexico's 1, Argentina's 9 and 15) a warning says so and the number is sent as\n"
-              "typed.\n"));
+            _("Phones (--phone, --to, --display-phone) as people write them:\n"
+              "+55 11 98765-4321, 0055 11 98765-4321, or national, (11) 98765-4321, with the\n"
+              "profile's country (profile add|edit NAME --country BR). The hub gets its own\n"
+              "form (with or without +). Where a country's rules are ambiguous (Brazil's\n"
+              "ninth digit, Mexico's 1, Argentina's 9 and 15) a warning says so and the\n"
+              "number is sent as typed.\n"));
     fprintf(out, "%s",
             _("Language: --lang es|pt_BR|en anywhere on the line, else HUBDESK_LANG, else the\n"
               "locale. --json output and exit codes are the same in every language.\n"));
