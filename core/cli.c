@@ -130,9 +130,10 @@ void cli_print_usage(FILE *out)
             _("Phones (--phone, --to, --display-phone) as people write them:\n"
               "+55 11 98765-4321, 0055 11 98765-4321, or national, (11) 98765-4321, with the\n"
               "profile's country (profile add|edit NAME --country BR). The hub gets its own\n"
-              "form (with or without +). Where a country's rules are ambiguous (Brazil's\n"
-              "ninth digit, Mexico's 1, Argentina's 9 and 15) a warning says so and the\n"
-              "number is sent as typed.\n"));
+              "form (with or without +), said on a 'hubdesk: note:' line. Where a country's\n"
+              "rules are ambiguous (Brazil's ninth digit, Mexico's 1, Argentina's 9 and 15)\n"
+              "a 'hubdesk: warning:' line says so and the number is sent as typed. In every\n"
+              "language, these lines are not a failure's 'hubdesk:' line.\n"));
     fprintf(out, "%s",
             _("Language: --lang es|pt_BR|en anywhere on the line, else HUBDESK_LANG, else the\n"
               "locale. --json output and exit codes are the same in every language.\n"));

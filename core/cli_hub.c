@@ -42,15 +42,15 @@ void cli_phone_said(const char *option, const char *typed, const char *hub_form,
 {
     phone_number p;
     char shown[48], line[1000];
+    /* "note:" and "warning:" stay English, like option names: in every language a script
+       tells these lines from a failure's one "hubdesk:" line. */
     if (strcmp(typed, hub_form) != 0 && phone_parse(hub_form, NULL, &p, NULL, 0) == HD_OK) {
         snprintf(line, sizeof line, _("%s %s reads as %s; the hub gets %s"), option, typed,
                  phone_display(&p, shown, sizeof shown), hub_form);
-        fprintf(stderr, "hubdesk: %s\n", line);
+        fprintf(stderr, "hubdesk: note: %s\n", line);
     }
-    if (warn && *warn) {
-        snprintf(line, sizeof line, _("warning: %s: %s"), option, warn);
-        fprintf(stderr, "hubdesk: %s\n", line);
-    }
+    if (warn && *warn)
+        fprintf(stderr, "hubdesk: warning: %s: %s\n", option, warn);
 }
 
 /* A failure that is not about usage: one line, the given exit code. */

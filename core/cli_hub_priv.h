@@ -74,10 +74,11 @@ struct hub_run {
 /* ---- cli_hub.c -------------------------------------------------------------------------- */
 
 /*
- * Says on stderr what a phone option became, so nothing is rewritten silently: "hubdesk:
+ * Says on stderr what a phone option became, so nothing is rewritten silently: "hubdesk: note:
  * --phone (11) 98765-4321 reads as +55 11 98765-4321; the hub gets 5511987654321" when the
  * hub's form differs from what was typed, and one "hubdesk: warning: --phone: ..." line for
- * the country's ambiguities (warn; "" for none). stdout (and so --json) is left alone.
+ * the country's ambiguities (warn; "" for none). The markers "note:" and "warning:" are never
+ * translated, so these lines are told from a failure's line. stdout (and --json) is left alone.
  */
 void cli_phone_said(const char *option, const char *typed, const char *hub_form,
                     const char *warn);

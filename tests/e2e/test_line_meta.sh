@@ -78,9 +78,11 @@ expect() {
     local rc=$?
     cat "$OUT" "$ERR" >>"$ALL"
     [ "$rc" = "$want" ] || fail "'hubdesk $*' exited $rc, want $want; stdout: $(cat "$OUT"); stderr: $(cat "$ERR")"
-    if [ "$want" != 0 ]; then
-        head -n 1 "$ERR" | grep -q '^hubdesk: ' && [ "$(grep -c '^hubdesk: ' "$ERR")" = 1 ] &&
-            ! grep -vq '^\(hubdesk: \|  \)' "$ERR" ||
+    if [ "$want" != 0 ]; then # a phone's note and warning lines come before, and are not it
+        grep -Ev '^hubdesk: (note|warning): ' "$ERR" >"$ERR.failure"
+        head -n 1 "$ERR.failure" | grep -q '^hubdesk: ' &&
+            [ "$(grep -c '^hubdesk: ' "$ERR.failure")" = 1 ] &&
+            ! grep -vq '^\(hubdesk: \|  \)' "$ERR.failure" ||
             fail "'hubdesk $*' should say why in one 'hubdesk:' line (then indented details); stderr: $(cat "$ERR")"
     fi
     if [ "$want" = 2 ] && [ -s "$OUT" ]; then
@@ -448,6 +450,9 @@ expect 0 send-test --profile c2 --channel "$SMS" --to '(11) 94457-4999' --text "
 expect 0 profile edit c2 --country ""
 expect 1 send-test --profile c2 --channel "$WA" --to 5511993980000 --text "Hello from e2e"
 err_has 'RECIPIENT_UNREACHABLE: The recipient cannot be reached'
+expect 1 send-test --profile c2 --channel "$WA" --to '+55 11 99398-0000' --text "Hello from e2e"
+err_has '^hubdesk: note: --to +55 11 99398-0000 reads as'
+err_has '^hubdesk: the hub could not deliver the test message: RECIPIENT_UNREACHABLE'
 expect 0 send-test --profile c2 --channel "$SMS" --to +5511944574999 --text "Hi" --json
 [ "$(jout 'j["status"]')" = sent ] && [ "$(jout 'j["kind"]')" = sms ] || fail "send-test sms: $(cat "$OUT")"
 expect 0 send-test --profile c2 --channel "$TG" --to 8568649397 --text "Hi" --kind telegram
