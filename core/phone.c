@@ -15,15 +15,15 @@ typedef struct phone_rule {
 
 /* The Americas, Spain and Portugal. NANP countries share +1; the first row stands for +1. */
 static const phone_rule rules[] = {
-    {"US", "1", "1", 10, 10},   {"CA", "1", "1", 10, 10},   {"PR", "1", "1", 10, 10},
-    {"DO", "1", "1", 10, 10},   {"MX", "52", NULL, 10, 11}, {"BR", "55", "0", 10, 11},
-    {"AR", "54", "0", 10, 13},  {"CO", "57", NULL, 8, 10},  {"CL", "56", NULL, 8, 9},
-    {"PE", "51", "0", 8, 9},    {"VE", "58", "0", 10, 10},  {"EC", "593", "0", 8, 9},
-    {"BO", "591", "0", 8, 8},   {"PY", "595", "0", 7, 9},   {"UY", "598", "0", 8, 8},
-    {"CR", "506", NULL, 8, 8},  {"PA", "507", NULL, 7, 8},  {"GT", "502", NULL, 8, 8},
-    {"SV", "503", NULL, 8, 8},  {"HN", "504", NULL, 8, 8},  {"NI", "505", NULL, 8, 8},
-    {"CU", "53", "0", 6, 8},    {"HT", "509", NULL, 8, 8},  {"GY", "592", NULL, 7, 7},
-    {"SR", "597", NULL, 6, 7},  {"BZ", "501", NULL, 7, 7},  {"ES", "34", NULL, 9, 9},
+    {"US", "1", "1", 10, 10},  {"CA", "1", "1", 10, 10},   {"PR", "1", "1", 10, 10},
+    {"DO", "1", "1", 10, 10},  {"MX", "52", NULL, 10, 11}, {"BR", "55", "0", 10, 11},
+    {"AR", "54", "0", 10, 13}, {"CO", "57", NULL, 8, 10},  {"CL", "56", NULL, 8, 9},
+    {"PE", "51", "0", 8, 9},   {"VE", "58", "0", 10, 10},  {"EC", "593", "0", 8, 9},
+    {"BO", "591", "0", 8, 8},  {"PY", "595", "0", 7, 9},   {"UY", "598", "0", 8, 8},
+    {"CR", "506", NULL, 8, 8}, {"PA", "507", NULL, 7, 8},  {"GT", "502", NULL, 8, 8},
+    {"SV", "503", NULL, 8, 8}, {"HN", "504", NULL, 8, 8},  {"NI", "505", NULL, 8, 8},
+    {"CU", "53", "0", 6, 8},   {"HT", "509", NULL, 8, 8},  {"GY", "592", NULL, 7, 7},
+    {"SR", "597", NULL, 6, 7}, {"BZ", "501", NULL, 7, 7},  {"ES", "34", NULL, 9, 9},
     {"PT", "351", NULL, 9, 9},
 };
 #define NRULES (sizeof rules / sizeof rules[0])
@@ -90,10 +90,12 @@ static hd_status scan(const char *t, scanned *s, char *why, size_t whysz)
             return refuse(_("'+' goes only at the start, before the country code"), why, whysz);
         } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
             return refuse(_("the phone has letters: type digits only (spaces, dashes, dots and "
-                            "parentheses are fine)"), why, whysz);
+                            "parentheses are fine)"),
+                          why, whysz);
         } else if (!is_separator((char)c)) {
             return refuse(_("the phone has a character that is not a digit 0-9: type digits "
-                            "only (spaces, dashes, dots and parentheses are fine)"), why, whysz);
+                            "only (spaces, dashes, dots and parentheses are fine)"),
+                          why, whysz);
         }
         s->paren |= c == '(';
     }
@@ -150,11 +152,14 @@ static unsigned warnings_of(const phone_rule *r, const char *nsn)
 static hd_status length_refusal(const phone_rule *r, int maybe_national, char *why, size_t whysz)
 {
     char msg[400];
-    int w = r->nmin == r->nmax
-                ? snprintf(msg, sizeof msg, _("a number with +%s has %d digits after the country "
-                                              "code"), r->cc, r->nmax)
-                : snprintf(msg, sizeof msg, _("a number with +%s has %d to %d digits after the "
-                                              "country code"), r->cc, r->nmin, r->nmax);
+    int w = r->nmin == r->nmax ? snprintf(msg, sizeof msg,
+                                          _("a number with +%s has %d digits after the country "
+                                            "code"),
+                                          r->cc, r->nmax)
+                               : snprintf(msg, sizeof msg,
+                                          _("a number with +%s has %d to %d digits after the "
+                                            "country code"),
+                                          r->cc, r->nmin, r->nmax);
     if (maybe_national && w > 0 && (size_t)w < sizeof msg)
         snprintf(msg + w, sizeof msg - (size_t)w, " (%s)",
                  _("if it is a national number, type it with + and the country code, or set the "
@@ -168,8 +173,8 @@ static hd_status take_international(const char *d, const phone_rule *def, int ma
 {
     size_t n = strlen(d);
     if (d[0] == '0')
-        return refuse(_("after + (or 00) comes the country code, which never starts with 0"),
-                      why, whysz);
+        return refuse(_("after + (or 00) comes the country code, which never starts with 0"), why,
+                      whysz);
     if (n > PHONE_E164_MAX)
         return refuse(_("the phone has too many digits: at most 15 with the country code"), why,
                       whysz);
@@ -192,12 +197,15 @@ static hd_status national_refusal(const char *country, char *why, size_t whysz)
 {
     char msg[400];
     if (country && *country)
-        snprintf(msg, sizeof msg, _("hubdesk does not know the national numbers of %s: type the "
-                                    "number with + and the country code"), country);
+        snprintf(msg, sizeof msg,
+                 _("hubdesk does not know the national numbers of %s: type the "
+                   "number with + and the country code"),
+                 country);
     else
-        snprintf(msg, sizeof msg, "%s", _("this is a national number: type it with + and the "
-                                          "country code (e.g. +55 11 98765-4321), or set the "
-                                          "profile's country (profile edit NAME --country BR)"));
+        snprintf(msg, sizeof msg, "%s",
+                 _("this is a national number: type it with + and the "
+                   "country code (e.g. +55 11 98765-4321), or set the "
+                   "profile's country (profile edit NAME --country BR)"));
     return refuse(msg, why, whysz);
 }
 
@@ -224,8 +232,10 @@ static hd_status take_national(const scanned *s, const char *country, const phon
         return take_international(s->d, r, 1, out, why, whysz);
     if (nsn[0] == '0' && !r->trunk) {
         char msg[300];
-        snprintf(msg, sizeof msg, _("numbers in %s do not start with 0: type the number without "
-                                    "the 0, or with + and the country code"), r->iso);
+        snprintf(msg, sizeof msg,
+                 _("numbers in %s do not start with 0: type the number without "
+                   "the 0, or with + and the country code"),
+                 r->iso);
         return refuse(msg, why, whysz);
     }
     return length_refusal(r, 0, why, whysz);
@@ -318,8 +328,8 @@ char *phone_display(const phone_number *p, char *out, size_t outsz)
     return out;
 }
 
-hd_status phone_hub_form(const char *typed, const char *country, int plus, char *out,
-                         size_t outsz, char *warn, size_t warnsz, char *why, size_t whysz)
+hd_status phone_hub_form(const char *typed, const char *country, int plus, char *out, size_t outsz,
+                         char *warn, size_t warnsz, char *why, size_t whysz)
 {
     phone_number p;
     if (warn && warnsz)

@@ -23,8 +23,8 @@
 
 #include "status.h"
 
-#define PHONE_E164_MAX 15   /* digits, calling code included (ITU-T E.164) */
-#define PHONE_TYPED_MAX 64  /* bytes of typed text looked at; longer is refused */
+#define PHONE_E164_MAX 15  /* digits, calling code included (ITU-T E.164) */
+#define PHONE_TYPED_MAX 64 /* bytes of typed text looked at; longer is refused */
 
 /* Ambiguities, as bits of phone_number.warnings. The number is never changed for them. */
 enum {
@@ -70,8 +70,8 @@ char *phone_display(const phone_number *p, char *out, size_t outsz);
  * codes). HD_OK with the form in out and the warnings' text in warn (may be NULL; "" for
  * none), or HD_ERR_USAGE with why, as phone_parse.
  */
-hd_status phone_hub_form(const char *typed, const char *country, int plus, char *out,
-                         size_t outsz, char *warn, size_t warnsz, char *why, size_t whysz);
+hd_status phone_hub_form(const char *typed, const char *country, int plus, char *out, size_t outsz,
+                         char *warn, size_t warnsz, char *why, size_t whysz);
 
 /*
  * A country as a profile keeps it: two ASCII letters, upper-cased into out[3]. 0, or -1 (out

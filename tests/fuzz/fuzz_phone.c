@@ -42,8 +42,8 @@ static void check_one(const char *typed, const char *country)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const countries[] = {NULL, "", "BR", "ar", "MX", "US", "ES", "PE", "ZZ",
-                                            "B", "\xc3\x9f"};
+    static const char *const countries[] = {NULL, "",   "BR", "ar", "MX",      "US",
+                                            "ES", "PE", "ZZ", "B",  "\xc3\x9f"};
     char *typed = malloc(size + 1);
     if (!typed)
         return 0;

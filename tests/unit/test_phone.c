@@ -122,14 +122,17 @@ static void test_hub_form(void **state)
 {
     char out[20], warn[600], why[300];
     assert_int_equal(phone_hub_form("+55 11 98765-4321", NULL, 0, out, sizeof out, warn,
-                                    sizeof warn, why, sizeof why), HD_OK);
+                                    sizeof warn, why, sizeof why),
+                     HD_OK);
     assert_string_equal(out, "5511987654321");
     assert_string_equal(warn, "");
-    assert_int_equal(phone_hub_form("(11) 98765-4321", "BR", 1, out, sizeof out, warn,
-                                    sizeof warn, why, sizeof why), HD_OK);
+    assert_int_equal(phone_hub_form("(11) 98765-4321", "BR", 1, out, sizeof out, warn, sizeof warn,
+                                    why, sizeof why),
+                     HD_OK);
     assert_string_equal(out, "+5511987654321");
     assert_int_equal(phone_hub_form("+52 1 55 1234 5678", NULL, 0, out, sizeof out, warn,
-                                    sizeof warn, why, sizeof why), HD_OK);
+                                    sizeof warn, why, sizeof why),
+                     HD_OK);
     assert_string_equal(out, "5215512345678"); /* warned, not rewritten */
     assert_true(warn[0]);
     assert_int_equal(phone_hub_form("12ab", NULL, 0, out, sizeof out, NULL, 0, why, sizeof why),
@@ -155,8 +158,8 @@ static void test_hostile_input(void **state)
     bad("+5511", NULL, "too few digits");
     bad("12ab", NULL, "letters");
     bad("+55 11 98765-4321 ext 2", NULL, "letters");
-    bad("+55 11 98765\xd9\xa4\xd9\xa3", NULL, "0-9");       /* Arabic-Indic digits */
-    bad("+55 11 \xef\xbc\x99\xef\xbc\x98", NULL, "0-9");     /* fullwidth digits */
+    bad("+55 11 98765\xd9\xa4\xd9\xa3", NULL, "0-9");    /* Arabic-Indic digits */
+    bad("+55 11 \xef\xbc\x99\xef\xbc\x98", NULL, "0-9"); /* fullwidth digits */
     bad("+55 11 98765\n4321", NULL, "0-9");
     bad("+55 11 98765\x1b[2J4321", NULL, "0-9");
     bad("+55\t11 98765 4321", NULL, "0-9");
@@ -172,10 +175,10 @@ static void test_national_without_country(void **state)
 {
     bad("(11) 98765-4321", NULL, "--country");
     bad("011 98765-4321", "", "--country");
-    bad("011 98765-4321", "ZZ", "ZZ");            /* a country whose rules are not known */
-    bad("(11) 98765-4321", "B", "--country");    /* not a country: as none */
-    bad("11987654321", NULL, "country");         /* not +1 198...: NANP areas start 2..9 */
-    bad("(11) 98765-43210", "BR", "+55");        /* national, one digit too many */
+    bad("011 98765-4321", "ZZ", "ZZ");        /* a country whose rules are not known */
+    bad("(11) 98765-4321", "B", "--country"); /* not a country: as none */
+    bad("11987654321", NULL, "country");      /* not +1 198...: NANP areas start 2..9 */
+    bad("(11) 98765-43210", "BR", "+55");     /* national, one digit too many */
     bad("0 612 34 56 78", "ES", "do not start with 0");
 }
 
@@ -191,7 +194,10 @@ static void test_country_norm(void **state)
     assert_string_equal(cc, "");
     assert_int_equal(phone_country_norm("B", cc), -1);
     assert_int_equal(phone_country_norm("B1", cc), -1);
-    assert_int_equal(phone_country_norm("\xc3\x9f" "", cc), -1);
+    assert_int_equal(phone_country_norm("\xc3\x9f"
+                                        "",
+                                        cc),
+                     -1);
     assert_int_equal(phone_country_norm("@[", cc), -1);
     assert_true(phone_country_known("ar"));
     assert_true(phone_country_known("PT"));
