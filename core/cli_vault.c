@@ -725,8 +725,9 @@ static int edit_apply(profile_list *l, void *arg, char *err, size_t errsz)
 }
 
 /* `profile edit NAME [--base-url U] [--gate-url U] [--label L] [--secret ENTRY]
-   [--api-key-secret ENTRY]`; provider is fixed. An empty --gate-url "" goes back to the
-   driver's default, an empty --api-key-secret "" sends no X-Api-Key. */
+   [--api-key-secret ENTRY] [--country CC]`; provider is fixed. An empty --gate-url "" goes
+   back to the driver's default, an empty --api-key-secret "" sends no X-Api-Key, an empty
+   --country "" reads no national phone numbers. */
 static int cmd_profile_edit(const char *name, const vopts *o)
 {
     char path[1024], err[512];
