@@ -103,7 +103,7 @@ static void test_recipient_whatsapp(void **state)
     OK(provider_recipient_check("WhatsApp", "5511993986082", why, sizeof why)); /* any case */
     BAD(provider_recipient_check("whatsapp", "+5511993986082", why, sizeof why), "without +");
     BAD(provider_recipient_check("whatsapp", "", why, sizeof why), "enter the recipient");
-    BAD(provider_recipient_check("whatsapp", NULL, why, sizeof why), "E.164 number without +");
+    BAD(provider_recipient_check("whatsapp", NULL, why, sizeof why), "(sent without +)");
     BAD(provider_recipient_check("whatsapp", "55 11 99398 6082", why, sizeof why), "digits only");
     BAD(provider_recipient_check("whatsapp", "1234567", why, sizeof why), "8 to 15");
     BAD(provider_recipient_check("whatsapp", "1234567890123456", why, sizeof why), "8 to 15");
@@ -115,7 +115,7 @@ static void test_recipient_sms(void **state)
     OK(provider_recipient_check("sms", "+5511944574999", why, sizeof why));
     OK(provider_recipient_check("SMS", "+5511944574999", why, sizeof why));
     BAD(provider_recipient_check("sms", "5511944574999", why, sizeof why), "E.164");
-    BAD(provider_recipient_check("sms", "", why, sizeof why), "E.164 number with +");
+    BAD(provider_recipient_check("sms", "", why, sizeof why), "(sent with +)");
     BAD(provider_recipient_check("sms", "+55-11-944574999", why, sizeof why), "digits only");
     BAD(provider_recipient_check("sms", "+0511944574999", why, sizeof why), "never starts with 0");
     BAD(provider_recipient_check("sms", "+123", why, sizeof why), "8 to 15");
