@@ -8,6 +8,7 @@
 #include "flow.h"
 #include "i18n.h"
 #include "passphrase.h"
+#include "phone.h"
 #include "qr_ansi.h"
 #include "secret.h"
 #include "text.h"
@@ -47,6 +48,7 @@ typedef struct cli_run {
     int done;   /* the pairing ended (maybe before the loop ran) */
     int exit_code;
     uint64_t link_deadline_ms; /* browser mode: when the link expires, 0 if unknown */
+    char phone[32];            /* --phone in the hub's form */
 } cli_run;
 
 void cli_print_usage(FILE *out)
@@ -61,7 +63,7 @@ void cli_print_usage(FILE *out)
               "HUBDESK_API_KEY). IDs: keebai, whapi, hubmessage, hydracore, chatt2me. Every hub\n"
               "command also takes --json (one JSON object per line) and --passphrase-fd N.\n"
               "       hubdesk connect HUB --mode qr|browser|code  (--qr is --mode qr)\n"
-              "                       [--name NAME] [--channel ID] [--phone DIGITS]\n"
+              "                       [--name NAME] [--channel ID] [--phone NUMBER]\n"
               "                       [--pipeline ID] [--coexistence]\n"
               "                       [--qr-style auto|half|sextant|large|ascii] [--qr-invert]\n"
               "       hubdesk connect HUB --mode signup-code --channel ID --waba-id DIGITS\n"
@@ -69,7 +71,7 @@ void cli_print_usage(FILE *out)
               "                       [--code-from-vault ENTRY]  (HubMessage; the code on\n"
               "                       standard input)\n"
               "       hubdesk connect HUB --mode credentials --instance UUID\n"
-              "                       --phone-number-id DIGITS [--display-phone +E164]\n"
+              "                       --phone-number-id DIGITS [--display-phone NUMBER]\n"
               "                       [--name NAME] [--from-vault]  (HydraCore; access token,\n"
               "                       app secret, verify token on standard input lines 1-3)\n"
               "       hubdesk projects HUB                 (HydraCore: remembered instances)\n"
@@ -93,13 +95,14 @@ void cli_print_usage(FILE *out)
               "       hubdesk profile add NAME --provider P [--base-url URL] [--gate-url URL]\n"
               "                       [--label L] [--secret ENTRY] [--api-key-secret ENTRY]\n"
               "                       [--customer-lang es|pt_BR|en]\n"
+              "                       [--country CC]\n"
               "                       | list [--json] | edit NAME [...] | rename OLD NEW\n"
               "                       | rm NAME [--with-secret|--keep-secret]\n"
               "       hubdesk --help | --version\n"
               "\n"
               "Pairing modes: qr (Keebai; Whapi with --channel), browser (Keebai: a link to\n"
               "open, also drawn as a QR; --pipeline, --coexistence), code (Whapi with --channel\n"
-              "and --phone: digits with the country code, no +).\n"
+              "and --phone: the customer's number, see Phones below).\n"
               "Whapi channels have their own token: 'channel create' keeps it in the vault as\n"
               "PROFILE/ch/ID, and --channel ID reads it from there; Keebai webhook signing\n"
               "secrets go to PROFILE/hook/ID; HydraCore's access token, app secret and verify\n"
@@ -125,6 +128,14 @@ void cli_print_usage(FILE *out)
               "the hub could not deliver, output that could not be written). A failure prints\n"
               "one 'hubdesk:' line on stderr, then maybe indented lines: each refused field\n"
               "with the option to fix, or a hint.\n"));
+    fprintf(out, "%s",
+            _("Phones (--phone, --to, --display-phone) as people write them:\n"
+              "+55 11 98765-4321, 0055 11 98765-4321, or national, (11) 98765-4321, with the\n"
+              "profile's country (profile add|edit NAME --country BR). The hub gets its own\n"
+              "form (with or without +), said on a 'hubdesk: note:' line. Where a country's\n"
+              "rules are ambiguous (Brazil's ninth digit, Mexico's 1, Argentina's 9 and 15)\n"
+              "a 'hubdesk: warning:' line says so and the number is sent as typed. In every\n"
+              "language, these lines are not a failure's 'hubdesk:' line.\n"));
     fprintf(out, "%s",
             _("Language: --lang es|pt_BR|en anywhere on the line, else HUBDESK_LANG, else the\n"
               "locale. --json output and exit codes are the same in every language.\n"));
@@ -533,12 +544,10 @@ static int check_mode_fields(const connect_args *a, const struct option *opts)
     if (a->mode >= MODE_SIGNUP_CODE)
         return -1; /* cli_onboard.c checks the rest once the hub is known */
     if (a->mode == PAIR_MODE_CODE && !a->phone)
-        return cli_usage_error("%s", _("--mode code needs --phone DIGITS (country code and "
-                                       "number, no +)"));
+        return cli_usage_error("%s", _("--mode code needs --phone NUMBER (+55 11 98765-4321, or "
+                                       "national with the profile's country)"));
     if (a->phone && a->mode != PAIR_MODE_CODE)
         return cli_usage_error("%s", _("--phone goes with --mode code"));
-    if (a->phone && provider_phone_check(a->phone, why, sizeof why) != HD_OK)
-        return cli_usage_error("%s", why);
     if ((a->pipeline || a->coexistence) && a->mode != PAIR_MODE_BROWSER)
         return cli_usage_error("%s", _("--pipeline and --coexistence go with --mode browser"));
     if (a->t.name && flow_name_check(a->t.name, why, sizeof why) != HD_OK)
@@ -591,6 +600,24 @@ static int parse_connect(int argc, char **argv, connect_args *a)
     if (optind < argc)
         return cli_usage_error(_("unexpected argument '%s'"), argv[optind]);
     return check_mode_fields(a, opts);
+}
+
+/* --phone as typed, read with the profile's country, into the digits the hub takes (said back
+   on stderr). -1 if fine, else the exit code. */
+static int take_phone(cli_run *c, const hub_target *t)
+{
+    char why[300], warn[700];
+    if (!c->a.phone)
+        return -1;
+    if (phone_hub_form(c->a.phone, t->country, 0, c->phone, sizeof c->phone, warn, sizeof warn,
+                       why, sizeof why) != HD_OK) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "--phone: %s", why);
+        return cli_usage_error("%s", msg);
+    }
+    cli_phone_said("--phone", c->a.phone, c->phone, warn);
+    c->a.phone = c->phone;
+    return -1;
 }
 
 /* What the hub must offer for this method; Whapi pairs a channel made beforehand. */
@@ -721,6 +748,8 @@ int cli_connect_main(int argc, char **argv)
         rc = hub_target_resolve(&t, &ta);
     if (rc < 0)
         rc = check_target(&c.a, &t);
+    if (rc < 0)
+        rc = take_phone(&c, &t);
     if (rc < 0)
         rc = hub_target_unlock(&t, c.a.t.passphrase_fd,
                                c.a.channel ? HUB_VAULT_NEEDED : HUB_VAULT_NEVER);

@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "journal_hub.h"
 #include "passphrase.h"
+#include "phone.h"
 #include "secret.h"
 #include "text.h"
 
@@ -35,6 +36,22 @@ int cli_usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg ? arg : "");
     fprintf(stderr, " %s\n", _("(see 'hubdesk --help')")); /* one line: scripts read it */
     return hd_status_exit_code(HD_ERR_USAGE);
+}
+
+void cli_phone_said(const char *option, const char *typed, const char *hub_form,
+                    const char *warn)
+{
+    phone_number p;
+    char shown[48], line[1000];
+    /* "note:" and "warning:" stay English, like option names: in every language a script
+       tells these lines from a failure's one "hubdesk:" line. */
+    if (strcmp(typed, hub_form) != 0 && phone_parse(hub_form, NULL, &p, NULL, 0) == HD_OK) {
+        snprintf(line, sizeof line, _("%s %s reads as %s; the hub gets %s"), option, typed,
+                 phone_display(&p, shown, sizeof shown), hub_form);
+        fprintf(stderr, "hubdesk: note: %s\n", line);
+    }
+    if (warn && *warn)
+        fprintf(stderr, "hubdesk: warning: %s: %s\n", option, warn);
 }
 
 /* A failure that is not about usage: one line, the given exit code. */
@@ -87,6 +104,7 @@ static int target_from_profile(hub_target *t, const hub_target_args *a, hub_targ
     snprintf(t->profile, sizeof t->profile, "%s", p->name);
     snprintf(t->token_entry, sizeof t->token_entry, "%s", p->secret);
     snprintf(t->api_key_entry, sizeof t->api_key_entry, "%s", p->api_key_secret);
+    memcpy(t->country, p->country, sizeof t->country);
     t->remembered = p->remembered; /* the target owns it now */
     p->remembered = NULL;
     return -1;

@@ -19,6 +19,7 @@ typedef struct hub_target {
     char base_url[512];
     char gate_url[512];                     /* "" = the driver's default */
     char api_key_entry[PROFILE_NAME_MAX + 1]; /* HydraCore: the profile's X-Api-Key entry */
+    char country[3];                        /* the profile's, for national phones; "" = none */
     char *token;                            /* guarded memory, after hub_target_unlock */
     char *api_key;                          /* guarded: HUBDESK_API_KEY or the entry; or NULL */
     vault *v;                               /* open after hub_target_unlock(HUB_VAULT_NEEDED) */

@@ -67,6 +67,7 @@ struct hub_run {
     int exit_code;
     char last_state[64]; /* status --wait: the health text last printed */
     hub_connect conn;    /* HUB_OP_CONNECT fields; secrets point into `secrets` */
+    char to[128], display_phone[32]; /* --to, --display-phone in the hub's form */
     char *secrets[3];    /* guarded: the signup code, or access token, app secret, verify token */
     const char *kind;    /* send-test: --kind, or the remembered channel's */
     journal_entry jentry; /* the call, when it changes something on the hub */
@@ -74,6 +75,16 @@ struct hub_run {
 };
 
 /* ---- cli_hub.c -------------------------------------------------------------------------- */
+
+/*
+ * Says on stderr what a phone option became, so nothing is rewritten silently: "hubdesk: note:
+ * --phone (11) 98765-4321 reads as +55 11 98765-4321; the hub gets 5511987654321" when the
+ * hub's form differs from what was typed, and one "hubdesk: warning: --phone: ..." line for
+ * the country's ambiguities (warn; "" for none). The markers "note:" and "warning:" are never
+ * translated, so these lines are told from a failure's line. stdout (and --json) is left alone.
+ */
+void cli_phone_said(const char *option, const char *typed, const char *hub_form,
+                    const char *warn);
 
 /* One "hubdesk: msg" line on stderr; returns code. */
 int cli_fail_line(int code, const char *msg);

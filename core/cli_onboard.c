@@ -9,6 +9,7 @@
 #include "cli_vault.h"
 #include "flow.h"
 #include "i18n.h"
+#include "phone.h"
 #include "passphrase.h"
 #include "secret.h"
 #include "text.h"
@@ -172,6 +173,19 @@ int cli_onboard_report_signup(hub_run *r, const hub_result *res)
 
 /* ---- connect --mode credentials (HydraCore) ------------------------------------------------ */
 
+/* --display-phone as typed into E.164 with '+', with the profile's country; said back on
+   stderr. -1 if fine, else the exit code. */
+static int take_display_phone(hub_run *r)
+{
+    char why[300], warn[700];
+    if (phone_hub_form(r->a.display_phone, r->t.country, 1, r->display_phone,
+                       sizeof r->display_phone, warn, sizeof warn, why, sizeof why) != HD_OK)
+        return option_error("--display-phone", why);
+    cli_phone_said("--display-phone", r->a.display_phone, r->display_phone, warn);
+    r->a.display_phone = r->display_phone;
+    return -1;
+}
+
 int cli_onboard_check_credentials(hub_run *r)
 {
     char why[200], name[VAULT_NAME_MAX + 1];
@@ -187,8 +201,8 @@ int cli_onboard_check_credentials(hub_run *r)
                                        "DIGITS (Meta's phone number id)"));
     if (provider_digits_check(a->phone_number_id, _("phone number id"), why, sizeof why) != HD_OK)
         return option_error("--phone-number-id", why);
-    if (a->display_phone && provider_e164_check(a->display_phone, why, sizeof why) != HD_OK)
-        return option_error("--display-phone", why);
+    if (a->display_phone && (rc = take_display_phone(r)) >= 0)
+        return rc;
     if (a->name && (flow_name_check(a->name, why, sizeof why) != HD_OK || !*a->name))
         return option_error("--name", *a->name ? why : _("the name is empty"));
     if (provider_secret_name(name, sizeof name, r->t.profile, "appsecret", a->instance) < 0)
@@ -348,6 +362,19 @@ int cli_onboard_report_credentials(hub_run *r, const hub_result *res)
 
 /* ---- send-test ---------------------------------------------------------------------------- */
 
+/* --to as typed into the hub's form for the kind (NULL: a hub without kinds), with the
+   profile's country; said back on stderr. -1 if fine, else the exit code. */
+static int take_recipient(hub_run *r, const char *kind)
+{
+    char why[300], warn[700];
+    if (provider_recipient_form(kind, r->a.to, r->t.country, r->to, sizeof r->to, warn,
+                                sizeof warn, why, sizeof why) != HD_OK)
+        return option_error("--to", why);
+    cli_phone_said("--to", r->a.to, r->to, warn);
+    r->a.to = r->to;
+    return -1;
+}
+
 int cli_onboard_check_send(hub_run *r)
 {
     char why[300];
@@ -361,9 +388,7 @@ int cli_onboard_check_send(hub_run *r)
     if (!(ops->caps & PROVIDER_CAP_CHANNEL_KIND)) {
         if (a->kind)
             return cli_usage_error(_("--kind: %s channels have no kind"), ops->label);
-        if (provider_phone_check(a->to, why, sizeof why) != HD_OK)
-            return option_error("--to", why);
-        return -1;
+        return take_recipient(r, NULL);
     }
     if (provider_uuid_check(a->channel, _("channel id"), why, sizeof why) != HD_OK)
         return option_error("--channel", why);
@@ -378,9 +403,7 @@ int cli_onboard_check_send(hub_run *r)
     }
     if (!(r->kind = kind_known(kind)))
         return kind_error(kind);
-    if (provider_recipient_check(r->kind, a->to, why, sizeof why) != HD_OK)
-        return option_error("--to", why);
-    return -1;
+    return take_recipient(r, r->kind);
 }
 
 int cli_onboard_report_send(hub_run *r, const hub_result *res)

@@ -5,6 +5,7 @@
 #include "cli_opt.h"
 #include "i18n.h"
 #include "passphrase.h"
+#include "phone.h"
 #include "profile.h"
 #include "provider.h"
 #include "secret.h"
@@ -26,6 +27,7 @@ typedef struct vopts {
     int json, replace, yes, with_secret, keep_secret, reveal;
     const char *kind, *owner, *provider, *base_url, *gate_url, *label, *secret, *api_key_secret;
     const char *customer_lang; /* "es", "pt_BR", "en", or "" (the agent's): checked */
+    const char *country; /* profile add|edit --country CC ("" = none) */
 } vopts;
 
 static int fail(int code, const char *fmt, const char *arg)
@@ -57,8 +59,9 @@ static int parse_opts(int argc, char **argv, vopts *o)
         {"label", required_argument, NULL, 'l'}, {"secret", required_argument, NULL, 's'},
         {"gate-url", required_argument, NULL, 'g'},
         {"api-key-secret", required_argument, NULL, 'A'},
-        {"customer-lang", required_argument, NULL, 'C'},
+        {"customer-lang", required_argument, NULL, 'L'},
         {"reveal", no_argument, NULL, 'R'},
+        {"country", required_argument, NULL, 'C'},
         {NULL, 0, NULL, 0},
     };
     char name[CLI_OPT_NAME_MAX];
@@ -91,11 +94,12 @@ static int parse_opts(int argc, char **argv, vopts *o)
         case 'l': o->label = optarg; break;
         case 's': o->secret = optarg; break;
         case 'A': o->api_key_secret = optarg; break;
-        case 'C':
+        case 'L':
             if (!(o->customer_lang = *optarg ? i18n_language_code(optarg) : ""))
                 return fail(EXIT_USAGE, "%s", _("--customer-lang takes es, pt_BR or en (or \"\" for "
                                                 "the agent's language)"));
             break;
+        case 'C': o->country = optarg; break;
         case ':': return fail(EXIT_USAGE, _("option '%s' needs a value"), name);
         /* never echo a value: "--token=SECRET" typed by mistake stays off the screen */
         default: return fail(EXIT_USAGE, _("unknown option '%s'"), name);
@@ -433,6 +437,15 @@ static int gate_url_check(const provider_ops *ops, const char *gate_url)
     return -1;
 }
 
+/* --country CC into out (upper case; "" clears it). -1 if fine, else the exit code. */
+static int country_opt(const vopts *o, char out[3])
+{
+    if (o->country && phone_country_norm(o->country, out) < 0)
+        return fail(EXIT_USAGE, "%s", _("--country: two letters, the ISO 3166 code of the "
+                                        "customers' country (e.g. BR, AR, MX, CO)"));
+    return -1;
+}
+
 static int cmd_profile_add(const char *name, const vopts *o)
 {
     char path[1024], err[512], vpath[1024];
@@ -467,7 +480,8 @@ static int cmd_profile_add(const char *name, const vopts *o)
     else if (snprintf(p.secret, sizeof p.secret, "%s-token", name) >= (int)sizeof p.secret)
         p.secret[0] = '\0';
     if ((rc = gate_url_check(ops, o->gate_url)) >= 0 ||
-        (rc = api_key_check(ops, o->api_key_secret)) >= 0)
+        (rc = api_key_check(ops, o->api_key_secret)) >= 0 ||
+        (rc = country_opt(o, p.country)) >= 0)
         ;
     else if (o->api_key_secret && strlen(o->api_key_secret) >= sizeof p.api_key_secret)
         rc = fail(EXIT_USAGE, "%s", _("--api-key-secret: the entry name is too long"));
@@ -504,10 +518,11 @@ static int cmd_profile_list(const vopts *o)
     for (size_t i = 0; i < l.n; i++) {
         const profile *p = &l.items[i];
         if (o->json) {
-            json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "name", p->name, "provider",
-                                  p->provider, "base_url", p->base_url, "gate_url", p->gate_url,
-                                  "label", p->label, "secret", p->secret, "api_key_secret",
-                                  p->api_key_secret, "customer_lang", p->customer_lang);
+            json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "name", p->name,
+                                  "provider", p->provider, "base_url", p->base_url, "gate_url",
+                                  p->gate_url, "label", p->label, "secret", p->secret,
+                                  "api_key_secret", p->api_key_secret, "country", p->country,
+                                  "customer_lang", p->customer_lang);
             json_t *inst = profile_remembered(p, "instances"), *ch = profile_remembered(p, "channels");
             if (j)
                 json_object_set_new(j, "remembered",
@@ -519,7 +534,8 @@ static int cmd_profile_list(const vopts *o)
             free(s);
             json_decref(j);
         } else {
-            printf("%-20s %-10s %-40s %s\n", p->name, p->provider, p->base_url, p->secret);
+            printf("%-20s %-10s %-40s %s%s%s\n", p->name, p->provider, p->base_url, p->secret,
+                   p->country[0] ? "  " : "", p->country); /* the country last: old readers */
         }
     }
     profile_list_free(&l);
@@ -723,7 +739,8 @@ static int edit_fields(profile *p, const vopts *o)
            (o->api_key_secret && snprintf(p->api_key_secret, sizeof p->api_key_secret, "%s",
                                           o->api_key_secret) >= (int)sizeof p->api_key_secret) ||
            (o->customer_lang && snprintf(p->customer_lang, sizeof p->customer_lang, "%s",
-                                         o->customer_lang) >= (int)sizeof p->customer_lang)
+                                         o->customer_lang) >= (int)sizeof p->customer_lang) ||
+           (o->country && phone_country_norm(o->country, p->country) < 0)
                ? -1
                : 0;
 }
@@ -757,9 +774,10 @@ static int edit_apply(profile_list *l, void *arg, char *err, size_t errsz)
 }
 
 /* `profile edit NAME [--base-url U] [--gate-url U] [--label L] [--secret ENTRY]
-   [--api-key-secret ENTRY] [--customer-lang L]`; provider is fixed. An empty --gate-url ""
-   goes back to the driver's default, an empty --api-key-secret "" sends no X-Api-Key, an empty
-   --customer-lang "" speaks to customers in the agent's language. */
+   [--api-key-secret ENTRY] [--country CC] [--customer-lang L]`; provider is fixed. An empty
+   --gate-url "" goes back to the driver's default, an empty --api-key-secret "" sends no
+   X-Api-Key, an empty --country "" reads no national phone numbers, an empty --customer-lang ""
+   speaks to customers in the agent's language. */
 static int cmd_profile_edit(const char *name, const vopts *o)
 {
     char path[1024], err[512];
@@ -774,7 +792,10 @@ static int cmd_profile_edit(const char *name, const vopts *o)
     }
     profile p = l.items[i];
     edit_tx t = {.name = name, .provider = p.provider, .o = o};
-    if (edit_fields(&p, o) < 0)
+    char cc[3];
+    if ((rc = country_opt(o, cc)) >= 0)
+        ;
+    else if (edit_fields(&p, o) < 0)
         rc = fail(EXIT_USAGE, "%s", _("a value is too long"));
     else if (o->provider && strcmp(o->provider, p.provider) != 0)
         rc = fail(EXIT_USAGE, "%s", _("the provider of a profile cannot change; add a new profile"));

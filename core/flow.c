@@ -2,6 +2,7 @@
 #include "flow.h"
 #include "flow_priv.h"
 #include "i18n.h"
+#include "phone.h"
 #include "secret.h"
 #include "text.h"
 
@@ -264,6 +265,28 @@ int flow_profile_set_customer_lang(flow *f, int index, const char *lang)
     snprintf(f->profiles[index].customer_lang, sizeof f->profiles[index].customer_lang, "%s",
              code);
     return 0;
+}
+
+int flow_profile_set_country(flow *f, int index, const char *country)
+{
+    char cc[3];
+    if (index < 0 || (size_t)index >= f->nprofiles || phone_country_norm(country, cc) < 0)
+        return -1;
+    memcpy(f->profiles[index].country, cc, sizeof cc);
+    return 0;
+}
+
+const char *flow_country(const flow *f)
+{
+    if (f->profile < 0 || (size_t)f->profile >= f->nprofiles)
+        return "";
+    return f->profiles[f->profile].country;
+}
+
+hd_status flow_phone_form(const flow *f, const char *typed, int plus, char *out, size_t outsz,
+                          char *why, size_t whysz)
+{
+    return phone_hub_form(typed, flow_country(f), plus, out, outsz, NULL, 0, why, whysz);
 }
 
 hd_status flow_name_check(const char *name, char *why, size_t whysz)

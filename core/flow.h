@@ -52,6 +52,7 @@ typedef struct flow_profile {
     /* What the hub cannot list, entered by the agent (profile.h "remembered"), owned. */
     json_t *remembered;
     char customer_lang[8]; /* its customers' language (profile.h); "" = the agent's */
+    char country[3]; /* profile.h "country": national phones typed without +CC ("" = none) */
 } flow_profile;
 
 typedef struct flow flow;
@@ -179,6 +180,18 @@ void flow_release(flow *f);
 /* Adds a profile (strings copied; token into guarded memory). Returns its index or -1. */
 int flow_profile_add(flow *f, const char *label, const provider_ops *ops, const char *base_url,
                      const char *token);
+/* Sets a profile's country for national phone numbers (profile.h; NULL or "" = none). 0, or
+   -1 (not two letters: the country stays as it was). */
+int flow_profile_set_country(flow *f, int index, const char *country);
+/* The chosen profile's country, "" when none (or no profile chosen yet). Never NULL. */
+const char *flow_country(const flow *f);
+/*
+ * A phone as typed into the form a hub's field takes (phone.h phone_hub_form with the chosen
+ * profile's country): digits with the country code, with a '+' in front when plus. HD_OK,
+ * or HD_ERR_USAGE with a sentence in why.
+ */
+hd_status flow_phone_form(const flow *f, const char *typed, int plus, char *out, size_t outsz,
+                          char *why, size_t whysz);
 /* Sets a profile's name and gate URL (NULL = keep). 0 or -1 (out of memory). */
 int flow_profile_set(flow *f, int index, const char *name, const char *gate_url);
 

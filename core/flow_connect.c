@@ -143,9 +143,13 @@ static void check_signup(const hub_connect *c, json_t **errs, char *why, size_t 
         flow_add_error(errs, "code", _("the code is one word without spaces"), why, whysz);
 }
 
-static void check_credentials(const hub_connect *c, json_t **errs, char *why, size_t whysz)
+/* The form's values checked; the display phone as typed made E.164 with '+' into phone (32
+   bytes, "" when none was typed). */
+static void check_credentials(const flow *f, const hub_connect *c, char phone[32], json_t **errs,
+                              char *why, size_t whysz)
 {
-    char msg[200];
+    char msg[300];
+    phone[0] = '\0';
     if (!c->access_token || !*c->access_token)
         flow_add_error(errs, "access_token", _("paste the WABA access token"), why, whysz);
     else if (!token_word(c->access_token))
@@ -157,7 +161,7 @@ static void check_credentials(const hub_connect *c, json_t **errs, char *why, si
     if (provider_digits_check(c->phone_number_id, _("phone number id"), msg, sizeof msg) != HD_OK)
         flow_add_error(errs, "phone_number_id", msg, why, whysz);
     if (c->display_phone && *c->display_phone &&
-        provider_e164_check(c->display_phone, msg, sizeof msg) != HD_OK)
+        flow_phone_form(f, c->display_phone, 1, phone, 32, msg, sizeof msg) != HD_OK)
         flow_add_error(errs, "display_phone", msg, why, whysz);
     if (c->verify_token && *c->verify_token &&
         (!token_word(c->verify_token) || strlen(c->verify_token) > 128))
@@ -243,7 +247,7 @@ static int copy_secrets(char *out[3], const hub_connect *c)
 hd_status flow_submit_connect(flow *f, const hub_connect *c, char *why, size_t whysz)
 {
     json_t *errs = NULL;
-    char scratch[300] = "", *kept[3] = {NULL, NULL, NULL};
+    char scratch[300] = "", *kept[3] = {NULL, NULL, NULL}, phone[32] = "";
     unsigned caps = caps_of(f);
     if (!why) {
         why = scratch;
@@ -255,7 +259,7 @@ hd_status flow_submit_connect(flow *f, const hub_connect *c, char *why, size_t w
     if (caps & PROVIDER_CAP_SIGNUP_CODE)
         check_signup(c, &errs, why, whysz);
     else
-        check_credentials(c, &errs, why, whysz);
+        check_credentials(f, c, phone, &errs, why, whysz);
     if (errs)
         return flow_refuse_fields(f, errs);
     if ((caps & PROVIDER_CAP_CREDENTIALS) && copy_secrets(kept, c) < 0) {
@@ -270,7 +274,10 @@ hd_status flow_submit_connect(flow *f, const hub_connect *c, char *why, size_t w
         flow_json_set(&f->connect_sent, sent);
         json_decref(sent);
     }
-    hub_req req = {.op = HUB_OP_CONNECT, .connect = c,
+    hub_connect sent = *c; /* the hub gets the display phone in its form; the call copies it */
+    if (phone[0])
+        sent.display_phone = phone;
+    hub_req req = {.op = HUB_OP_CONNECT, .connect = &sent,
                    .channel_id = f->channel ? flow_channel_id(f) : NULL,
                    .project_id = f->project_id[0] ? f->project_id : NULL};
     f->connect_tries++;
@@ -326,9 +333,9 @@ hd_status flow_send_test(flow *f, const char *to, const char *text, char *why, s
     if (f->step != FLOW_STEP_TEST || !f->channel)
         return HD_ERR_USAGE;
     const char *kind = flow_channel_kind(f);
-    hd_status ok = (caps_of(f) & PROVIDER_CAP_CHANNEL_KIND)
-                       ? provider_recipient_check(kind, to, msg, sizeof msg)
-                       : provider_phone_check(to, msg, sizeof msg);
+    char hub_to[sizeof f->test_to];
+    hd_status ok = provider_recipient_form(caps_of(f) & PROVIDER_CAP_CHANNEL_KIND ? kind : NULL, to, flow_country(f), hub_to,
+                                           sizeof hub_to, NULL, 0, msg, sizeof msg);
     if (ok != HD_OK)
         flow_add_error(&errs, "to", msg, why, whysz);
     if (!text || !*text)
@@ -338,7 +345,7 @@ hd_status flow_send_test(flow *f, const char *to, const char *text, char *why, s
                        whysz);
     if (errs)
         return flow_refuse_fields(f, errs);
-    snprintf(f->test_to, sizeof f->test_to, "%s", to);
+    snprintf(f->test_to, sizeof f->test_to, "%s", hub_to);
     snprintf(f->test_to_kind, sizeof f->test_to_kind, "%s", kind);
     flow_json_set(&f->test_result, NULL);
     hub_req req = {.op = HUB_OP_SEND_TEST, .channel_id = flow_channel_id(f), .to = f->test_to,

@@ -298,9 +298,12 @@ hd_status flow_new_channel(flow *f)
     return HD_OK;
 }
 
+/* The choices checked; a code's phone is made the digits the hub takes into hub_phone (32
+   bytes; "" for other modes). */
 static hd_status check_fields(flow *f, const char *name, const char *pipeline, const char *phone,
-                              char *why, size_t whysz)
+                              char hub_phone[32], char *why, size_t whysz)
 {
+    hub_phone[0] = '\0';
     if (name && flow_name_check(name, why, whysz) != HD_OK)
         return HD_ERR_USAGE;
     if (f->mode == PAIR_MODE_BROWSER && pipeline && *pipeline &&
@@ -308,7 +311,7 @@ static hd_status check_fields(flow *f, const char *name, const char *pipeline, c
         snprintf(why, whysz, "%s", _("the pipeline id is an id like pip_01HXYZ (no spaces)"));
         return HD_ERR_USAGE;
     }
-    if (f->mode == PAIR_MODE_CODE && provider_phone_check(phone, why, whysz) != HD_OK)
+    if (f->mode == PAIR_MODE_CODE && flow_phone_form(f, phone, 0, hub_phone, 32, why, whysz) != HD_OK)
         return HD_ERR_USAGE;
     return HD_OK;
 }
@@ -326,11 +329,12 @@ hd_status flow_submit_pairing(flow *f, const char *name, const char *pipeline_id
         return HD_ERR_USAGE;
     if (!name || !*name)
         name = flow_default_channel_name(f);
-    if (check_fields(f, name, pipeline_id, phone, why, whysz) != HD_OK)
+    char hub_phone[32];
+    if (check_fields(f, name, pipeline_id, phone, hub_phone, why, whysz) != HD_OK)
         return HD_ERR_USAGE;
     snprintf(f->name, sizeof f->name, "%s", name);
     snprintf(f->pipeline_id, sizeof f->pipeline_id, "%s", pipeline_id ? pipeline_id : "");
-    snprintf(f->pair_phone, sizeof f->pair_phone, "%s", phone ? phone : "");
+    snprintf(f->pair_phone, sizeof f->pair_phone, "%s", hub_phone);
     f->coexistence = !!coexistence;
     if (!pairs(flow_current(f)->ops))
         return flow_setup_create(f); /* HubMessage: the name is all a new channel needs */
@@ -345,7 +349,7 @@ hd_status flow_set_name(flow *f, const char *name)
 
 hd_status flow_start_pairing(flow *f, const pair_request *req)
 {
-    char why[200];
+    char why[300], hub_phone[32];
     if (!flow_current(f))
         return HD_ERR_USAGE;
     f->mode = req->mode;
@@ -355,7 +359,7 @@ hd_status flow_start_pairing(flow *f, const pair_request *req)
         json_decref(c);
     }
     if (check_fields(f, req->name && *req->name ? req->name : FLOW_DEFAULT_NAME, req->pipeline_id,
-                     req->phone, why, sizeof why) != HD_OK) {
+                     req->phone, hub_phone, why, sizeof why) != HD_OK) {
         flow_clear_pairing(f);
         f->step = FLOW_STEP_PAIR;
         fail_now(f, HD_ERR_USAGE, why);
@@ -363,7 +367,7 @@ hd_status flow_start_pairing(flow *f, const pair_request *req)
     }
     snprintf(f->name, sizeof f->name, "%s", req->name && *req->name ? req->name : FLOW_DEFAULT_NAME);
     snprintf(f->pipeline_id, sizeof f->pipeline_id, "%s", req->pipeline_id ? req->pipeline_id : "");
-    snprintf(f->pair_phone, sizeof f->pair_phone, "%s", req->phone ? req->phone : "");
+    snprintf(f->pair_phone, sizeof f->pair_phone, "%s", hub_phone);
     f->coexistence = req->coexistence;
     if (req->channel_token)
         return flow_pair_now(f, req->channel_token);

@@ -2,6 +2,7 @@
 #include "profile.h"
 #include "http.h"
 #include "i18n.h"
+#include "phone.h"
 #include "provider.h"
 #include "text.h"
 
@@ -63,6 +64,12 @@ int profile_validate(const profile *p, char *err, size_t errsz)
     if (p->api_key_secret[0] && !name_ok(p->api_key_secret)) {
         snprintf(err, errsz, _("profile %s: invalid api_key_secret (a vault entry name: 1 to 64 "
                                "visible ASCII characters)"), p->name);
+        return -1;
+    }
+    char cc[3];
+    if (phone_country_norm(p->country, cc) < 0 || strcmp(cc, p->country) != 0) {
+        snprintf(err, errsz, _("profile %s: the country is two letters (ISO 3166, e.g. BR, AR, "
+                               "MX)"), p->name);
         return -1;
     }
     return 0;
@@ -283,12 +290,16 @@ static int parse_one(json_t *o, profile *p, char *err, size_t errsz)
         copy_field(o, "gate_url", p->gate_url, sizeof p->gate_url, 0) < 0 ||
         copy_field(o, "secret", p->secret, sizeof p->secret, 0) < 0 ||
         copy_field(o, "api_key_secret", p->api_key_secret, sizeof p->api_key_secret, 0) < 0 ||
-        copy_field(o, "customer_lang", p->customer_lang, sizeof p->customer_lang, 0) < 0) {
+        copy_field(o, "customer_lang", p->customer_lang, sizeof p->customer_lang, 0) < 0 ||
+        copy_field(o, "country", p->country, sizeof p->country, 0) < 0) {
         snprintf(err, errsz, "%s", _("a profile is missing name, provider or base_url, or has a field that is too long"));
         return -1;
     }
     if (!p->label[0])
         snprintf(p->label, sizeof p->label, "%s", p->name);
+    char cc[3];
+    if (phone_country_norm(p->country, cc) == 0) /* "br" typed by hand reads as "BR" */
+        memcpy(p->country, cc, sizeof cc);
     if (profile_validate(p, err, errsz) < 0)
         return -1;
     char why[300];
@@ -365,6 +376,8 @@ static json_t *list_to_json(const profile_list *l)
             json_object_set_new(o, "api_key_secret", json_string(p->api_key_secret));
         if (o && p->customer_lang[0])
             json_object_set_new(o, "customer_lang", json_string(p->customer_lang));
+        if (o && p->country[0])
+            json_object_set_new(o, "country", json_string(p->country));
         json_t *inst = profile_remembered(p, "instances"), *chans = profile_remembered(p, "channels");
         if (o && (inst || chans)) {
             json_t *r = json_object();

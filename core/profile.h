@@ -18,6 +18,8 @@ typedef struct profile {
                                                   X-Api-Key ("" = none); JSON "api_key_secret" */
     char customer_lang[8]; /* the language of this account's customers: "es", "pt_BR", "en";
                               "" = the agent's. Phone steps and the test message use it. */
+    char country[3];                   /* ISO 3166 alpha-2, upper case, for national phone
+                                          numbers typed without +CC ("" = none); optional */
     /*
      * What the hub cannot list and the agent entered (JSON "remembered"), owned, NULL = none:
      * {"instances": [{"id", "name"}], "channels": [{"id", "name", "kind"}]}. Strings are
@@ -84,7 +86,8 @@ typedef struct profile_change {
  */
 int profile_transact(const char *path, const profile_change *c, char *err, size_t errsz);
 
-/* Checks one profile: name, known provider, usable URL, label and secret name. 0 or -1. */
+/* Checks one profile: name, known provider, usable URL, label, secret name and country (""
+   or two upper-case ASCII letters). 0 or -1. */
 int profile_validate(const profile *p, char *err, size_t errsz);
 
 /* Index of the profile called name, or -1. */

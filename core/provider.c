@@ -1,6 +1,7 @@
 /* provider.c: the driver registry and helpers every driver shares. */
 #include "provider.h"
 #include "i18n.h"
+#include "phone.h"
 #include "secret.h"
 #include "text.h"
 
@@ -311,11 +312,13 @@ typedef struct kind_info {
 } kind_info;
 
 static const kind_info kinds[] = {
-    {"whatsapp", N_("WhatsApp"), N_("E.164 number without +, e.g. 5511993986082")},
+    {"whatsapp", N_("WhatsApp"), N_("the number with its country code, e.g. +55 11 99398-6082 "
+                                    "(sent without +)")},
     {"instagram", N_("Instagram"), N_("Instagram user id (IGSID, digits), e.g. 847495124317323")},
     {"messenger", N_("Messenger"), N_("Messenger conversation id (PSID, digits), e.g. 26203292189261166")},
     {"telegram", N_("Telegram"), N_("Telegram chat_id (digits, - for groups), e.g. 8568649397")},
-    {"sms", N_("SMS"), N_("E.164 number with +, e.g. +5511944574999")},
+    {"sms", N_("SMS"), N_("the number with its country code, e.g. +55 11 94457-4999 (sent with "
+                          "+)")},
     {"webchatt", N_("Web Chatt"), N_("the visitor id from a webhook of the visitor's message")},
 };
 
@@ -432,4 +435,24 @@ const char *provider_webhook_event_meaning(const char *event)
         if (!strcmp(event, event_table[i].event))
             return _(event_table[i].meaning);
     return NULL;
+}
+
+hd_status provider_recipient_form(const char *kind, const char *to, const char *country, char *out,
+                                  size_t outsz, char *warn, size_t warnsz, char *why,
+                                  size_t whysz)
+{
+    const kind_info *k = kind ? kind_find(kind) : NULL;
+    if (warn && warnsz)
+        *warn = '\0';
+    if (kind && !k)
+        return provider_recipient_check(kind, to, why, whysz); /* says which kinds there are */
+    if (k && strcmp(k->id, "whatsapp") != 0 && strcmp(k->id, "sms") != 0) {
+        if (provider_recipient_check(kind, to, why, whysz) != HD_OK)
+            return HD_ERR_USAGE;
+        if ((size_t)snprintf(out, outsz, "%s", to) < outsz)
+            return HD_OK;
+        return refuse(_("the recipient is too long"), why, whysz);
+    }
+    return phone_hub_form(to, country, k && !strcmp(k->id, "sms"), out, outsz, warn, warnsz, why,
+                          whysz);
 }

@@ -253,11 +253,21 @@ hd_status provider_uuid_check(const char *id, const char *what, char *why, size_
 const char *const *provider_channel_kinds(void);
 /* "WhatsApp", "Web Chatt"...; the id itself if unknown. */
 const char *provider_channel_kind_label(const char *kind);
-/* What `to` must look like for a kind, in words ("E.164 number without +, e.g. 5511993986082"). */
+/* What `to` must look like for a kind, in words ("Telegram chat_id (digits, - for groups)..."). */
 const char *provider_recipient_hint(const char *kind);
 /* Checks `to` for a channel kind (WhatsApp E.164 without +, SMS with +, numeric ids for
    Telegram/Instagram/Messenger, any clean id for Web Chatt). */
 hd_status provider_recipient_check(const char *kind, const char *to, char *why, size_t whysz);
+/*
+ * What the hub gets for a test message's recipient as typed: a phone (kind NULL or "" for the
+ * hubs without channel kinds, and WhatsApp: digits with the country code, no +; SMS: with +)
+ * read by phone.h with the profile's country (NULL = none), warnings' text in warn (may be
+ * NULL); any other kind's id checked by provider_recipient_check and copied as it is.
+ * HD_OK with out, or HD_ERR_USAGE with why.
+ */
+hd_status provider_recipient_form(const char *kind, const char *to, const char *country, char *out,
+                                  size_t outsz, char *warn, size_t warnsz, char *why,
+                                  size_t whysz);
 
 /*
  * Vault entry name for a secret the hub handed out: "<profile>/<tag>/<id>" ("acme/ch/SHAZAM-3HDYQ"

@@ -99,7 +99,7 @@ struct app {
     int project_cursor, channel_cursor, mode_cursor, event_cursor;
     int confirm;               /* a question waits (ACT_DELETE, ACT_LIVE): keys typed ahead are dropped */
     /* Name step fields beyond the name: Keebai pipeline, Whapi phone; focus 0..2. */
-    wchar_t pipeline_buf[64], phone_buf[24];
+    wchar_t pipeline_buf[64], phone_buf[40];
     int pipeline_len, phone_len, form_focus;
     tui_form form;             /* add, connect and test screens (secrets wiped on leave) */
     char form_error[300];      /* the form's own one-line refusal */

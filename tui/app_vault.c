@@ -52,6 +52,8 @@ static void load_profiles(app *a)
             flow_profile_set(&a->f, idx, l.items[i].name, l.items[i].gate_url);
             flow_profile_set_customer_lang(&a->f, idx, l.items[i].customer_lang);
         }
+        if (idx >= 0)
+            flow_profile_set_country(&a->f, idx, l.items[i].country);
         if (idx >= 0 && l.items[i].remembered)
             flow_profile_set_extra(&a->f, idx, l.items[i].remembered, NULL);
         if (idx >= 0) {

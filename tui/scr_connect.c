@@ -44,7 +44,8 @@ static void build_credentials(tui_form *fm)
              _("WhatsApp > API Setup > Phone number ID (from the Embedded Signup), digits"),
              FORM_TEXT, 32);
     form_add(fm, "display_phone", _("Display phone:"),
-             _("optional: the number in E.164, e.g. +61400111222"), FORM_TEXT, 20);
+             _("optional: the number with its country code, e.g. +61 400 111 222"), FORM_TEXT,
+             32);
     form_add(fm, "verify_token", _("Verify token:"),
              _("optional: leave empty and the hub makes one for Meta's webhook check"),
              FORM_TEXT, 128);
@@ -119,6 +120,9 @@ static void connect_draw(app *a)
         ui_wrap(bottom, 2, COLS - 4, 2, ROLE_WARN, f->call_message);
     else if (line[0])
         ui_wrap(bottom, 2, COLS - 4, 2, ROLE_ERROR, line);
+    else if (!is_signup(a)) /* how the display phone reads, before Enter sends it */
+        ui_phone_preview(bottom, 2, COLS - 4, 2, form_text(&a->form, "display_phone"),
+                         flow_country(f), 1);
     if (demo_rows)
         ui_wrap(LINES - 1 - demo_rows, 2, COLS - 4, demo_rows, ROLE_DIM, demo);
     /* The hub's refusal arrives after Enter: the cursor goes to the first refused field, so

@@ -11,6 +11,7 @@
 #include <wctype.h>
 
 #define NAME_MAX_CHARS 60
+#define PHONE_CHARS 32 /* "+54 9 11 15 2345-6789" and room to spare; phone_buf holds 40 */
 
 enum form_field { F_NAME, F_PIPELINE, F_COEX, F_PHONE, F_COUNT };
 
@@ -98,7 +99,8 @@ static const char *intro(const app *a)
                  "Optionally attach the new channel to a pipeline.");
     if (a->f.mode == PAIR_MODE_CODE)
         return _("The customer types a code on the phone instead of scanning. Enter the "
-                 "customer's WhatsApp number: country code and number, digits only.");
+                 "customer's WhatsApp number as they say it: +55 11 98765-4321, or (11) "
+                 "98765-4321 when the profile has a country.");
     if (creates_then_connects(a))
         return _("Name the new WhatsApp channel; the customer's team sees this label in the "
                  "hub. Enter creates the channel, then the connect form asks for what the "
@@ -118,6 +120,15 @@ static const char *hints(const app *a, int nfields)
     return _("Enter start pairing  Esc back  Ctrl-U clear  F1 help");
 }
 
+/* What the phone typed so far reads as, and its country's warnings, from row y. */
+static void phone_preview(app *a, int y)
+{
+    char phone[sizeof a->phone_buf / sizeof a->phone_buf[0] * 4];
+    if (wcstombs(phone, a->phone_buf, sizeof phone) == (size_t)-1)
+        return;
+    ui_phone_preview(y, 16, COLS - 18, LINES - 5 - y, phone, flow_country(&a->f), 0);
+}
+
 static void name_draw(app *a)
 {
     enum form_field fl[F_COUNT];
@@ -133,7 +144,7 @@ static void name_draw(app *a)
         else if (fl[i] == F_PIPELINE)
             x = draw_field(y, _("Pipeline id:"), a->pipeline_buf, 60, focus);
         else if (fl[i] == F_PHONE)
-            x = draw_field(y, _("Phone:"), a->phone_buf, 20, focus);
+            x = draw_field(y, _("Phone:"), a->phone_buf, PHONE_CHARS, focus);
         else {
             char line[300];
             snprintf(line, sizeof line, "[%s] %s", a->f.coexistence ? "x" : " ",
@@ -149,6 +160,8 @@ static void name_draw(app *a)
     }
     if (fl[0] == F_PIPELINE && n)
         ui_wrap(y, 2, COLS - 4, 2, ROLE_DIM, _("Leave the pipeline empty to use the default one."));
+    if (n && fl[n - 1] == F_PHONE) /* the phone is last: how it reads, right under it */
+        phone_preview(a, y - 1);
     if (a->name_error[0] || a->token_error[0] || a->f.call == FLOW_CALL_FAILED)
         ui_wrap(LINES - 5, 2, COLS - 4, 3, ROLE_ERROR,
                 a->name_error[0] ? a->name_error
@@ -179,7 +192,7 @@ static void name_edit(app *a, int is_keycode, wint_t ch)
     switch (focused(a)) {
     case F_NAME: buf_edit(a->name_buf, &a->name_len, NAME_MAX_CHARS, is_keycode, ch, 0); break;
     case F_PIPELINE: buf_edit(a->pipeline_buf, &a->pipeline_len, 60, is_keycode, ch, 1); break;
-    case F_PHONE: buf_edit(a->phone_buf, &a->phone_len, 20, is_keycode, ch, 1); break;
+    case F_PHONE: buf_edit(a->phone_buf, &a->phone_len, PHONE_CHARS, is_keycode, ch, 1); break;
     default: break;
     }
     a->name_error[0] = '\0';

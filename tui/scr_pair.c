@@ -1,6 +1,7 @@
 /* scr_pair.c: the pairing step: the QR fitted to the terminal, countdown, attempt, status. */
 #include "bigtext.h"
 #include "i18n.h"
+#include "phone.h"
 #include "ui.h"
 
 #include <curses.h>
@@ -310,7 +311,12 @@ static void draw_code(app *a)
                  app_customer_text(a, N_("On the phone: WhatsApp > Settings > Linked devices > "
                                          "Link a device > Link with phone number instead, then "
                                          "type the code.")));
-    snprintf(line, sizeof line, _("Phone: %s"), a->f.pair_phone);
+    phone_number pn; /* the digits the hub got, grouped as people read them */
+    char shown[48];
+    snprintf(line, sizeof line, _("Phone: %s"),
+             phone_parse(a->f.pair_phone, NULL, &pn, NULL, 0) == HD_OK
+                 ? phone_display(&pn, shown, sizeof shown)
+                 : a->f.pair_phone);
     if (y < LINES - 2)
         ui_put(y++, 2, COLS - 4, ROLE_DIM, line);
     if (y < LINES - 2)

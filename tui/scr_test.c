@@ -18,6 +18,13 @@ static int has_kind(const app *a)
     return hub(a) && (hub(a)->caps & PROVIDER_CAP_CHANNEL_KIND);
 }
 
+/* 1 if the recipient is a phone: hubs without kinds, WhatsApp and SMS channels. */
+static int is_phone(const app *a)
+{
+    const char *kind = has_kind(a) ? flow_channel_kind(&a->f) : NULL;
+    return !kind || !strcmp(kind, "whatsapp") || !strcmp(kind, "sms");
+}
+
 static void test_enter(app *a)
 {
     char hint[300];
@@ -26,8 +33,8 @@ static void test_enter(app *a)
     if (has_kind(a))
         snprintf(hint, sizeof hint, "%s", provider_recipient_hint(flow_channel_kind(&a->f)));
     form_item *to = form_add(&a->form, "to", _("To:"),
-                             has_kind(a) ? hint : _("the customer's number: country code and "
-                                                    "number, digits only"),
+                             has_kind(a) ? hint : _("the customer's number with its country "
+                                                    "code, as people write it"),
                              FORM_TEXT, 64);
     /* The hint lives in a static: form items keep the pointer. */
     static char kept_hint[300];
@@ -35,8 +42,12 @@ static void test_enter(app *a)
         snprintf(kept_hint, sizeof kept_hint, "%s", hint);
         to->hint = kept_hint;
     }
-    if (to && *flow_test_recipient(&a->f))
-        tui_field_set(&to->text, flow_test_recipient(&a->f));
+    const char *last = flow_test_recipient(&a->f);
+    if (to && *last) { /* a phone again with its '+': never read as national a second time */
+        char again[140];
+        snprintf(again, sizeof again, "%s%s", is_phone(a) && last[0] != '+' ? "+" : "", last);
+        tui_field_set(&to->text, again);
+    }
     form_item *text = form_add(&a->form, "text", _("Message:"), NULL, FORM_TEXT, 300);
     if (text)
         tui_field_set(&text->text, /* the customer reads it: in their language */
@@ -106,6 +117,17 @@ static void draw_failure(const app *a, int y)
         ui_wrap(y + used, 2, COLS - 4, 4, ROLE_WARN, advice);
 }
 
+/* Before sending: how a phone recipient reads and what the hub gets. Rows used. */
+static int recipient_preview(app *a, int y)
+{
+    const char *kind = has_kind(a) ? flow_channel_kind(&a->f) : NULL;
+    int sms = kind && !strcmp(kind, "sms");
+    if (!is_phone(a))
+        return 0; /* ids, not phones */
+    return ui_phone_preview(y, 2, COLS - 4, 3, form_text(&a->form, "to"), flow_country(&a->f),
+                            sms);
+}
+
 static void test_draw(app *a)
 {
     char line[600], id[160], name[160];
@@ -125,6 +147,9 @@ static void test_draw(app *a)
     int y = 5 + form_draw(&a->form, 5, 6, f->field_errors, a->utf8) + 1;
     int cy, cx;
     getyx(stdscr, cy, cx);
+    if (f->call != FLOW_CALL_BUSY && !f->test_result && !a->form_error[0] &&
+        f->call != FLOW_CALL_FAILED)
+        y += recipient_preview(a, y);
     if (f->call == FLOW_CALL_BUSY)
         ui_wrap(y, 2, COLS - 4, 2, ROLE_WARN, f->call_message);
     else if (a->form_error[0] && !form_places_errors(&a->form, f->field_errors))

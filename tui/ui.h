@@ -42,6 +42,16 @@ int ui_wrap_rows(int w, int maxrows, const char *utf8);
 /* Display width of a UTF-8 string. */
 int ui_width(const char *utf8);
 
+/*
+ * ui_phone.c: under a phone field, "Reads as +55 11 98765-4321; the hub gets 5511987654321."
+ * (dim) and the country's warnings (warning colour), from what is typed so far with the
+ * profile's country (may be ""); '+' in the hub's form when plus. Nothing for empty text or
+ * text that is refused (Enter says why). At most maxrows rows from (y, x), w columns; returns
+ * the rows used.
+ */
+int ui_phone_preview(int y, int x, int w, int maxrows, const char *typed, const char *country,
+                     int plus);
+
 /* Title bar on row 0: "hubdesk > <step>" and the profile on the right. */
 void ui_title_bar(app *a, const char *step_title);
 /* Key hints on the last row, e.g. "Enter choose  Esc back  ? help  q quit". */

@@ -78,9 +78,11 @@ expect() {
     local rc=$?
     cat "$OUT" "$ERR" >>"$ALL"
     [ "$rc" = "$want" ] || fail "'hubdesk $*' exited $rc, want $want; stdout: $(cat "$OUT"); stderr: $(cat "$ERR")"
-    if [ "$want" != 0 ]; then
-        head -n 1 "$ERR" | grep -q '^hubdesk: ' && [ "$(grep -c '^hubdesk: ' "$ERR")" = 1 ] &&
-            ! grep -vq '^\(hubdesk: \|  \)' "$ERR" ||
+    if [ "$want" != 0 ]; then # a phone's note and warning lines come before, and are not it
+        grep -Ev '^hubdesk: (note|warning): ' "$ERR" >"$ERR.failure"
+        head -n 1 "$ERR.failure" | grep -q '^hubdesk: ' &&
+            [ "$(grep -c '^hubdesk: ' "$ERR.failure")" = 1 ] &&
+            ! grep -vq '^\(hubdesk: \|  \)' "$ERR.failure" ||
             fail "'hubdesk $*' should say why in one 'hubdesk:' line (then indented details); stderr: $(cat "$ERR")"
     fi
     if [ "$want" = 2 ] && [ -s "$OUT" ]; then
@@ -157,8 +159,8 @@ expect 2 -e "$NOPASS" connect --profile hc --mode credentials --instance "$INST"
     --phone-number-id 12ab
 err_has '--phone-number-id'
 expect 2 -e "$NOPASS" connect --profile hc --mode credentials --instance "$INST" \
-    --phone-number-id 1234567890 --display-phone 61400111222
-err_has '--display-phone'
+    --phone-number-id 1234567890 --display-phone '(04) 0011 1222'
+err_has "--display-phone: this is a national number"
 expect 2 -e "$NOPASS" connect --profile hc --mode credentials --instance "$INST" \
     --phone-number-id 1234567890 --waba-id 12345
 err_has 'does not go with --mode credentials'
@@ -177,8 +179,8 @@ expect 2 -e "$NOPASS" channel add --profile hm --channel X --kind sms
 err_has 'have no kind'
 expect 2 -e "$NOPASS" send-test --profile c2 --channel "$WA" --to 5511993986082 --text hi --kind fax
 err_has "unknown channel kind 'fax'"
-expect 2 -e "$NOPASS" send-test --profile c2 --channel "$WA" --to +5511993986082 --text hi --kind whatsapp
-err_has '--to'
+expect 2 -e "$NOPASS" send-test --profile c2 --channel "$WA" --to '(11) 99398-6082' --text hi --kind whatsapp
+err_has "--to: this is a national number"
 expect 2 -e "$NOPASS" send-test --profile c2 --channel "$TG" --to 8568649397 --text hi
 err_has '--kind is needed'
 expect 2 -e "$NOPASS" webhook set --profile c2 --url https://example.com/x --event Bogus
@@ -437,8 +439,20 @@ grep -Eq "^$WA +Main WhatsApp +whatsapp$" "$OUT" && grep -Eq "^$SMS +- +sms$" "$
     fail "channels: $(cat "$OUT")"
 expect 0 send-test --profile c2 --channel "$WA" --to 5511993986082 --text "Hello from e2e"
 grep -Eq '^Test message [0-9a-f-]+: enqueued$' "$OUT" || fail "send-test whatsapp: $(cat "$OUT")"
+expect 0 send-test --profile c2 --channel "$WA" --to '+55 11 99398-6082' --text "Hello from e2e"
+[ "$(sbj /_sandbox/chatt2me 'j["messages"][-1]["to"]')" = 5511993986082 ] ||
+    fail "+55 11 99398-6082 reached the hub as $(sbj /_sandbox/chatt2me 'j["messages"][-1]["to"]')"
+err_has 'reads as +55 11 99398-6082; the hub gets 5511993986082'
+expect 0 profile edit c2 --country BR
+expect 0 send-test --profile c2 --channel "$SMS" --to '(11) 94457-4999' --text "Hi"
+[ "$(sbj /_sandbox/chatt2me 'j["messages"][-1]["to"]')" = +5511944574999 ] ||
+    fail "(11) 94457-4999 reached the SMS hub as $(sbj /_sandbox/chatt2me 'j["messages"][-1]["to"]')"
+expect 0 profile edit c2 --country ""
 expect 1 send-test --profile c2 --channel "$WA" --to 5511993980000 --text "Hello from e2e"
 err_has 'RECIPIENT_UNREACHABLE: The recipient cannot be reached'
+expect 1 send-test --profile c2 --channel "$WA" --to '+55 11 99398-0000' --text "Hello from e2e"
+err_has '^hubdesk: note: --to +55 11 99398-0000 reads as'
+err_has '^hubdesk: the hub could not deliver the test message: RECIPIENT_UNREACHABLE'
 expect 0 send-test --profile c2 --channel "$SMS" --to +5511944574999 --text "Hi" --json
 [ "$(jout 'j["status"]')" = sent ] && [ "$(jout 'j["kind"]')" = sms ] || fail "send-test sms: $(cat "$OUT")"
 expect 0 send-test --profile c2 --channel "$TG" --to 8568649397 --text "Hi" --kind telegram

@@ -5,11 +5,12 @@
 #     Telegram demo, the sandbox's UUIDs).
 #  2. n adds a channel: a bad UUID is refused under the field; a good one with its kind
 #     (Instagram, chosen with Space) and a name is listed; nothing is sent to the hub.
-#  3. Enter on WhatsApp demo: the test form. A recipient with + is refused under To (nothing
-#     sent); a good one: status enqueued and the hub's message id; one ending in 0000: status
+#  3. Enter on WhatsApp demo: the test form. A national number (no country on the profile) is
+#     refused under To (nothing sent); +55 11 99398-6082, shown under the field as what the hub
+#     gets (5511993986082): status enqueued and the hub's message id; one ending in 0000: status
 #     error with the hub's RECIPIENT_UNREACHABLE and its message.
-#  4. SMS demo: the WhatsApp number is not offered again; a number without + is refused;
-#     +E.164 is sent (status sent). The WhatsApp channel's id added again as Telegram replaces
+#  4. SMS demo: the WhatsApp number is not offered again; a national number is refused; digits
+#     with the country code are sent with the + SMS takes (status sent). The WhatsApp channel's id added again as Telegram replaces
 #     its entry; a test from it shows CHANNEL_KIND_MISMATCH with what to do; added again as
 #     WhatsApp, it is fixed.
 #  5. w: the screen says what Chatt2.me does with a webhook (no signing secret; it calls the
@@ -87,15 +88,16 @@ wait_for_screen 'Test message' 5
 wait_for_screen "From WhatsApp channel $WA \\(WhatsApp demo\\)" 5
 sent=$(c2m_messages)
 msgreqs=$(c2m_requests /communication/)
-keys_lit '+5511993986082'
+keys_lit '(11) 99398-6082'
 keys Enter
-wait_for_screen 'WhatsApp takes the number without \+' 5
-screen_below 'To:' 'WhatsApp takes the number without \+' ||
+wait_for_screen 'this is a national number' 5
+screen_below 'To:' 'this is a national number' ||
     fail "the refused recipient's message is not under To:"
 sleep 0.3
-[ "$(c2m_requests /communication/)" = "$msgreqs" ] || fail "a recipient with + reached the hub"
+[ "$(c2m_requests /communication/)" = "$msgreqs" ] || fail "a national number reached the hub"
 keys C-u
-keys_lit '5511993986082'
+keys_lit '+55 11 99398-6082'
+wait_for_screen 'Reads as \+55 11 99398-6082; the hub gets 5511993986082\.' 5
 keys Enter
 wait_for_screen 'Status: enqueued' 10
 st=$(c2m_state)
@@ -103,7 +105,7 @@ mid=$(json_eval "$st" "j['messages'][-1]['answer']['messageId']")
 [ "$(json_eval "$st" "j['messages'][-1]['to']")" = 5511993986082 ] || fail "wrong recipient: $st"
 [ "$(json_eval "$st" "j['messages'][-1]['from']")" = "$WA" ] || fail "wrong channel: $st"
 grep -Fq "Message id: $mid" "$E2E_TXT" || fail "the message id on screen is not the hub's ($mid)"
-log "WhatsApp: + refused locally; a good number enqueued with id $mid"
+log "WhatsApp: a national number without a country refused locally; +55 11 99398-6082 enqueued as 5511993986082 with id $mid"
 
 keys C-u
 keys_lit '5511993980000'
@@ -121,18 +123,19 @@ list_top
 keys Down Enter
 wait_for_screen "From SMS channel $SMS \\(SMS demo\\)" 5
 wait_for_screen 'To: *$' 5 # a WhatsApp number is not offered to an SMS channel
-keys_lit '5511944574999'
+keys_lit '011 94457-4999'
 keys Enter
-wait_for_screen 'E\.164: \+ then country code' 5
-screen_below 'To:' 'E\.164: \+ then' || fail "the SMS recipient's refusal is not under To:"
+wait_for_screen 'this is a national number' 5
+screen_below 'To:' 'this is a national number' || fail "the SMS recipient's refusal is not under To:"
 keys C-u
-keys_lit '+5511944574999'
+keys_lit '5511944574999'
+wait_for_screen 'the hub gets \+5511944574999\.' 5
 keys Enter
 wait_for_screen 'Status: sent' 10
 st=$(c2m_state)
 [ "$(json_eval "$st" "j['messages'][-1]['kind']")" = sms ] || fail "not sent on the SMS channel: $st"
 [ "$(json_eval "$st" "j['messages'][-1]['to']")" = +5511944574999 ] || fail "wrong SMS recipient: $st"
-log "SMS: a number without + refused; +E.164 sent"
+log "SMS: a national number refused; 5511944574999 sent as +5511944574999"
 
 # ---- 4b. a channel added with the wrong kind, then fixed by adding it again ------------------
 keys Escape

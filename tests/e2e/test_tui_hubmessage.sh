@@ -183,7 +183,8 @@ grep -Eq "WABA id: +$WABA" "$E2E_TXT" || fail "the hub's WABA id is not on the r
 [ "$(hm_requests /connect)" = "$connects_before" ] || fail "Enter on a connected channel connected again"
 keys m
 wait_for_screen 'Test message' 5
-grep -Eq 'To: +5511987654321' "$E2E_TXT" || fail "the test form does not offer the last recipient"
+# offered with its '+', so a profile's country never reads it as a national number
+grep -Eq 'To: +\+5511987654321' "$E2E_TXT" || fail "the test form does not offer the last recipient"
 keys Escape
 wait_for_screen 'This channel is connected already' 5
 keys Escape

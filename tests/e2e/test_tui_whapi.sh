@@ -9,8 +9,13 @@
 #     on screen before anything is sent; an https URL is set (the sandbox holds the seed's
 #     body); l + y: live mode.
 #  3. Back on the channel list: the new channel is listed; d + y deletes it.
-#  4. A second channel paired with a pairing code: a phone with '+' is refused on screen, a
-#     good one shows the code in block letters and as text (ABCD-EFGH); the scan connects.
+#  4. A second channel paired with a pairing code: a national phone without a country is refused
+#     on screen (type +CC or set the profile's country); under the field, how a number reads and
+#     what the hub gets, with Brazil's ninth-digit warning for +55 11 8765-4321 (kept as typed);
+#     +55 11 98765-4321 reaches the hub as 5511987654321, the code screen shows it grouped, the
+#     code in block letters and as text (ABCD-EFGH); the scan connects.
+#  5. A vault profile with --country BR: (11) 98765-4321 reads as +55 11 98765-4321 under the
+#     field and reaches the hub as 5511987654321.
 # The partner token and channel tokens never reach the screen.
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh" "${1:-build}"
@@ -137,15 +142,25 @@ keys n
 wait_for_screen 'code' 5
 keys Down Enter
 wait_for_screen 'Phone:' 5
-keys_lit '+5511987654321'
+keys_lit '(11) 98765-4321'
 keys Enter
-wait_for_screen 'digits|without' 5
+wait_for_screen "profile's country" 5
+log "a national phone without a country: refused on screen"
 keys C-u
-keys_lit '5511987654321'
+keys_lit '+55 11 8765-4321'
+wait_for_screen 'Reads as \+55 11 8765-4321; the hub gets 551187654321\.' 5
+screen_joined_has 'may need a 9 in front' || fail "no ninth-digit warning: $(cat "$E2E_TXT")"
+log "+55 11 8765-4321: the ninth-digit warning under the field, the number kept as typed"
+keys C-u
+keys_lit '+55 11 98765-4321'
+wait_for_screen 'Reads as \+55 11 98765-4321; the hub gets 5511987654321\.' 5
+screen_joined_has 'may need a 9' && fail "a warning for a 9-digit mobile"
 keys Enter
 wait_for_screen 'Code: [0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}' 20
 grep -q 'with phone number' "$E2E_TXT" || fail "the code screen does not say where to type it"
-log "pairing code shown: $(grep -oE 'Code: [0-9A-Z-]+' "$E2E_TXT")"
+grep -q 'Phone: +55 11 98765-4321' "$E2E_TXT" || fail "the code screen does not show the number"
+[ "$(wfield login_phone)" = 5511987654321 ] || fail "the hub got the phone as $(wfield login_phone)"
+log "pairing code shown: $(grep -oE 'Code: [0-9A-Z-]+' "$E2E_TXT"), the hub got 5511987654321"
 sb_req POST /_sandbox/whapi/channels/latest/scan >/dev/null || fail "sandbox refused the scan"
 wait_for_screen 'Connected' 20
 log "code pairing -> Connected"
@@ -153,5 +168,39 @@ keys q # the channel tokens live only in memory (no vault): q asks first
 wait_for_screen 'Quit\? 1 secret' 5 # the deleted channel's token was dropped
 keys y
 [ "$(pane_wait_rc 10)" = 0 ] || fail "hubdesk did not exit 0"
+check_terminal_sane
+
+# ---- 5. a profile with a country: the national form ----------------------------------------
+H=$E2E_TMP/home
+mkdir -m 700 "$H"
+PASS='phone passphrase for the vault'
+printf '%s\n' "$PASS" >"$E2E_TMP/pass"
+printf '%s\n' "$PARTNER" >"$E2E_TMP/partner"
+hd() { env -u HUBDESK_TOKEN HOME="$H" XDG_DATA_HOME="$H/data" XDG_CONFIG_HOME="$H/config" \
+    HUBDESK_PASSPHRASE_FILE="$E2E_TMP/pass" "$HUBDESK_BIN" "$@"; }
+hd vault init >"$E2E_TMP/init.out" 2>&1 || fail "vault init: $(cat "$E2E_TMP/init.out")"
+hd profile add wa --provider whapi --base-url "$MANAGER" --gate-url "$GATE" --country br \
+    <"$E2E_TMP/partner" >"$E2E_TMP/add.out" 2>&1 || fail "profile add: $(cat "$E2E_TMP/add.out")"
+pane_run "env -u HUBDESK_TOKEN HOME='$H' XDG_DATA_HOME='$H/data' XDG_CONFIG_HOME='$H/config' '$HUBDESK_BIN'"
+wait_for_screen 'Unlock the vault' 10
+keys_lit "$PASS"
+keys Enter
+pick_profile 'wa'
+wait_for_screen 'Project' 10
+wait_for_screen 'Sandbox' 10
+keys Enter
+wait_for_screen 'Channels' 10
+keys n
+wait_for_screen 'code' 5
+keys Down Enter
+wait_for_screen 'Phone:' 5
+keys_lit '(11) 98765-4321'
+wait_for_screen 'Reads as \+55 11 98765-4321; the hub gets 5511987654321\.' 5
+keys Enter
+wait_for_screen 'Code: [0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}' 20
+[ "$(wfield login_phone)" = 5511987654321 ] || fail "the hub got the phone as $(wfield login_phone)"
+log "country BR: (11) 98765-4321 reads as +55 11 98765-4321, the hub got 5511987654321"
+keys C-c
+[ "$(pane_wait_rc 10)" = 0 ] || fail "hubdesk did not exit 0 on Ctrl-C"
 check_terminal_sane
 log pass

@@ -22,6 +22,7 @@ typedef struct sb_wchannel {
     json_t *settings; /* the last PATCH /settings body */
     bool mobile;      /* a mobile channel: no QR, rowdata answers 406 (test control) */
     int fail_next;    /* gate requests with its token still to answer 503 (test control) */
+    char login_phone[16]; /* the last phone a pairing code was asked for, as it arrived */
 } sb_wchannel;
 
 struct sb_whapi {

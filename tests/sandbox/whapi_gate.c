@@ -43,6 +43,7 @@ static enum MHD_Result pairing_get(sb_req *req, sb_wchannel *c, const char *phon
                               "phone must be 8 to 15 digits with the country code, no +");
     if (sb_wchannel_health(req->srv, c, now) == SB_W_AUTH)
         return sb_whapi_error(req, 409, "Channel already authenticated", "already logged in");
+    snprintf(c->login_phone, sizeof c->login_phone, "%s", phone); /* tests check the form */
     static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     char code[10];
     for (int i = 0; i < 9; i++)

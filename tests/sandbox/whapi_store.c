@@ -248,10 +248,11 @@ enum MHD_Result sb_whapi_control(sb_req *req, const char *id, const char *action
         sb_whealth h = sb_wchannel_health(srv, c, now);
         if (h == SB_W_QR)
             sb_wchannel_rowdata(srv, c, now);
-        body = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s,s:i,s:b,s:O?}", "id", c->id, "name", c->name,
-                         "token", c->token, "status", health_text(h), "rowdata", h == SB_W_QR ? c->rowdata : NULL,
-                         "mode", c->mode, "attempt", c->attempt, "mobile", c->mobile, "settings",
-                         c->settings);
+        body = json_pack("{s:s,s:s,s:s,s:s,s:s?,s:s,s:i,s:b,s:O?,s:s}", "id", c->id, "name",
+                         c->name, "token", c->token, "status", health_text(h), "rowdata",
+                         h == SB_W_QR ? c->rowdata : NULL, "mode", c->mode, "attempt", c->attempt,
+                         "mobile", c->mobile, "settings", c->settings, "login_phone",
+                         c->login_phone);
     }
     pthread_mutex_unlock(&srv->lock);
     if (status == 404)

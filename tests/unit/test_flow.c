@@ -390,12 +390,16 @@ static void test_hub_new_channel_token_stored_then_paired(void **state)
     assert_int_equal(flow_choose_mode(&f, PAIR_MODE_BROWSER), HD_ERR_USAGE);
     assert_int_equal(flow_choose_mode(&f, PAIR_MODE_CODE), HD_OK);
     assert_int_equal(f.step, FLOW_STEP_NAME);
-    assert_int_equal(flow_submit_pairing(&f, "Shop", NULL, 0, "+5511987654321", why, sizeof why),
+    /* a national number, and the profile has no country yet */
+    assert_int_equal(flow_submit_pairing(&f, "Shop", NULL, 0, "(11) 98765-4321", why, sizeof why),
                      HD_ERR_USAGE);
-    assert_true(strlen(why) > 0);
+    assert_non_null(strstr(why, "country"));
     assert_int_equal(fake_calls, 2); /* nothing was created for a bad phone */
-    assert_int_equal(flow_submit_pairing(&f, "Shop", NULL, 0, "5511987654321", why, sizeof why),
+    assert_int_equal(flow_profile_set_country(&f, 0, "br"), 0);
+    assert_string_equal(flow_country(&f), "BR");
+    assert_int_equal(flow_submit_pairing(&f, "Shop", NULL, 0, "(11) 98765-4321", why, sizeof why),
                      HD_OK);
+    assert_string_equal(f.pair_phone, "5511987654321"); /* the hub's form: digits, no + */
     run_until_idle(&f, l);
     assert_int_equal(fake_ops_seen[2], HUB_OP_CHANNEL_CREATE);
     assert_int_equal(nstored, 1);

@@ -191,11 +191,11 @@ static void test_signup_code_path(void **state)
     assert_true(json_is_true(json_object_get(f.channel, "connected")));
     assert_null(f.field_errors);
     assert_int_equal(flow_open_test(&f, -1), HD_OK);
-    assert_int_equal(flow_send_test(&f, "+5511987654321", "hi", why, sizeof why), HD_ERR_USAGE);
+    assert_int_equal(flow_send_test(&f, "+55 11 9876S-4321", "hi", why, sizeof why), HD_ERR_USAGE);
     assert_non_null(json_object_get(f.field_errors, "to"));
-    assert_int_equal(flow_send_test(&f, "5511987654322", "hi", why, sizeof why), HD_OK);
+    assert_int_equal(flow_send_test(&f, "+55 (11) 98765-4322", "hi", why, sizeof why), HD_OK);
     run_turns(l, 3);
-    assert_string_equal(sent_to, "5511987654322");
+    assert_string_equal(sent_to, "5511987654322"); /* as HubMessage takes it: no + */
     assert_string_equal(json_string_value(json_object_get(f.test_result, "status")), "enqueued");
     flow_back(&f);
     assert_int_equal(f.step, FLOW_STEP_RESULT); /* the test came from the result */
@@ -225,10 +225,10 @@ static void test_credentials_path(void **state)
     assert_int_equal(flow_new_channel(&f), HD_OK);
     assert_int_equal(f.step, FLOW_STEP_CONNECT);
     hub_connect c = {.access_token = "EAAG-access-token-123456", .app_secret = "0123",
-                     .phone_number_id = "123456789012345", .display_phone = "61400111222"};
+                     .phone_number_id = "123456789012345", .display_phone = "0400 111 222"};
     assert_int_equal(flow_submit_connect(&f, &c, why, sizeof why), HD_ERR_USAGE);
-    assert_non_null(json_object_get(f.field_errors, "display_phone")); /* no + */
-    c.display_phone = "+61400111222";
+    assert_non_null(json_object_get(f.field_errors, "display_phone")); /* national, no country */
+    c.display_phone = "+61 400 111 222";
     refuse_fields_once = 1;
     assert_int_equal(flow_submit_connect(&f, &c, why, sizeof why), HD_OK);
     assert_string_equal(sent_access, "EAAG-access-token-123456");
@@ -285,9 +285,10 @@ static void test_kind_channels(void **state)
     assert_int_equal(flow_choose_channel(&f, 0), HD_OK);
     assert_int_equal(f.step, FLOW_STEP_TEST);
     assert_string_equal(flow_channel_kind(&f), "sms");
-    assert_int_equal(flow_send_test(&f, "5511944574999", "hi", why, sizeof why), HD_ERR_USAGE);
-    assert_int_equal(calls, before); /* SMS needs the + */
-    assert_int_equal(flow_send_test(&f, "+5511944574999", "hi", why, sizeof why), HD_OK);
+    assert_int_equal(flow_send_test(&f, "(11) 94457-4999", "hi", why, sizeof why), HD_ERR_USAGE);
+    assert_int_equal(calls, before); /* national, and no country to read it with */
+    assert_int_equal(flow_send_test(&f, "5511944574999", "hi", why, sizeof why), HD_OK);
+    assert_string_equal(flow_test_recipient(&f), "+5511944574999"); /* SMS takes the + */
     run_turns(l, 3);
     flow_back(&f);
     assert_int_equal(f.step, FLOW_STEP_CHANNELS);

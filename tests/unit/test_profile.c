@@ -608,6 +608,41 @@ static void test_parse_from_a_buffer(void **state)
     profile_list_free(&l);
 }
 
+/* The optional country: kept when set, absent from files that have none, "br" read as "BR",
+   anything but two letters refused. */
+static void test_country_field(void **state)
+{
+#define C(extra) "{\"profiles\": [{\"name\":\"a\",\"provider\":\"keebai\",\"base_url\":\"https://x\"" extra "}]}"
+    profile_list l;
+    char err[512];
+    assert_int_equal(profile_parse(C(""), strlen(C("")), "mem", &l, err, sizeof err), 0);
+    assert_string_equal(l.items[0].country, "");
+    char *text = profile_serialize(&l);
+    assert_null(strstr(text, "country")); /* old files stay as they were */
+    free(text);
+    profile_list_free(&l);
+    assert_int_equal(profile_parse(C(",\"country\":\"br\""), strlen(C(",\"country\":\"br\"")), "mem",
+                                   &l, err, sizeof err), 0);
+    assert_string_equal(l.items[0].country, "BR");
+    text = profile_serialize(&l);
+    assert_non_null(strstr(text, "\"country\": \"BR\""));
+    free(text);
+    profile_list_free(&l);
+    static const char *const bad[] = {C(",\"country\":\"BRA\""), C(",\"country\":\"B\""),
+                                      C(",\"country\":\"1A\""), C(",\"country\":5"),
+                                      C(",\"country\":\"\\u001b[\"")};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (profile_parse(bad[i], strlen(bad[i]), "mem", &l, err, sizeof err) != -1)
+            fail_msg("accepted: %s", bad[i]);
+    profile p = make("y", "https://a.example");
+    snprintf(p.country, sizeof p.country, "ar");
+    assert_int_equal(profile_validate(&p, err, sizeof err), -1); /* upper case only in memory */
+    assert_non_null(strstr(err, "two letters"));
+    snprintf(p.country, sizeof p.country, "AR");
+    assert_int_equal(profile_validate(&p, err, sizeof err), 0);
+#undef C
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -625,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_failed_write_undoes_the_change),
         cmocka_unit_test(test_concurrent_writers_lose_nothing),
         cmocka_unit_test(test_parse_from_a_buffer),
+        cmocka_unit_test(test_country_field),
     };
     umask(022); /* the files the tests write are 0644: readable, not writable, by others */
     return cmocka_run_group_tests(tests, setup, teardown);

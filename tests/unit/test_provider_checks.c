@@ -103,7 +103,7 @@ static void test_recipient_whatsapp(void **state)
     OK(provider_recipient_check("WhatsApp", "5511993986082", why, sizeof why)); /* any case */
     BAD(provider_recipient_check("whatsapp", "+5511993986082", why, sizeof why), "without +");
     BAD(provider_recipient_check("whatsapp", "", why, sizeof why), "enter the recipient");
-    BAD(provider_recipient_check("whatsapp", NULL, why, sizeof why), "E.164 number without +");
+    BAD(provider_recipient_check("whatsapp", NULL, why, sizeof why), "(sent without +)");
     BAD(provider_recipient_check("whatsapp", "55 11 99398 6082", why, sizeof why), "digits only");
     BAD(provider_recipient_check("whatsapp", "1234567", why, sizeof why), "8 to 15");
     BAD(provider_recipient_check("whatsapp", "1234567890123456", why, sizeof why), "8 to 15");
@@ -115,7 +115,7 @@ static void test_recipient_sms(void **state)
     OK(provider_recipient_check("sms", "+5511944574999", why, sizeof why));
     OK(provider_recipient_check("SMS", "+5511944574999", why, sizeof why));
     BAD(provider_recipient_check("sms", "5511944574999", why, sizeof why), "E.164");
-    BAD(provider_recipient_check("sms", "", why, sizeof why), "E.164 number with +");
+    BAD(provider_recipient_check("sms", "", why, sizeof why), "(sent with +)");
     BAD(provider_recipient_check("sms", "+55-11-944574999", why, sizeof why), "digits only");
     BAD(provider_recipient_check("sms", "+0511944574999", why, sizeof why), "never starts with 0");
     BAD(provider_recipient_check("sms", "+123", why, sizeof why), "8 to 15");
@@ -478,6 +478,39 @@ static void test_error_advice(void **state)
     assert_null(provider_error_advice(HUB_OP_SEND_TEST, NULL));
 }
 
+/* A test message's recipient as typed becomes each kind's form; ids stay as they are. */
+static void test_recipient_form(void **state)
+{
+    char out[140], warn[600];
+    assert_int_equal(provider_recipient_form(NULL, "+55 11 98765-4321", NULL, out, sizeof out,
+                                             warn, sizeof warn, why, sizeof why), HD_OK);
+    assert_string_equal(out, "5511987654321");
+    assert_int_equal(provider_recipient_form("whatsapp", "(11) 98765-4321", "BR", out, sizeof out,
+                                             warn, sizeof warn, why, sizeof why), HD_OK);
+    assert_string_equal(out, "5511987654321");
+    assert_int_equal(provider_recipient_form("sms", "5511944574999", NULL, out, sizeof out, NULL, 0,
+                                             why, sizeof why), HD_OK);
+    assert_string_equal(out, "+5511944574999");
+    assert_int_equal(provider_recipient_form("WhatsApp", "+52 1 55 1234 5678", NULL, out,
+                                             sizeof out, warn, sizeof warn, why, sizeof why),
+                     HD_OK);
+    assert_string_equal(out, "5215512345678"); /* warned, kept */
+    assert_true(warn[0]);
+    assert_int_equal(provider_recipient_form("telegram", "-100123", "BR", out, sizeof out, warn,
+                                             sizeof warn, why, sizeof why), HD_OK);
+    assert_string_equal(out, "-100123");
+    assert_int_equal(provider_recipient_form("telegram", "+55 11", NULL, out, sizeof out, NULL, 0,
+                                             why, sizeof why), HD_ERR_USAGE);
+    assert_int_equal(provider_recipient_form("fax", "5511987654321", NULL, out, sizeof out, NULL,
+                                             0, why, sizeof why), HD_ERR_USAGE);
+    assert_non_null(strstr(why, "kind"));
+    assert_int_equal(provider_recipient_form("", "5511987654321", NULL, out, sizeof out, NULL, 0,
+                                             why, sizeof why), HD_ERR_USAGE);
+    assert_int_equal(provider_recipient_form(NULL, "(11) 98765-4321", NULL, out, sizeof out, NULL,
+                                             0, why, sizeof why), HD_ERR_USAGE);
+    assert_non_null(strstr(why, "country"));
+}
+
 int main(void)
 {
     secret_harden_json();
@@ -503,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_field_errors_repeated_odd_field),
         cmocka_unit_test(test_field_errors_long_join),
         cmocka_unit_test(test_error_advice),
+        cmocka_unit_test(test_recipient_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
