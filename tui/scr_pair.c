@@ -145,7 +145,7 @@ static int draw_link_info(app *a, int y, int x, int w, int bottom)
 {
     char line[1200];
     long secs = (flow_qr_remaining_ms(&a->f) + 999) / 1000;
-    y += ui_wrap(y, x, w, 2, ROLE_TITLE, _("Customer: open this link, or scan the QR with the phone's camera"));
+    y += ui_wrap(y, x, w, 3, ROLE_TITLE, _("Customer: open this link, or scan the QR with the phone's camera"));
     y += ui_wrap(y, x, w, 3, ROLE_TEXT, _("It opens the hub's portal and Meta's Embedded Signup."));
     if (y < bottom)
         y++;
@@ -207,7 +207,7 @@ tail:
     if (view.r && y < bottom) {
         snprintf(line, sizeof line, _("Style: %s (s to switch)"),
                  a->style == QR_STYLE_AUTO ? style_label(view.r->style) : style_label(a->style));
-        ui_put(y++, x, w, ROLE_DIM, line);
+        y += ui_wrap(y, x, w, bottom - y > 2 ? 2 : 1, ROLE_DIM, line); /* beside a wide QR */
     }
     if (!a->colour && y < bottom)
         y += ui_wrap(y, x, w, bottom - y, ROLE_WARN,
