@@ -9,6 +9,16 @@
 #     (hub values that are long on purpose);
 #  3. fails when the key bar (last row) lacks the help key, or on a list (? help) the quit key
 #     q; a form's bar needs F1 (q is text there; Ctrl-C quits, said in the help).
+# The languages run side by side (each its own tmux servers, demo and sandbox); each walks:
+# the hub accounts; Keebai channels, the key help, the pairing modes, the name, the QR, the
+# result, the webhook form, the browser-signup form and screen; Whapi projects, channels, modes,
+# the pairing-code form (and its refusal), the code screen, the result, the status, the live and
+# delete questions, the channel list with a channel; HubMessage channels, name, signup-code form
+# (refused, then connected), result, status; HydraCore instances, add-instance, the instance's
+# channels, the set-up form, the result; Chatt2.me channels, add form, test message; and, on a
+# fresh vault: create, no accounts, the vault list (empty, one secret), add (and its refusal),
+# rename, delete question, unlock, wrong passphrase, reset. Not reached: a refused token, a 429
+# wait, an expired QR, the Whapi rowdata QR, the webhook answers, the test message's answers.
 # Regenerate the goldens after a deliberate change of a screen or of a translation:
 #     tests/golden/update.sh [BUILD_DIR]      (or HUBDESK_GOLDEN_UPDATE=1 on this test)
 # and review `git diff tests/golden`. WALK_LANGS="es" limits the languages, WALK_SHOW=1
@@ -43,7 +53,7 @@ TITLES=('Hub account' Project Channels 'How to link' 'Channel name' 'Pair the ph
     Webhook 'Embedded signup' 'Pairing code' 'Connect with the signup code' 'Add an instance'
     'Set up WhatsApp' 'Add a channel' 'Test message' 'Create the vault' 'Unlock the vault'
     'Reset the vault' Vault 'Vault: add a secret' 'Vault: rename' 'Vault: change a secret'
-    'Name:')
+    'Name:' 'WABA id:')
 
 # check_shots: each screen of this language (raw captures in $W/raw, listed in $W/shots with
 # "NAME NO_BAR") normalised (what changes from run to run replaced), compared with its golden
@@ -73,6 +83,7 @@ def normalise(text):
         # wrapped onto the next row), Whapi channels, pairing codes, Keebai phone numbers
         line = re.sub(r"\b(ch|cs)_[0-9A-Z]+|\bSHAZAM-[0-9A-Z]+|\+55[0-9]{11}\b", same, line)
         line = re.sub(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}\b", same, line)
+        line = re.sub(r"(?<=\u2022{4})[0-9A-Za-z_-]{4}", same, line)  # a masked secret's end
         line = re.sub(r"(?<=  )[0-9A-Z]{16,}(?= *$)", same, line)
         out.append(line.rstrip())
     while out and not out[-1]:
@@ -301,6 +312,19 @@ walk_hubmessage() {
     keys Enter
     wait_until 5 eval 'capture && ! cmp -s "$E2E_TXT" "$W/shot.raw"'
     shot 25-hubmessage-connect-refused
+    form_focus "$(tr_ 'WABA id:')"
+    keys C-u
+    keys_lit '104857600123456'
+    keys Tab
+    keys_lit '109876543210987'
+    keys Tab
+    keys_lit 'AQBwalkCode-0123456789-zQ7'
+    keys Enter
+    title Result 10
+    shot 33-hubmessage-result
+    keys h
+    wait_until 10 eval 'capture && grep -q CONNECTED "$E2E_TXT"'
+    shot 34-hubmessage-status
     to_accounts
 }
 
@@ -321,6 +345,14 @@ walk_hydracore() {
     keys n
     title 'Set up WhatsApp'
     shot 29-hydracore-setup
+    keys_lit 'EAAGwalk0123456789AccessTokenZZ9x'
+    keys Tab
+    keys_lit '0123456789abcdef0123456789abcdef'
+    keys Tab
+    keys_lit '109876543210'
+    keys Enter
+    title Result 10
+    shot 35-hydracore-result
     to_accounts
 }
 
