@@ -1,8 +1,10 @@
 /* text.c: sanitizing and masking of strings bound for the terminal. */
 #include "text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
 static size_t utf8_seq_len(const unsigned char *s)
@@ -173,4 +175,89 @@ char *text_json_lossy(const char *in, size_t n)
             i += len;
     }
     return out;
+}
+
+int text_cols(const char *utf8)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    int w = 0;
+    for (const char *p = utf8; *p;) {
+        wchar_t wc;
+        size_t n = mbrtowc(&wc, p, MB_CUR_MAX, &st);
+        if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+            memset(&st, 0, sizeof st);
+            n = 1;
+            wc = L'?';
+        }
+        int cw = wcwidth(wc);
+        w += cw < 0 ? 1 : cw;
+        p += n;
+    }
+    return w;
+}
+
+/* The most entries a key bar has; more are joined to the last one. */
+enum { HINT_MAX = 24 };
+
+/* Splits hints (modified in place) at runs of two or more spaces; returns the entries. */
+static int hint_split(char *s, char *ent[HINT_MAX])
+{
+    int n = 0;
+    while (*s == ' ')
+        s++;
+    while (*s && n < HINT_MAX) {
+        ent[n++] = s;
+        char *gap = strstr(s, "  ");
+        if (!gap || n == HINT_MAX)
+            break;
+        *gap = '\0';
+        for (s = gap + 1; *s == ' '; s++)
+            ;
+    }
+    if (n) { /* trailing spaces of the last entry */
+        char *e = ent[n - 1] + strlen(ent[n - 1]);
+        while (e > ent[n - 1] && e[-1] == ' ')
+            *--e = '\0';
+    }
+    return n;
+}
+
+/* The width of the kept entries joined by two spaces. */
+static int hint_width(char *const ent[], const int keep[], int n)
+{
+    int w = 0, k = 0;
+    for (int i = 0; i < n; i++)
+        if (keep[i])
+            w += (k++ ? 2 : 0) + text_cols(ent[i]);
+    return w;
+}
+
+/* Drops entries until the kept ones fit w: the middle right to left, then the first, then all
+   but the last (see text_hint_fit). */
+static void hint_drop(char *const ent[], int keep[], int n, int w)
+{
+    for (int i = n - 3; i >= 1 && hint_width(ent, keep, n) > w; i--)
+        keep[i] = 0;
+    for (int i = 0; i < n - 1 && hint_width(ent, keep, n) > w; i++)
+        keep[i] = 0;
+}
+
+int text_hint_fit(const char *hints, int w, char *out, size_t n)
+{
+    char *copy = strdup(hints ? hints : ""), *ent[HINT_MAX];
+    int keep[HINT_MAX], cnt = copy ? hint_split(copy, ent) : 0;
+    if (n)
+        out[0] = '\0';
+    for (int i = 0; i < cnt; i++)
+        keep[i] = 1;
+    hint_drop(ent, keep, cnt, w);
+    size_t len = 0;
+    for (int i = 0; i < cnt && n; i++)
+        if (keep[i] && len < n) {
+            int k = snprintf(out + len, n - len, "%s%s", len ? "  " : "", ent[i]);
+            len += k > 0 ? (size_t)k : 0;
+        }
+    free(copy);
+    return n ? text_cols(out) : 0;
 }

@@ -32,4 +32,19 @@ int text_is_clean(const char *s);
  */
 char *text_json_lossy(const char *in, size_t n);
 
+/* Display columns of a UTF-8 string in the current locale (wcwidth; an invalid byte or a
+   character without a width counts 1, as the screens draw it as '?'). */
+int text_cols(const char *utf8);
+
+/*
+ * Fits a key bar into w columns without cutting an entry. `hints` is "KEY word" entries
+ * separated by two (or more) spaces, e.g. "Enter choose  Up/Down move  Esc back  ? help  q quit".
+ * When the whole does not fit, entries are dropped whole from the middle, right to left: the
+ * first (the screen's main action) and the last two (help, quit) stay, because the help lists
+ * every key anyway. If those three still do not fit, the first goes, then all but the last.
+ * Writes the result (entries joined by two spaces) into out (n bytes, always NUL-terminated)
+ * and returns its width, which may still exceed w only when the last entry alone does.
+ */
+int text_hint_fit(const char *hints, int w, char *out, size_t n);
+
 #endif

@@ -133,7 +133,7 @@ int tui_field_draw(const tui_field *f, int y, int x, int w, int focused, int utf
     if (!f->buf)
         return x;
     if (!f->masked)
-        return x + ui_put(y, x, w - 1, role, tail_fitting(f->buf, w - 1));
+        return x + ui_put_clip(y, x, w - 1, role, tail_fitting(f->buf, w - 1));
     int n = f->nchars < w - 1 ? f->nchars : w - 1;
     attrset(ui_attr(role));
     for (int i = 0; i < n; i++)

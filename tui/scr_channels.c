@@ -673,7 +673,8 @@ static void draw_status(app *a, int y)
                 text_sanitize(f->notice, line, sizeof line));
 }
 
-/* Key hints for this hub, as many as fit ("? help  q quit" go first when short of room). */
+/* Key hints for this hub; ui_hint_bar drops middle ones when short of room ("? help  q quit"
+   always stay). */
 static void draw_hints(app *a)
 {
     if (a->confirm) {
@@ -712,14 +713,11 @@ static void draw_hints(app *a)
         h[k++] = _("t type");
     h[k++] = _("r reload");
     h[k++] = _("Esc back");
-    int must = k;
     h[k++] = _("? help");
     h[k++] = _("q quit");
     char line[512] = "";
     for (int i = 0; i < k; i++) {
         size_t len = strlen(line);
-        if (i >= must && ui_width(line) + 2 + ui_width(h[i]) > COLS - 2)
-            break;
         snprintf(line + len, sizeof line - len, "%s%s", len ? "  " : "", h[i]);
     }
     ui_hint_bar(line);

@@ -89,7 +89,7 @@ static int draw_field(int y, const char *label, const wchar_t *buf, int maxc, in
     mvhline(y, fx, ' ', fw > 0 ? fw : 0);
     if (wcstombs(utf8, buf, sizeof utf8) == (size_t)-1)
         utf8[0] = '\0';
-    return fx + ui_put(y, fx, fw - 1, focus ? ROLE_SELECTED : ROLE_DIM, utf8);
+    return fx + ui_put_clip(y, fx, fw - 1, focus ? ROLE_SELECTED : ROLE_DIM, utf8);
 }
 
 static const char *intro(const app *a)

@@ -196,7 +196,7 @@ static int draw_link_info(app *a, int y, int x, int w, int bottom)
 {
     char line[1200];
     long secs = (flow_qr_remaining_ms(&a->f) + 999) / 1000;
-    y += ui_wrap(y, x, w, 2, ROLE_TITLE,
+    y += ui_wrap(y, x, w, 3, ROLE_TITLE,
                  app_customer_text(a, N_("Customer: open this link, or scan the QR with the "
                                          "phone's camera")));
     y += ui_wrap(y, x, w, 3, ROLE_TEXT,
@@ -265,10 +265,11 @@ tail:
     if (view.r && y < bottom) {
         snprintf(line, sizeof line, _("Style: %s (s to switch)"),
                  a->style == QR_STYLE_AUTO ? style_label(view.r->style) : style_label(a->style));
-        ui_put(y++, x, w, ROLE_DIM, line);
+        y += ui_wrap(y, x, w, bottom - y > 2 ? 2 : 1, ROLE_DIM, line); /* beside a wide QR */
     }
     if (y < bottom)
-        ui_put(y++, x, w, ROLE_DIM, customer_lang_line(a, line, sizeof line));
+        y += ui_wrap(y, x, w, bottom - y > 2 ? 2 : bottom - y, ROLE_DIM,
+                     customer_lang_line(a, line, sizeof line));
     if (!a->colour && y < bottom)
         y += ui_wrap(y, x, w, bottom - y, ROLE_WARN,
                      _("No colours: if the code does not scan, press i to invert it."));
@@ -320,7 +321,7 @@ static void draw_code(app *a)
     if (y < LINES - 2)
         ui_put(y++, 2, COLS - 4, ROLE_DIM, line);
     if (y < LINES - 2)
-        ui_put(y++, 2, COLS - 4, ROLE_DIM, customer_lang_line(a, line, sizeof line));
+        y += ui_wrap(y, 2, COLS - 4, 2, ROLE_DIM, customer_lang_line(a, line, sizeof line));
     if (a->f.wait_until_ms && y < LINES - 2)
         y += ui_wrap(y, 2, COLS - 4, LINES - 2 - y, ROLE_WARN, a->f.status);
     const char *hint = demo_hint(a);

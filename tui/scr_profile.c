@@ -34,9 +34,10 @@ static void draw_list(app *a, int y)
 {
     for (size_t i = 0; i < a->f.nprofiles && y < LINES - 2; i++, y++) {
         const flow_profile *p = &a->f.profiles[i];
-        char line[1024], url[512];
+        char line[1024], url[512], label[256], hub[64];
         text_sanitize(p->base_url, url, sizeof url); /* from the profile file */
-        snprintf(line, sizeof line, " %-20s %-10s %s", p->label, p->ops->label, url);
+        snprintf(line, sizeof line, " %s %s %s", ui_pad(label, sizeof label, p->label, 20),
+                 ui_pad(hub, sizeof hub, p->ops->label, 11), url);
         ui_role role = (int)i == a->profile_cursor ? ROLE_SELECTED : ROLE_TEXT;
         if (role == ROLE_SELECTED) {
             attrset(ui_attr(role));

@@ -51,7 +51,8 @@ static int field_row(int y, const json_t *ch, const char *key, const char *label
         snprintf(val, sizeof val, "%lld", (long long)json_integer_value(v));
     else
         return y;
-    snprintf(line, sizeof line, "%-18s %s", label, val);
+    char pad[128];
+    snprintf(line, sizeof line, "%s %s", ui_pad(pad, sizeof pad, label, 18), val);
     ui_put(y, 4, COLS - 6, ROLE_TEXT, line);
     return y + 1;
 }
@@ -59,12 +60,12 @@ static int field_row(int y, const json_t *ch, const char *key, const char *label
 static int draw_channel(const app *a, int y)
 {
     const flow *f = &a->f;
-    char line[512];
-    snprintf(line, sizeof line, "%-18s %s", _("Channel id:"), f->channel_id);
+    char line[512], pad[128];
+    snprintf(line, sizeof line, "%s %s", ui_pad(pad, sizeof pad, _("Channel id:"), 18), f->channel_id);
     ui_put(y++, 4, COLS - 6, ROLE_TEXT, line);
-    snprintf(line, sizeof line, "%-18s %s", _("Phone:"), *f->phone ? f->phone : "-");
+    snprintf(line, sizeof line, "%s %s", ui_pad(pad, sizeof pad, _("Phone:"), 18), *f->phone ? f->phone : "-");
     ui_put(y++, 4, COLS - 6, ROLE_TEXT, line);
-    snprintf(line, sizeof line, "%-18s %s", _("Name:"), f->channel_name);
+    snprintf(line, sizeof line, "%s %s", ui_pad(pad, sizeof pad, _("Name:"), 18), f->channel_name);
     ui_put(y++, 4, COLS - 6, ROLE_TEXT, line);
     static const struct { const char *key, *label; } extra[] = {
         {"type", N_("Type:")}, {"active", N_("Active:")},

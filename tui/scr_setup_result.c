@@ -29,8 +29,8 @@ static const char *val(const json_t *o, const char *key, char *out, size_t n)
 
 static int row(int y, const char *label, const char *value, ui_role role)
 {
-    char line[700];
-    snprintf(line, sizeof line, "%-17s %s", label, value);
+    char line[700], pad[128];
+    snprintf(line, sizeof line, "%s %s", ui_pad(pad, sizeof pad, label, 17), value);
     return y + ui_wrap(y, 2, COLS - 4, 3, role, line); /* a URL to paste: never cut */
 }
 

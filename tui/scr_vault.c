@@ -168,7 +168,7 @@ static void vault_draw(app *a)
         ui_hint_bar(_("y yes  any other key: no"));
         return;
     }
-    ui_hint_bar(_("a add  n rename  c change secret  d delete  Esc back  Ctrl-X lock  ? help"));
+    ui_hint_bar(_("a add  n rename  c change secret  d delete  Esc back  Ctrl-X lock  ? help  q quit"));
 }
 
 static void delete_current(app *a)

@@ -134,7 +134,7 @@ static void webhook_draw(app *a)
     /* The end of a long URL is where typing happens: show its tail. */
     size_t len = strlen(utf8);
     const char *shown = (int)len > fw - 1 ? utf8 + len - (size_t)(fw - 1) : utf8;
-    int cx = fx + ui_put(y, fx, fw - 1, a->form_focus ? ROLE_DIM : ROLE_SELECTED, shown);
+    int cx = fx + ui_put_clip(y, fx, fw - 1, a->form_focus ? ROLE_DIM : ROLE_SELECTED, shown);
     int cy = y;
     draw_events(a, y + 2);
     draw_outcome(a);

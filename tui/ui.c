@@ -1,8 +1,10 @@
 /* ui.c: colour roles, text drawing that respects display width, bars, QR and help. */
 #include "ui.h"
 #include "i18n.h"
+#include "text.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -91,6 +93,13 @@ int ui_width(const char *utf8)
     return w;
 }
 
+char *ui_pad(char *out, size_t n, const char *s, int cols)
+{
+    int pad = cols - ui_width(s);
+    snprintf(out, n, "%s%*s", s, pad > 0 ? pad : 0, "");
+    return out;
+}
+
 /* The few symbols the screens use, spelled in ASCII for terminals without UTF-8 (LANG=C). */
 static size_t ascii_symbol(const char *p, wchar_t *wc)
 {
@@ -111,25 +120,96 @@ static size_t ascii_symbol(const char *p, wchar_t *wc)
     return 0;
 }
 
-int ui_put(int y, int x, int maxw, ui_role role, const char *utf8)
+/* The next character to draw from p, as ui_put draws it (ASCII symbols on terminals without
+   UTF-8, '?' for what cannot be printed); returns the bytes it takes. */
+static size_t put_next(const char *p, mbstate_t *st, int ascii, wchar_t *wc)
+{
+    size_t n = ascii ? ascii_symbol(p, wc) : 0;
+    if (!n)
+        n = next_wchar(p, st, wc);
+    if (!iswprint((wint_t)*wc))
+        *wc = L'?'; /* last line of defence: strings are sanitized before they get here */
+    return n;
+}
+
+/* Draws the bytes [p, end) of text; returns the columns used. */
+static int put_span(const char *p, const char *end, int ascii)
 {
     mbstate_t st;
     memset(&st, 0, sizeof st);
-    int used = 0, narrow = MB_CUR_MAX == 1;
+    int used = 0;
     wchar_t wc;
-    attrset(ui_attr(role));
-    move(y, x);
-    for (const char *p = utf8; *p && used < maxw;) {
-        size_t n = narrow ? ascii_symbol(p, &wc) : 0;
-        p += n ? n : next_wchar(p, &st, &wc);
-        if (!iswprint((wint_t)wc))
-            wc = L'?'; /* last line of defence: strings are sanitized before they get here */
+    while (p < end && *p) {
+        p += put_next(p, &st, ascii, &wc);
+        addnwstr(&wc, 1);
+        used += char_width(wc);
+    }
+    return used;
+}
+
+/*
+ * Where to cut s for maxw columns: returns NULL if all of s fits; otherwise the end of the
+ * prefix to draw before the ellipsis (in maxw - 1 columns): at the last space when that keeps at
+ * least half the room (words stay whole), else at the last character that fits (one long word,
+ * an id). *clip (may be NULL) gets the end of the longest prefix that fits maxw exactly.
+ */
+static const char *put_cut(const char *s, int maxw, int ascii, const char **clip)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    const char *at_space = NULL, *at_char = s, *p = s;
+    int used = 0, space_used = 0;
+    wchar_t wc;
+    while (*p) {
+        size_t n = put_next(p, &st, ascii, &wc);
         int w = char_width(wc);
         if (used + w > maxw)
             break;
-        addnwstr(&wc, 1);
+        if (wc == L' ' && used <= maxw - 1 && used > 0 && p[-1] != ' ') {
+            at_space = p;
+            space_used = used;
+        }
         used += w;
+        p += n;
+        if (used <= maxw - 1)
+            at_char = p;
     }
+    if (clip)
+        *clip = p;
+    if (!*p)
+        return NULL;
+    return at_space && space_used * 2 >= maxw ? at_space : at_char;
+}
+
+int ui_put(int y, int x, int maxw, ui_role role, const char *utf8)
+{
+    int ascii = !i18n_terminal_utf8(), used = 0;
+    if (maxw <= 0)
+        return 0;
+    const char *cut = put_cut(utf8, maxw, ascii, NULL);
+    attrset(ui_attr(role));
+    move(y, x);
+    used = put_span(utf8, cut ? cut : utf8 + strlen(utf8), ascii);
+    if (cut) { /* a visible cut: the reader knows there is more */
+        wchar_t ell = ascii ? L'~' : (wchar_t)0x2026; /* "…" */
+        addnwstr(&ell, 1);
+        used++;
+    }
+    attrset(A_NORMAL);
+    return used;
+}
+
+int ui_put_clip(int y, int x, int maxw, ui_role role, const char *utf8)
+{
+    const char *clip = utf8;
+    int ascii = !i18n_terminal_utf8(), used = 0;
+    if (maxw <= 0)
+        return 0;
+    if (!put_cut(utf8, maxw, ascii, &clip))
+        clip = utf8 + strlen(utf8);
+    attrset(ui_attr(role));
+    move(y, x);
+    used = put_span(utf8, clip, ascii);
     attrset(A_NORMAL);
     return used;
 }
@@ -151,17 +231,29 @@ static size_t fit_bytes(const char *s, int w)
     return used;
 }
 
+/* Redraws a wrapped text's last row when more text did not fit in its rows: cut with an
+   ellipsis, so the reader sees there is more (a wrap that runs out of rows is never silent). */
+static void wrap_more(int y, int x, int w, ui_role role, const char *last, const char *next)
+{
+    char both[2048];
+    /* last + next never fits in w (that is why a row ended), so ui_put cuts it visibly */
+    snprintf(both, sizeof both, "%s %s", last, next && *next ? next : "\xE2\x80\xA6\xE2\x80\xA6");
+    attrset(ui_attr(role));
+    mvhline(y, x, ' ', w); /* the cut row may be shorter than the one drawn */
+    ui_put(y, x, w, role, both);
+}
+
 /* Word wrap; a word wider than the whole width (a URL, a token) is cut across rows rather
-   than lost at the edge. Draws only when `draw`: ui_wrap_rows measures with the same rules. */
+   than lost at the edge; text beyond maxrows ends the last row with an ellipsis. Draws only
+   when `draw`: ui_wrap_rows measures with the same rules. */
 static int wrap(int y, int x, int w, int maxrows, ui_role role, const char *utf8, int draw)
 {
-    char *text = strdup(utf8), line[1024];
+    char *text = strdup(utf8), line[1024], last[1024] = "", *word = NULL, *pending = NULL;
     int rows = 0;
     if (!text || w <= 0)
         goto out;
     line[0] = '\0';
-    for (char *save = NULL, *word = strtok_r(text, " ", &save); word && rows < maxrows;
-         word = strtok_r(NULL, " ", &save)) {
+    for (char *save = NULL; (word = strtok_r(word ? NULL : text, " ", &save)) && rows < maxrows;) {
         while (*word && rows < maxrows) {
             size_t ll = strlen(line);
             int need = ui_width(word);
@@ -169,17 +261,22 @@ static int wrap(int y, int x, int w, int maxrows, ui_role role, const char *utf8
                 if (draw)
                     ui_put(y + rows, x, w, role, line);
                 rows++;
+                snprintf(last, sizeof last, "%s", line);
                 line[0] = '\0';
+                pending = word; /* not drawn yet, if this was the last row */
             } else if (!ll && need > w) {
                 size_t n = fit_bytes(word, w);
                 snprintf(line, sizeof line, "%.*s", (int)n, word);
-                if (draw)
-                    ui_put(y + rows, x, w, role, line);
+                if (draw) /* the word goes on in the next row: no ellipsis */
+                    ui_put_clip(y + rows, x, w, role, line);
                 rows++;
+                snprintf(last, sizeof last, "%s", line);
                 line[0] = '\0';
                 word += n;
+                pending = *word ? word : NULL;
             } else {
                 snprintf(line + ll, sizeof line - ll, "%s%s", ll ? " " : "", word);
+                pending = NULL;
                 break;
             }
         }
@@ -188,6 +285,8 @@ static int wrap(int y, int x, int w, int maxrows, ui_role role, const char *utf8
         if (draw)
             ui_put(y + rows, x, w, role, line);
         rows++;
+    } else if (draw && rows && (line[0] || pending || word)) {
+        wrap_more(y + rows - 1, x, w, role, last, line[0] ? line : pending ? pending : word);
     }
 out:
     free(text);
@@ -221,9 +320,12 @@ void ui_title_bar(app *a, const char *step_title)
 
 void ui_hint_bar(const char *hints)
 {
+    char fitted[512];
     attrset(ui_attr(ROLE_BAR));
     mvhline(LINES - 1, 0, ' ', COLS);
-    ui_put(LINES - 1, 1, COLS - 2, ROLE_BAR, hints);
+    /* Whole entries or none: a cut "Esc vol" helps nobody; the help lists every key. */
+    text_hint_fit(hints, COLS - 2, fitted, sizeof fitted);
+    ui_put(LINES - 1, 1, COLS - 2, ROLE_BAR, fitted);
 }
 
 void ui_qr_invert(int inverted)

@@ -33,14 +33,25 @@ size_t ui_term_reset(char *out, size_t n);
 int ui_theme_init(int want_colour);
 int ui_attr(ui_role role);
 
-/* Draws UTF-8 text at (y, x), cut to `maxw` columns. Returns the columns used. */
+/*
+ * Draws UTF-8 text at (y, x) in at most `maxw` columns. Text that does not fit is cut visibly:
+ * at the last word boundary that fits (or mid-word when a single word, an id or a URL, fills
+ * most of the room) and ended with an ellipsis ("~" on a terminal without UTF-8). Returns the
+ * columns used, ellipsis included.
+ */
 int ui_put(int y, int x, int maxw, ui_role role, const char *utf8);
+/* The same without the ellipsis: cut exactly at maxw, for what is clipped on purpose (the tail
+   of a text field, a piece of a word that goes on in the next row). Returns the columns used. */
+int ui_put_clip(int y, int x, int maxw, ui_role role, const char *utf8);
 /* Word-wraps text into `w` columns from row y, at most `maxrows` rows. Returns rows used. */
 int ui_wrap(int y, int x, int w, int maxrows, ui_role role, const char *utf8);
 /* The rows ui_wrap would use for the same text, without drawing. */
 int ui_wrap_rows(int w, int maxrows, const char *utf8);
 /* Display width of a UTF-8 string. */
 int ui_width(const char *utf8);
+/* Writes s followed by spaces up to `cols` display columns (printf's %-18s counts bytes, so
+   "Número:" came out one column short) into out (n bytes, NUL-terminated). Returns out. */
+char *ui_pad(char *out, size_t n, const char *s, int cols);
 
 /*
  * ui_phone.c: under a phone field, "Reads as +55 11 98765-4321; the hub gets 5511987654321."

@@ -344,7 +344,7 @@ pane_pid() { tmx display -p -t e2e '#{pane_pid}'; }
 children_of() {
     local f stat rest fields
     for f in /proc/[0-9]*/stat; do
-        read -r stat <"$f" 2>/dev/null || continue
+        read -r stat 2>/dev/null <"$f" || continue
         rest=${stat##*) } # after "pid (comm) ": state ppid ...
         read -r -a fields <<<"$rest"
         if [ "${fields[1]}" = "$1" ]; then

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +158,37 @@ static void test_json_lossy(void **state)
     free(t);
 }
 
+static void hint_is(const char *hints, int w, const char *want)
+{
+    char out[256];
+    int got = text_hint_fit(hints, w, out, sizeof out);
+    assert_string_equal(out, want);
+    assert_int_equal(got, text_cols(want));
+}
+
+/* The key bar drops whole entries from the middle, right to left; never cuts one. */
+static void test_hint_fit_drops_middle_entries(void **state)
+{
+    (void)state;
+    const char *bar = "Enter escolher  Cima/Baixo mover  n novo  Esc voltar  ? ajuda  q sair";
+    hint_is(bar, 200, bar);
+    hint_is(bar, text_cols(bar), bar);
+    hint_is(bar, text_cols(bar) - 1,
+            "Enter escolher  Cima/Baixo mover  n novo  ? ajuda  q sair");
+    hint_is(bar, 50, "Enter escolher  Cima/Baixo mover  ? ajuda  q sair");
+    hint_is(bar, 40, "Enter escolher  ? ajuda  q sair");
+    /* the first entry goes only when first, help and quit do not fit */
+    hint_is(bar, 20, "? ajuda  q sair");
+    hint_is(bar, 10, "q sair");
+    hint_is(bar, 3, "q sair"); /* the last entry is never dropped: ui_put cuts it visibly */
+    /* gaps of more than two spaces, leading and trailing spaces; accented letters */
+    hint_is("  Enter elegir   Esc atr\xc3\xa1s  ? ayuda  q salir  ", 30,
+            "Enter elegir  ? ayuda  q salir");
+    hint_is("q quit", 80, "q quit");
+    hint_is("", 80, "");
+    hint_is("Enter choose  q quit", 10, "q quit");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +201,8 @@ int main(void)
         cmocka_unit_test(test_token_safety),
         cmocka_unit_test(test_status_table),
         cmocka_unit_test(test_json_lossy),
+        cmocka_unit_test(test_hint_fit_drops_middle_entries),
     };
+    setlocale(LC_CTYPE, "C.UTF-8"); /* text_cols counts columns of UTF-8 */
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
