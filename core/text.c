@@ -238,6 +238,9 @@ static int hint_width(char *const ent[], const int keep[], int n)
 static void hint_drop(char *const ent[], int keep[], int n, int w)
 {
     for (int i = n - 3; i >= 1 && hint_width(ent, keep, n) > w; i--)
+        if (strncmp(ent[i], "Esc ", 4) != 0) /* the way back goes last: it is how to leave */
+            keep[i] = 0;
+    for (int i = n - 3; i >= 1 && hint_width(ent, keep, n) > w; i--)
         keep[i] = 0;
     for (int i = 0; i < n - 1 && hint_width(ent, keep, n) > w; i++)
         keep[i] = 0;

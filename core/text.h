@@ -41,7 +41,8 @@ int text_cols(const char *utf8);
  * separated by two (or more) spaces, e.g. "Enter choose  Up/Down move  Esc back  ? help  q quit".
  * When the whole does not fit, entries are dropped whole from the middle, right to left: the
  * first (the screen's main action) and the last two (help, quit) stay, because the help lists
- * every key anyway. If those three still do not fit, the first goes, then all but the last.
+ * every key anyway; an "Esc ..." entry (the way back) is dropped only after the other middle
+ * ones. If those three still do not fit, the first goes, then all but the last.
  * Writes the result (entries joined by two spaces) into out (n bytes, always NUL-terminated)
  * and returns its width, which may still exceed w only when the last entry alone does.
  */
