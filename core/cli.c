@@ -142,8 +142,8 @@ void cli_print_usage(FILE *out)
     fprintf(out, "%s",
             _("History: hubdesk history [--profile P] [--since YYYY-MM-DD] [--json] lists the\n"
               "changes made on hubs (channels created, paired, connected, webhooks set, live,\n"
-              "deleted, torn down, test messages), kept in $XDG_STATE_HOME/hubdesk/journal.jsonl\n"
-              "(~/.local/state/hubdesk/ by default) with no secret in it.\n"));
+              "deleted, torn down, test messages), kept with no secret in\n"
+              "$XDG_STATE_HOME/hubdesk/journal.jsonl (~/.local/state/hubdesk/ by default).\n"));
 }
 
 /*

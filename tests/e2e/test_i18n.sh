@@ -68,6 +68,13 @@ first_line() {
 first_line LC_ALL= LANG=pt_ZZ.UTF-8 -- profile list | grep -q '^Ainda não há perfis' ||
     fail "LANG=pt_ZZ.UTF-8: $(first_line LC_ALL= LANG=pt_ZZ.UTF-8 -- profile list)"
 log "--lang (before, after, under LC_ALL=C), HUBDESK_LANG, LANGUAGE and a missing locale choose"
+# --help fits an 80-column terminal in every language, as in English (test_line_meta).
+for l in es pt_BR; do
+    LC_ALL=C.UTF-8 "$H" --lang $l --help >"$OUT" 2>"$ERR" </dev/null || fail "--lang $l --help failed"
+    "$PY" -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 80 for l in open(sys.argv[1], encoding="utf-8")))' \
+        "$OUT" || fail "--lang $l --help has lines over 80 columns"
+done
+log "--help fits 80 columns in es and pt_BR"
 
 # refused ARGS...: exit 2, one 'hubdesk:' line on stderr, nothing on stdout, no raw escape.
 refused() {
